@@ -1,0 +1,78 @@
+//! The database: one sqlx `Any` pool that is either SQLite (the embedded default) or
+//! PostgreSQL, chosen by the scheme of `DATABASE_URL`. Every query in the code base is
+//! written once, in the subset both engines share (see `docs/adr/0001-database.md`):
+//! `$1` placeholders, `bigint` for integers, flags and unix-millisecond times, `text`
+//! for ids. What truly differs between the engines lives in [`dialect`].
+
+mod dialect;
+
+pub use dialect::Backend;
+
+use anyhow::Context as _;
+use sqlx::any::AnyPoolOptions;
+use sqlx::AnyPool;
+use std::time::Duration;
+
+/// A handle on the database pool; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// Why the schema could not be brought up to date.
+#[derive(Debug, thiserror::Error)]
+#[error("database migration failed: {0}")]
+pub struct MigrationError(#[source] pub sqlx::migrate::MigrateError);
+
+impl Db {
+    /// Opens a pool on `url` (`sqlite:…` or `postgres:…`), creating the SQLite file and its
+    /// folder when missing.
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::from_url(url).map_err(anyhow::Error::msg)?;
+        let url = backend.prepare(url)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(backend.max_connections())
+            .acquire_timeout(Duration::from_secs(5))
+            .after_connect(move |conn, _meta| Box::pin(backend.configure(conn)))
+            .connect(&url)
+            .await
+            .with_context(|| format!("cannot open the {backend} database"))?;
+        Ok(Self { pool, backend })
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Applies the pending migrations of this backend. Safe to run again and from several
+    /// instances at once (PostgreSQL takes an advisory lock).
+    pub async fn migrate(&self) -> Result<(), MigrationError> {
+        self.backend
+            .migrator()
+            .run(&self.pool)
+            .await
+            .map_err(MigrationError)
+    }
+
+    /// A round trip to the database, for readiness checks.
+    pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        sqlx::query("select 1").execute(&self.pool).await.map(drop)
+    }
+
+    /// Closes the pool: in-flight queries finish, new ones fail.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Now, as the unix-millisecond timestamps every table stores.
+pub fn now_ms() -> i64 {
+    let nanos = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
+    i64::try_from(nanos / 1_000_000).unwrap_or(i64::MAX)
+}

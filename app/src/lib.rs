@@ -1,0 +1,22 @@
+//! Oxcart's Leptos application: the storefront and (later) the admin dashboard, rendered
+//! on the server and hydrated in the browser. One folder per domain; code under
+//! `#[cfg(feature = "ssr")]` (queries, services, server state) never reaches the WASM.
+
+pub mod error;
+pub mod settings;
+pub mod shell;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod envelope;
+#[cfg(feature = "ssr")]
+pub mod request;
+#[cfg(feature = "ssr")]
+pub mod sessions;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+pub use shell::App;
+#[cfg(feature = "ssr")]
+pub use shell::document::shell;

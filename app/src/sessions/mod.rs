@@ -1,0 +1,51 @@
+//! Session storage (server only): a SQL store in the application database — the embedded
+//! default — or Redis when `REDIS_URL` is set. Either way a session outlives a restart
+//! and is shared by every instance.
+
+mod db;
+
+pub use db::SqlSessionStore;
+
+use crate::state::Redis;
+use async_trait::async_trait;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{Result, SessionStore};
+use tower_sessions_redis_store::RedisStore;
+
+/// The store in use, chosen once at start-up.
+#[derive(Debug, Clone)]
+pub enum SessionBackend {
+    Sql(SqlSessionStore),
+    Redis(RedisStore<Redis>),
+}
+
+#[async_trait]
+impl SessionStore for SessionBackend {
+    async fn create(&self, record: &mut Record) -> Result<()> {
+        match self {
+            Self::Sql(store) => store.create(record).await,
+            Self::Redis(store) => store.create(record).await,
+        }
+    }
+
+    async fn save(&self, record: &Record) -> Result<()> {
+        match self {
+            Self::Sql(store) => store.save(record).await,
+            Self::Redis(store) => store.save(record).await,
+        }
+    }
+
+    async fn load(&self, id: &Id) -> Result<Option<Record>> {
+        match self {
+            Self::Sql(store) => store.load(id).await,
+            Self::Redis(store) => store.load(id).await,
+        }
+    }
+
+    async fn delete(&self, id: &Id) -> Result<()> {
+        match self {
+            Self::Sql(store) => store.delete(id).await,
+            Self::Redis(store) => store.delete(id).await,
+        }
+    }
+}

@@ -1,0 +1,77 @@
+//! Queries on `settings`. Values are text; callers parse what they need.
+
+use super::model::{keys, Storefront, DEFAULTS};
+use crate::db::{now_ms, Db};
+use crate::error::AppError;
+use anyhow::Context as _;
+use std::collections::HashMap;
+
+/// Reads the settings named in `keys`; absent keys are absent from the map.
+pub async fn get_many(db: &Db, names: &[&str]) -> Result<HashMap<String, String>, AppError> {
+    let mut found = HashMap::with_capacity(names.len());
+    // A short, fixed list: one indexed lookup each keeps the SQL portable and plain.
+    for name in names {
+        let row: Option<(String,)> = sqlx::query_as("select value from settings where key = $1")
+            .bind(*name)
+            .fetch_optional(db.pool())
+            .await?;
+        if let Some((value,)) = row {
+            found.insert((*name).to_owned(), value);
+        }
+    }
+    Ok(found)
+}
+
+/// Writes `value` under `key` unless the key already has a value. Returns whether it wrote.
+pub async fn put_if_absent(db: &Db, key: &str, value: &str) -> Result<bool, AppError> {
+    let now = now_ms();
+    let result = sqlx::query(
+        "insert into settings (key, value, created_at, updated_at) values ($1, $2, $3, $3) \
+         on conflict (key) do nothing",
+    )
+    .bind(key)
+    .bind(value)
+    .bind(now)
+    .execute(db.pool())
+    .await
+    .with_context(|| format!("writing setting {key}"))?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// The store as shoppers see it, before any per-shopper filtering.
+pub async fn storefront(db: &Db) -> Result<Storefront, AppError> {
+    let mut values = get_many(db, &[keys::STORE_NAME, keys::CURRENCY, keys::ANNOUNCEMENT]).await?;
+    Ok(Storefront {
+        name: values
+            .remove(keys::STORE_NAME)
+            .unwrap_or_else(|| "Oxcart".to_owned()),
+        currency: values
+            .remove(keys::CURRENCY)
+            .unwrap_or_else(|| "USD".to_owned()),
+        announcement: values.remove(keys::ANNOUNCEMENT).filter(|a| !a.trim().is_empty()),
+    })
+}
+
+/// What a seed run did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SeedReport {
+    pub settings_written: usize,
+}
+
+/// Writes the default settings that are missing and marks the store as seeded. Safe to
+/// run any number of times: existing values are never overwritten.
+pub async fn seed_defaults(db: &Db) -> Result<SeedReport, AppError> {
+    let mut settings_written = 0;
+    for (key, value) in DEFAULTS {
+        if put_if_absent(db, key, value).await? {
+            settings_written += 1;
+        }
+    }
+    put_if_absent(db, keys::SEEDED_AT, &now_ms().to_string()).await?;
+    Ok(SeedReport { settings_written })
+}
+
+/// Whether a seed has ever run against this database (first-start detection).
+pub async fn is_seeded(db: &Db) -> Result<bool, AppError> {
+    Ok(!get_many(db, &[keys::SEEDED_AT]).await?.is_empty())
+}

@@ -1,0 +1,9 @@
+//! Store-wide settings: the store's name, currency and announcement bar. Owns the
+//! `settings` table, the defaults seeded on first start, and the storefront's view of them.
+
+pub mod api;
+pub mod model;
+#[cfg(feature = "ssr")]
+pub mod db;
+
+pub use model::Storefront;

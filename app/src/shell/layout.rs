@@ -1,0 +1,141 @@
+//! Header, navigation, announcement bar and footer around every storefront page.
+
+use crate::settings::api::{get_storefront, DismissAnnouncement};
+use crate::settings::Storefront;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let store = Resource::new(|| (), |_| get_storefront());
+    let dismiss = ServerAction::<DismissAnnouncement>::new();
+    // Refetch after a dismissal so server and page agree on what is shown.
+    Effect::new(move |_| {
+        if dismiss.version().get() > 0 {
+            store.refetch();
+        }
+    });
+    let store_name = move || {
+        store
+            .get()
+            .and_then(Result::ok)
+            .map(|s: Storefront| s.name)
+            .unwrap_or_else(|| "Oxcart".to_owned())
+    };
+
+    view! {
+        <Transition fallback=|| ()>
+            {move || {
+                store
+                    .get()
+                    .and_then(Result::ok)
+                    .and_then(|s| s.announcement)
+                    .filter(|_| dismiss.value().get().is_none_or(|r| r.is_err()))
+                    .map(|text| view! { <AnnouncementBar text dismiss /> })
+            }}
+        </Transition>
+        <Header store_name=Signal::derive(store_name) />
+        <main class="page" id="main">
+            {children()}
+        </main>
+        <Footer store_name=Signal::derive(store_name) />
+    }
+}
+
+#[component]
+fn AnnouncementBar(text: String, dismiss: ServerAction<DismissAnnouncement>) -> impl IntoView {
+    view! {
+        <aside class="announcement" data-testid="announcement" aria-label="Announcement">
+            <p>{text}</p>
+            // A plain form before hydration, an in-page action after it.
+            <ActionForm action=dismiss>
+                <button
+                    type="submit"
+                    class="announcement__dismiss"
+                    data-testid="announcement-dismiss"
+                    aria-label="Dismiss announcement"
+                >
+                    "×"
+                </button>
+            </ActionForm>
+        </aside>
+    }
+}
+
+#[component]
+fn Header(store_name: Signal<String>) -> impl IntoView {
+    let menu_open = RwSignal::new(false);
+    let close_menu = move |_| menu_open.set(false);
+
+    view! {
+        <header class="site-header">
+            <div class="site-header__inner">
+                <button
+                    class="nav-toggle"
+                    data-testid="nav-toggle"
+                    aria-controls="site-nav"
+                    aria-expanded=move || menu_open.get().to_string()
+                    aria-label="Menu"
+                    on:click=move |_| menu_open.update(|open| *open = !*open)
+                >
+                    <span class="nav-toggle__bar"></span>
+                    <span class="nav-toggle__bar"></span>
+                    <span class="nav-toggle__bar"></span>
+                </button>
+                <a href="/" class="logo" data-testid="logo">
+                    <svg class="logo__mark" viewBox="0 0 32 32" aria-hidden="true">
+                        <path d="M4 10h20l-2.5 11H7.5z" fill="currentColor" />
+                        <circle cx="10" cy="26" r="2.5" fill="currentColor" />
+                        <circle cx="20" cy="26" r="2.5" fill="currentColor" />
+                        <path d="M24 10l2-4h3" stroke="currentColor" stroke-width="2" fill="none" />
+                    </svg>
+                    <span class="logo__name">{store_name}</span>
+                </a>
+                <nav
+                    id="site-nav"
+                    class="site-nav"
+                    class:site-nav--open=move || menu_open.get()
+                    data-testid="site-nav"
+                    aria-label="Main"
+                >
+                    <A href="/" exact=true on:click=close_menu>"Home"</A>
+                    <A href="/products" on:click=close_menu>"Shop"</A>
+                    <A href="/categories" on:click=close_menu>"Categories"</A>
+                    <A href="/search" on:click=close_menu>"Search"</A>
+                </nav>
+                <div class="site-header__actions">
+                    <a href="/account" class="icon-link" aria-label="Account">
+                        <svg viewBox="0 0 24 24" aria-hidden="true">
+                            <circle cx="12" cy="8" r="4" />
+                            <path d="M4 21c1.5-4 4.5-6 8-6s6.5 2 8 6" />
+                        </svg>
+                    </a>
+                    <a href="/cart" class="icon-link cart-link" aria-label="Cart" data-testid="cart-link">
+                        <svg viewBox="0 0 24 24" aria-hidden="true">
+                            <path d="M3 4h2l2.4 11.2a2 2 0 0 0 2 1.8h7.7a2 2 0 0 0 2-1.6L21 8H6" />
+                            <circle cx="10" cy="20.5" r="1.3" />
+                            <circle cx="17" cy="20.5" r="1.3" />
+                        </svg>
+                    </a>
+                </div>
+            </div>
+        </header>
+    }
+}
+
+#[component]
+fn Footer(store_name: Signal<String>) -> impl IntoView {
+    view! {
+        <footer class="site-footer">
+            <div class="site-footer__inner">
+                <p class="site-footer__brand">{store_name}</p>
+                <nav class="site-footer__links" aria-label="Footer">
+                    <a href="/products">"Shop"</a>
+                    <a href="/account">"Your account"</a>
+                    <a href="/cart">"Cart"</a>
+                </nav>
+                <p class="site-footer__fine">"Powered by Oxcart"</p>
+            </div>
+        </footer>
+    }
+}

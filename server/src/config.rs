@@ -1,0 +1,299 @@
+//! Configuration from the environment (and an optional `.env`), with the names of
+//! DESIGN.md and safe defaults for the embedded mode. A bad value is a [`ConfigError`]
+//! that names the variable and says what would be accepted.
+
+use app::db::Backend;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use url::Url;
+
+/// Everything the process needs to start, parsed and checked.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `OXCART_ADDR`: where to listen.
+    pub addr: SocketAddr,
+    /// `OXCART_DATA_DIR`: SQLite file, uploads, mail outbox, generated secrets.
+    pub data_dir: PathBuf,
+    /// `OXCART_PUBLIC_URL`: the URL shoppers use; links in mail are built from it.
+    pub public_url: Url,
+    /// `DATABASE_URL`: `sqlite://…` (default, under the data dir) or `postgres://…`.
+    pub database_url: Secret,
+    /// `REDIS_URL`: sessions (and later cache, rate limits, pub/sub) in Redis.
+    pub redis_url: Option<Secret>,
+    /// `LOG_FORMAT`: `pretty` (default) or `json`.
+    pub log_format: LogFormat,
+    /// `SESSION_SECRET`: signs session cookies; generated in the data dir when unset.
+    /// Set it (the same on every instance) when several instances share sessions.
+    pub session_secret: Option<Secret>,
+    /// `LEPTOS_SITE_ROOT`, else found next to the binary or under `./target/site`.
+    pub site_root: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+/// A value that must not reach logs: `Debug` and `Display` print `[redacted]`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// A configuration value that cannot be used, naming the variable at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid configuration: {var}: {reason}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub reason: String,
+}
+
+fn invalid(var: &'static str, reason: impl Into<String>) -> ConfigError {
+    ConfigError {
+        var,
+        reason: reason.into(),
+    }
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads configuration through `lookup` (the environment, or a map in tests).
+    /// Empty values count as unset.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
+
+        let addr = match get("OXCART_ADDR") {
+            None => SocketAddr::from(([127, 0, 0, 1], 3000)),
+            Some(raw) => parse_addr(&raw).ok_or_else(|| {
+                invalid(
+                    "OXCART_ADDR",
+                    format!("\"{raw}\" is not an address to listen on (expected host:port such as 127.0.0.1:3000 or 0.0.0.0:8080)"),
+                )
+            })?,
+        };
+
+        let data_dir = PathBuf::from(get("OXCART_DATA_DIR").unwrap_or_else(|| "./data".to_owned()));
+
+        let public_url = match get("OXCART_PUBLIC_URL") {
+            None => default_public_url(addr),
+            Some(raw) => parse_public_url(&raw).map_err(|reason| invalid("OXCART_PUBLIC_URL", reason))?,
+        };
+
+        let database_url = match get("DATABASE_URL") {
+            None => default_database_url(&data_dir),
+            Some(raw) => {
+                Backend::from_url(&raw).map_err(|reason| invalid("DATABASE_URL", reason))?;
+                raw
+            }
+        };
+
+        let redis_url = get("REDIS_URL")
+            .map(|raw| match Url::parse(&raw) {
+                Ok(url) if matches!(url.scheme(), "redis" | "rediss") => Ok(Secret(raw)),
+                _ => Err(invalid(
+                    "REDIS_URL",
+                    "expected a URL such as redis://127.0.0.1:6379 or rediss://host:6380",
+                )),
+            })
+            .transpose()?;
+
+        let log_format = match get("LOG_FORMAT").as_deref().map(str::to_ascii_lowercase).as_deref() {
+            None | Some("pretty") => LogFormat::Pretty,
+            Some("json") => LogFormat::Json,
+            Some(other) => {
+                return Err(invalid("LOG_FORMAT", format!("\"{other}\" is not a log format (use pretty or json)")))
+            }
+        };
+
+        let session_secret = get("SESSION_SECRET")
+            .map(|raw| {
+                if raw.len() >= 64 {
+                    Ok(Secret(raw))
+                } else {
+                    Err(invalid(
+                        "SESSION_SECRET",
+                        format!("too short ({} characters); use at least 64, e.g. the output of `openssl rand -hex 32`", raw.len()),
+                    ))
+                }
+            })
+            .transpose()?;
+
+        let site_root = get("LEPTOS_SITE_ROOT").map(PathBuf::from);
+
+        Ok(Self {
+            addr,
+            data_dir,
+            public_url,
+            database_url: Secret(database_url),
+            redis_url,
+            log_format,
+            session_secret,
+            site_root,
+        })
+    }
+
+    /// Whether cookies must be `Secure` (the store is reached over https).
+    pub fn is_https(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+
+    /// A human-readable summary with secrets and passwords hidden, for `check-config`.
+    pub fn summary(&self) -> Vec<(&'static str, String)> {
+        let backend = Backend::from_url(self.database_url.expose())
+            .map(|b| b.to_string())
+            .unwrap_or_default();
+        vec![
+            ("OXCART_ADDR", self.addr.to_string()),
+            ("OXCART_DATA_DIR", self.data_dir.display().to_string()),
+            ("OXCART_PUBLIC_URL", self.public_url.to_string()),
+            ("DATABASE_URL", format!("{} ({backend})", redact_url(self.database_url.expose()))),
+            (
+                "REDIS_URL",
+                self.redis_url
+                    .as_ref()
+                    .map_or_else(|| "not set: sessions in the database".to_owned(), |u| redact_url(u.expose())),
+            ),
+            ("LOG_FORMAT", format!("{:?}", self.log_format).to_lowercase()),
+            (
+                "SESSION_SECRET",
+                if self.session_secret.is_some() { "set".to_owned() } else { "not set: generated in the data dir".to_owned() },
+            ),
+        ]
+    }
+}
+
+fn parse_addr(raw: &str) -> Option<SocketAddr> {
+    if let Ok(addr) = raw.parse() {
+        return Some(addr);
+    }
+    let port = raw.strip_prefix("localhost:")?.parse::<u16>().ok()?;
+    Some(SocketAddr::from(([127, 0, 0, 1], port)))
+}
+
+fn parse_public_url(raw: &str) -> Result<Url, String> {
+    let url = Url::parse(raw).map_err(|_| format!("\"{raw}\" is not a URL (expected e.g. https://shop.example.com)"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(format!("\"{raw}\" must be an http:// or https:// URL with a host"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!("\"{raw}\" must not have a query or fragment"));
+    }
+    Ok(url)
+}
+
+fn default_public_url(addr: SocketAddr) -> Url {
+    let host = if addr.ip().is_unspecified() { "localhost".to_owned() } else { addr.ip().to_string() };
+    let text = if addr.is_ipv6() && !addr.ip().is_unspecified() {
+        format!("http://[{host}]:{}", addr.port())
+    } else {
+        format!("http://{host}:{}", addr.port())
+    };
+    Url::parse(&text).unwrap_or_else(|_| Url::parse("http://localhost:3000").expect("static URL parses"))
+}
+
+fn default_database_url(data_dir: &Path) -> String {
+    format!("sqlite://{}", data_dir.join("oxcart.db").display())
+}
+
+/// Hides the password of a URL (`postgres://app:***@db/oxcart`).
+pub fn redact_url(raw: &str) -> String {
+    match Url::parse(raw) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("***"));
+            url.to_string()
+        }
+        _ => raw.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn load(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn an_empty_environment_gives_the_embedded_defaults() {
+        let config = load(&[]).expect("defaults are valid");
+        assert_eq!(config.addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.data_dir, PathBuf::from("./data"));
+        assert_eq!(config.database_url.expose(), "sqlite://./data/oxcart.db");
+        assert_eq!(config.public_url.as_str(), "http://127.0.0.1:3000/");
+        assert!(config.redis_url.is_none());
+        assert_eq!(config.log_format, LogFormat::Pretty);
+        assert!(!config.is_https());
+    }
+
+    #[test]
+    fn the_database_follows_the_data_dir() {
+        let config = load(&[("OXCART_DATA_DIR", "/var/lib/oxcart")]).expect("valid");
+        assert_eq!(config.database_url.expose(), "sqlite:///var/lib/oxcart/oxcart.db");
+    }
+
+    #[test]
+    fn each_bad_value_names_its_variable() {
+        let cases = [
+            ("OXCART_ADDR", "nonsense"),
+            ("DATABASE_URL", "mysql://x"),
+            ("OXCART_PUBLIC_URL", "shop.example.com"),
+            ("OXCART_PUBLIC_URL", "ftp://shop.example.com"),
+            ("REDIS_URL", "localhost:6379"),
+            ("LOG_FORMAT", "xml"),
+            ("SESSION_SECRET", "short"),
+        ];
+        for (var, value) in cases {
+            let err = load(&[(var, value)]).expect_err(&format!("{var}={value} is refused"));
+            assert_eq!(err.var, var);
+            assert!(err.to_string().starts_with(&format!("invalid configuration: {var}: ")), "{err}");
+            assert!(!err.to_string().contains('\n'), "one line: {err}");
+        }
+    }
+
+    #[test]
+    fn https_public_urls_make_cookies_secure() {
+        let config = load(&[("OXCART_PUBLIC_URL", "https://shop.example.com")]).expect("valid");
+        assert!(config.is_https());
+    }
+
+    #[test]
+    fn secrets_and_passwords_never_print() {
+        let config = load(&[
+            ("DATABASE_URL", "postgres://app:hunter2@db/oxcart"),
+            ("SESSION_SECRET", &"s".repeat(64)),
+        ])
+        .expect("valid");
+        let printed = format!("{config:?} {:?}", config.summary());
+        assert!(!printed.contains("hunter2"), "{printed}");
+        assert!(!printed.contains(&"s".repeat(64)), "{printed}");
+    }
+
+    #[test]
+    fn localhost_is_accepted_as_a_host() {
+        let config = load(&[("OXCART_ADDR", "localhost:8080")]).expect("valid");
+        assert_eq!(config.addr.to_string(), "127.0.0.1:8080");
+    }
+}

@@ -1,0 +1,14 @@
+//! The Oxcart process: configuration, CLI, router assembly, middleware and lifecycle.
+//! Domain logic lives in the `app` crate; this crate wires it to the outside world.
+
+pub mod cli;
+pub mod config;
+pub mod health;
+pub mod middleware;
+pub mod secrets;
+pub mod site;
+pub mod startup;
+pub mod telemetry;
+
+pub use config::Config;
+pub use startup::{build_router, Application};

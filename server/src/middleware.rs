@@ -1,0 +1,137 @@
+//! Middleware at the edge of every request: the request id and its log span, the access
+//! log line, and the friendly 500 page when a handler panics.
+
+use app::error::{AppError, ErrorCode, PublicError};
+use axum::body::Body;
+use axum::extract::Request;
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use http::{HeaderValue, StatusCode};
+use std::any::Any;
+use std::sync::Arc;
+use std::time::Instant;
+use tracing::Instrument as _;
+
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// The id of the current request, in the request's extensions for handlers that want it.
+#[derive(Clone, Debug)]
+pub struct RequestId(pub Arc<str>);
+
+/// Marks a response made from a panic, so the edge can answer API clients in JSON.
+#[derive(Clone, Copy, Debug)]
+struct Panicked;
+
+/// Gives every request an id (the caller's `x-request-id` when it is a sane token, else
+/// a new one), runs it inside a span carrying that id, echoes the id on the response and
+/// logs one line when the response is ready.
+pub async fn request_context(mut req: Request, next: Next) -> Response {
+    let id: Arc<str> = req
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| is_token(v))
+        .map_or_else(|| Arc::from(uuid::Uuid::new_v4().simple().to_string()), Arc::from);
+    req.extensions_mut().insert(RequestId(id.clone()));
+
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let span = tracing::info_span!("request", request_id = %id, %method, %path);
+    let started = Instant::now();
+
+    let mut response = app::request::scope(id.clone(), next.run(req).instrument(span.clone())).await;
+
+    if response.extensions().get::<Panicked>().is_some() && path.starts_with("/api/") {
+        let public = app::request::scope(id.clone(), async {
+            AppError::Internal(anyhow::anyhow!("handler panicked")).to_public()
+        })
+        .await;
+        response = app::request::scope(id.clone(), async {
+            app::envelope::error(StatusCode::INTERNAL_SERVER_ERROR, &public, None, None)
+        })
+        .await;
+    }
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(REQUEST_ID, value);
+    }
+    let status = response.status().as_u16();
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    span.in_scope(|| {
+        if status >= 500 {
+            tracing::error!(status, latency_ms, "request failed");
+        } else {
+            tracing::info!(status, latency_ms, "request");
+        }
+    });
+    response
+}
+
+fn is_token(value: &str) -> bool {
+    (1..=64).contains(&value.len())
+        && value.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// Turns a handler panic into the friendly 500 page (the request's span logs the cause).
+pub fn panic_response(payload: Box<dyn Any + Send + 'static>) -> Response {
+    let detail = payload
+        .downcast_ref::<String>()
+        .map(String::as_str)
+        .or_else(|| payload.downcast_ref::<&str>().copied())
+        .unwrap_or("unknown panic");
+    tracing::error!(panic = detail, "handler panicked");
+    let request_id = app::request::current_id();
+    let mut response = (StatusCode::INTERNAL_SERVER_ERROR, Html(error_page(request_id.as_deref()))).into_response();
+    response.extensions_mut().insert(Panicked);
+    response
+}
+
+/// The 500 page: self-contained (no stylesheet, no app), since the app may be what broke.
+pub fn error_page(request_id: Option<&str>) -> String {
+    let reference = request_id
+        .map(|id| format!("<p class=\"ref\">Reference: <code>{id}</code></p>"))
+        .unwrap_or_default();
+    format!(
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Something went wrong · Oxcart</title><style>body{{font-family:system-ui,sans-serif;margin:0;min-height:100vh;display:grid;place-items:center;background:#f7f7f5;color:#1c1917}}main{{max-width:32rem;padding:2rem;text-align:center}}h1{{font-size:1.6rem}}a{{display:inline-block;margin-top:1rem;padding:.7rem 1.2rem;border-radius:.5rem;background:#14532d;color:#fff;text-decoration:none}}.ref{{color:#57534e;font-size:.9rem}}</style></head><body><main data-testid="server-error"><p>500</p><h1>Something went wrong on our side</h1><p>We have been told about it. Please try again in a moment.</p>{reference}<a href="/">Back to the home page</a></main></body></html>"#
+    )
+}
+
+/// `/api/…` paths that match nothing: the 404 envelope instead of an HTML page.
+pub async fn api_not_found() -> Response {
+    let public = PublicError::new(ErrorCode::NotFound, "No API endpoint at this path.");
+    app::envelope::error(StatusCode::NOT_FOUND, &public, None, None)
+}
+
+/// Long-lived caching for the content-hashed files under `/pkg`, no caching otherwise
+/// (unhashed names change content under the same URL).
+pub async fn pkg_cache_headers(hashed: bool, req: Request<Body>, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    if response.status().is_success() {
+        let value = if hashed { "public, max-age=31536000, immutable" } else { "no-cache" };
+        response.headers_mut().insert(http::header::CACHE_CONTROL, HeaderValue::from_static(value));
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_sane_incoming_request_ids_are_kept() {
+        assert!(is_token("abc-123_x.y"));
+        assert!(!is_token(""));
+        assert!(!is_token("has space"));
+        assert!(!is_token("new\nline"));
+        assert!(!is_token(&"a".repeat(65)));
+    }
+
+    #[test]
+    fn the_500_page_quotes_the_request_id_and_hides_the_panic() {
+        let page = error_page(Some("abc123"));
+        assert!(page.contains("abc123"));
+        assert!(page.contains("Something went wrong"));
+        let response = panic_response(Box::new("secret internal detail"));
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(response.extensions().get::<Panicked>().is_some());
+    }
+}

@@ -1,0 +1,212 @@
+//! Start-up: connect and migrate the database, seed on first start, choose the session
+//! store, assemble the router and bind. [`Application::build`] returns before serving, so
+//! tests start the real thing on port 0 and read the bound address.
+
+use crate::config::{redact_url, Config};
+use crate::middleware::{api_not_found, panic_response, pkg_cache_headers, request_context};
+use crate::{health, secrets, site};
+use anyhow::Context as _;
+use app::db::Db;
+use app::sessions::{SessionBackend, SqlSessionStore};
+use app::state::{AppState, Redis};
+use axum::routing::{any, get};
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos_axum::LeptosRoutes as _;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+use tower_sessions::cookie::{Key, SameSite};
+use tower_sessions::service::SignedCookie;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_redis_store::fred::prelude::{Builder, ClientLike as _, Config as RedisConfig, ReconnectPolicy};
+use tower_sessions_redis_store::RedisStore;
+
+pub type SessionLayer = SessionManagerLayer<SessionBackend, SignedCookie>;
+
+/// How long an untouched session lives (the shopper's cart outlives a browser restart).
+const SESSION_IDLE: time::Duration = time::Duration::days(14);
+
+/// Opens the database named by `DATABASE_URL` and applies pending migrations. A failed
+/// migration is an error: the server never starts on a schema it does not expect.
+pub async fn connect_database(config: &Config) -> anyhow::Result<Db> {
+    let url = config.database_url.expose();
+    let db = Db::connect(url)
+        .await
+        .with_context(|| format!("cannot connect to DATABASE_URL={}", redact_url(url)))?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+/// Connects to `REDIS_URL`, failing after a few seconds rather than starting half-wired.
+pub async fn connect_redis(url: &str) -> anyhow::Result<Redis> {
+    let what = || format!("cannot connect to REDIS_URL={}", redact_url(url));
+    let config = RedisConfig::from_url(url).with_context(what)?;
+    let pool = Builder::from_config(config)
+        .with_connection_config(|c| c.connection_timeout = Duration::from_secs(3))
+        .set_policy(ReconnectPolicy::new_exponential(0, 100, 5_000, 2))
+        .build_pool(4)
+        .with_context(what)?;
+    match tokio::time::timeout(Duration::from_secs(5), pool.init()).await {
+        Ok(Ok(_handle)) => Ok(pool),
+        Ok(Err(err)) => Err(anyhow::Error::new(err).context(what())),
+        Err(_) => Err(anyhow::anyhow!("timed out after 5 s").context(what())),
+    }
+}
+
+pub struct Application {
+    listener: tokio::net::TcpListener,
+    router: Router,
+    state: AppState,
+    session_cleanup: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Application {
+    pub async fn build(config: &Config) -> anyhow::Result<Self> {
+        let db = connect_database(config).await?;
+        if !app::settings::db::is_seeded(&db).await? {
+            let report = app::settings::db::seed_defaults(&db).await?;
+            tracing::info!(settings = report.settings_written, "first start: seeded demo data");
+        }
+
+        let redis = match &config.redis_url {
+            Some(url) => Some(connect_redis(url.expose()).await?),
+            None => None,
+        };
+        let (store, session_cleanup) = match &redis {
+            Some(pool) => (SessionBackend::Redis(RedisStore::new(pool.clone())), None),
+            None => {
+                let store = SqlSessionStore::new(db.clone());
+                let cleanup = tokio::spawn(delete_expired_sessions(store.clone()));
+                (SessionBackend::Sql(store), Some(cleanup))
+            }
+        };
+        let secret = match &config.session_secret {
+            Some(secret) => secret.expose().to_owned(),
+            None => secrets::load_or_create(&config.data_dir, "session.key")?,
+        };
+        let key = Key::try_from(secret.as_bytes()).context("the session secret is too short")?;
+        let sessions = SessionManagerLayer::new(store)
+            .with_name("oxcart_session")
+            .with_same_site(SameSite::Lax)
+            .with_http_only(true)
+            .with_secure(config.is_https())
+            .with_expiry(Expiry::OnInactivity(SESSION_IDLE))
+            .with_signed(key);
+
+        let site = site::locate(config);
+        match &site {
+            Some(site) => tracing::info!(root = %site.root.display(), hashed = site.hashed, "serving the site"),
+            None => tracing::warn!("no built site found (run `make run`): pages will not hydrate"),
+        }
+        let leptos_options = LeptosOptions::builder()
+            .output_name("oxcart")
+            .site_root(site.as_ref().map_or_else(|| "target/site".to_owned(), |s| s.root.display().to_string()))
+            .site_pkg_dir("pkg")
+            .site_addr(config.addr)
+            .hash_files(site.as_ref().is_some_and(|s| s.hashed))
+            .build();
+
+        let state = AppState { db, leptos_options, redis };
+        let router = build_router(state.clone(), sessions);
+        let listener = tokio::net::TcpListener::bind(config.addr)
+            .await
+            .with_context(|| format!("cannot listen on OXCART_ADDR={}", config.addr))?;
+        Ok(Self { listener, router, state, session_cleanup })
+    }
+
+    /// The bound address (the real port when `OXCART_ADDR` asked for port 0).
+    pub fn addr(&self) -> SocketAddr {
+        self.listener.local_addr().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then lets in-flight requests finish and closes
+    /// the database pool.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let addr = self.addr();
+        tracing::info!(%addr, "listening");
+        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await
+            .context("server error")?;
+        if let Some(cleanup) = self.session_cleanup {
+            cleanup.abort();
+        }
+        self.state.db.close().await;
+        tracing::info!("shutdown complete");
+        Ok(())
+    }
+}
+
+/// The whole HTTP surface. Layers, outermost first: request id and access log, panic →
+/// 500, compression, sessions.
+pub fn build_router(state: AppState, sessions: SessionLayer) -> Router {
+    let options = state.leptos_options.clone();
+    let routes = leptos_axum::generate_route_list(app::App);
+    let pkg_dir = Path::new(&*options.site_root).join(&*options.site_pkg_dir);
+    let hashed = options.hash_files;
+    let pkg = Router::new()
+        .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
+        .layer(axum::middleware::from_fn(move |req, next| pkg_cache_headers(hashed, req, next)));
+
+    Router::new()
+        .route("/health", get(health::health))
+        .route("/ready", get(health::ready))
+        .route("/api/{*path}", any(api_not_found))
+        .leptos_routes(&state, routes, {
+            let options = options.clone();
+            move || app::shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .with_state(state)
+        .merge(pkg)
+        .layer(sessions)
+        .layer(CompressionLayer::new())
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(axum::middleware::from_fn(request_context))
+}
+
+async fn delete_expired_sessions(store: SqlSessionStore) {
+    let mut every = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        every.tick().await;
+        match store.delete_expired().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(deleted = n, "expired sessions removed"),
+            Err(err) => tracing::warn!(error = %err, "could not remove expired sessions"),
+        }
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown signal received: finishing in-flight requests");
+}

@@ -1,0 +1,131 @@
+//! The `oxcart` binary as an operator meets it: one clear line for bad configuration,
+//! `migrate` and `seed` on both backends, graceful shutdown on SIGTERM.
+
+use crate::both_backends;
+use crate::helpers::TestDb;
+use std::io::{BufRead as _, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn oxcart(data_dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_oxcart"));
+    // A clean environment: only what each test sets (plus PATH for the loader).
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("OXCART_DATA_DIR", data_dir)
+        .current_dir(data_dir);
+    cmd
+}
+
+#[test]
+fn a_bad_configuration_value_stops_with_one_line_naming_the_variable() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (var, value) in [
+        ("DATABASE_URL", "mysql://x"),
+        ("OXCART_ADDR", "nonsense"),
+        ("OXCART_PUBLIC_URL", "not a url"),
+        ("REDIS_URL", "http://127.0.0.1:6379"),
+        ("LOG_FORMAT", "yaml"),
+    ] {
+        for command in ["serve", "check-config", "migrate"] {
+            let output = oxcart(dir.path()).arg(command).env(var, value).output().expect("run oxcart");
+            assert_eq!(output.status.code(), Some(2), "{var}={value} {command}");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let lines: Vec<&str> = stderr.lines().collect();
+            assert_eq!(lines.len(), 1, "one line, got: {stderr}");
+            assert!(lines[0].starts_with(&format!("oxcart: invalid configuration: {var}: ")), "{stderr}");
+            assert!(!stderr.contains("panicked") && !stderr.contains("backtrace"), "{stderr}");
+        }
+    }
+    assert!(!dir.path().join("oxcart.db").exists(), "nothing was written");
+}
+
+#[test]
+fn check_config_prints_the_configuration_with_secrets_hidden() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = oxcart(dir.path())
+        .arg("check-config")
+        .env("DATABASE_URL", "postgres://shop:hunter2@db.internal/oxcart")
+        .output()
+        .expect("run oxcart");
+    assert!(output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("Configuration is valid"), "{stdout}");
+    assert!(stdout.contains("PostgreSQL"), "{stdout}");
+    assert!(!stdout.contains("hunter2"), "{stdout}");
+}
+
+#[test]
+fn an_unreachable_database_stops_start_up_with_one_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = oxcart(dir.path())
+        .arg("migrate")
+        .env("DATABASE_URL", "postgres://nobody:secret@127.0.0.1:1/none")
+        .output()
+        .expect("run oxcart");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(last.starts_with("oxcart: cannot connect to DATABASE_URL=postgres://nobody:***@127.0.0.1:1/none"), "{stderr}");
+    assert!(!stderr.contains("secret"), "{stderr}");
+}
+
+both_backends!(migrate_and_seed_commands_work_and_can_be_repeated, |backend| async move {
+    let db = TestDb::fresh(backend).await;
+    for command in ["migrate", "migrate", "seed", "seed"] {
+        let output = oxcart(db.data_dir.path())
+            .arg(command)
+            .env("DATABASE_URL", &db.url)
+            .output()
+            .expect("run oxcart");
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(output.status.success(), "{command}: {}", String::from_utf8_lossy(&output.stderr));
+        match command {
+            "migrate" => assert!(stdout.contains("up to date (2 migrations applied)"), "{stdout}"),
+            _ => assert!(stdout.starts_with("Seeded:"), "{stdout}"),
+        }
+    }
+});
+
+both_backends!(sigterm_stops_the_server_gracefully, |backend| async move {
+    let db = TestDb::fresh(backend).await;
+    let mut child = oxcart(db.data_dir.path())
+        .arg("serve")
+        .env("DATABASE_URL", &db.url)
+        .env("OXCART_ADDR", "127.0.0.1:0")
+        .env("LOG_FORMAT", "json")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start oxcart");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut addr = None;
+    let mut line = String::new();
+    while addr.is_none() && Instant::now() < deadline {
+        line.clear();
+        if stdout.read_line(&mut line).expect("read stdout") == 0 {
+            break;
+        }
+        addr = line.split("(listening on ").nth(1).map(|rest| rest.trim_end().trim_end_matches(')').to_owned());
+    }
+    let addr = addr.expect("the server announces its address");
+    let health = reqwest::get(format!("http://{addr}/health")).await.expect("GET /health");
+    assert_eq!(health.status(), 200);
+
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).expect("read the rest");
+    let status = child.wait().expect("wait");
+    assert!(status.success(), "exit status {status}");
+    assert!(rest.contains("shutdown complete"), "{rest}");
+    // JSON logs: every line parses and request lines carry the request id.
+    let request_line = rest
+        .lines()
+        .chain(line.lines())
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .find(|v| v["fields"]["message"] == "request");
+    let request_line = request_line.expect("a JSON access-log line for /health");
+    assert!(request_line["span"]["request_id"].as_str().is_some_and(|id| id.len() == 32), "{request_line}");
+});
