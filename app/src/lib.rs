@@ -17,6 +17,6 @@ pub mod sessions;
 #[cfg(feature = "ssr")]
 pub mod state;
 
-pub use shell::App;
 #[cfg(feature = "ssr")]
 pub use shell::document::shell;
+pub use shell::App;

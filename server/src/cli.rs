@@ -5,7 +5,11 @@ use crate::startup::{connect_database, shutdown_signal, Application};
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "oxcart", version, about = "Oxcart: a self-hosted e-commerce platform")]
+#[command(
+    name = "oxcart",
+    version,
+    about = "Oxcart: a self-hosted e-commerce platform"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -28,23 +32,35 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
         Command::Serve => {
             let app = Application::build(&config).await?;
-            println!("Oxcart is serving {} (listening on {})", config.public_url, app.addr());
+            println!(
+                "Oxcart is serving {} (listening on {})",
+                config.public_url,
+                app.addr()
+            );
             app.run_until(shutdown_signal()).await
         }
         Command::Migrate => {
             let db = connect_database(&config).await?;
-            let applied = sqlx::query_scalar::<_, i64>("select count(*) from _sqlx_migrations where success = true")
-                .fetch_one(db.pool())
-                .await
-                .unwrap_or_default();
-            println!("The {} database is up to date ({applied} migrations applied).", db.backend());
+            let applied = sqlx::query_scalar::<_, i64>(
+                "select count(*) from _sqlx_migrations where success = true",
+            )
+            .fetch_one(db.pool())
+            .await
+            .unwrap_or_default();
+            println!(
+                "The {} database is up to date ({applied} migrations applied).",
+                db.backend()
+            );
             db.close().await;
             Ok(())
         }
         Command::Seed => {
             let db = connect_database(&config).await?;
             let report = app::settings::db::seed_defaults(&db).await?;
-            println!("Seeded: {} store settings written (existing values kept).", report.settings_written);
+            println!(
+                "Seeded: {} store settings written (existing values kept).",
+                report.settings_written
+            );
             db.close().await;
             Ok(())
         }

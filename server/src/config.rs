@@ -96,7 +96,9 @@ impl Config {
 
         let public_url = match get("OXCART_PUBLIC_URL") {
             None => default_public_url(addr),
-            Some(raw) => parse_public_url(&raw).map_err(|reason| invalid("OXCART_PUBLIC_URL", reason))?,
+            Some(raw) => {
+                parse_public_url(&raw).map_err(|reason| invalid("OXCART_PUBLIC_URL", reason))?
+            }
         };
 
         let database_url = match get("DATABASE_URL") {
@@ -117,11 +119,18 @@ impl Config {
             })
             .transpose()?;
 
-        let log_format = match get("LOG_FORMAT").as_deref().map(str::to_ascii_lowercase).as_deref() {
+        let log_format = match get("LOG_FORMAT")
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             None | Some("pretty") => LogFormat::Pretty,
             Some("json") => LogFormat::Json,
             Some(other) => {
-                return Err(invalid("LOG_FORMAT", format!("\"{other}\" is not a log format (use pretty or json)")))
+                return Err(invalid(
+                    "LOG_FORMAT",
+                    format!("\"{other}\" is not a log format (use pretty or json)"),
+                ))
             }
         };
 
@@ -166,17 +175,28 @@ impl Config {
             ("OXCART_ADDR", self.addr.to_string()),
             ("OXCART_DATA_DIR", self.data_dir.display().to_string()),
             ("OXCART_PUBLIC_URL", self.public_url.to_string()),
-            ("DATABASE_URL", format!("{} ({backend})", redact_url(self.database_url.expose()))),
+            (
+                "DATABASE_URL",
+                format!("{} ({backend})", redact_url(self.database_url.expose())),
+            ),
             (
                 "REDIS_URL",
-                self.redis_url
-                    .as_ref()
-                    .map_or_else(|| "not set: sessions in the database".to_owned(), |u| redact_url(u.expose())),
+                self.redis_url.as_ref().map_or_else(
+                    || "not set: sessions in the database".to_owned(),
+                    |u| redact_url(u.expose()),
+                ),
             ),
-            ("LOG_FORMAT", format!("{:?}", self.log_format).to_lowercase()),
+            (
+                "LOG_FORMAT",
+                format!("{:?}", self.log_format).to_lowercase(),
+            ),
             (
                 "SESSION_SECRET",
-                if self.session_secret.is_some() { "set".to_owned() } else { "not set: generated in the data dir".to_owned() },
+                if self.session_secret.is_some() {
+                    "set".to_owned()
+                } else {
+                    "not set: generated in the data dir".to_owned()
+                },
             ),
         ]
     }
@@ -191,9 +211,12 @@ fn parse_addr(raw: &str) -> Option<SocketAddr> {
 }
 
 fn parse_public_url(raw: &str) -> Result<Url, String> {
-    let url = Url::parse(raw).map_err(|_| format!("\"{raw}\" is not a URL (expected e.g. https://shop.example.com)"))?;
+    let url = Url::parse(raw)
+        .map_err(|_| format!("\"{raw}\" is not a URL (expected e.g. https://shop.example.com)"))?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(format!("\"{raw}\" must be an http:// or https:// URL with a host"));
+        return Err(format!(
+            "\"{raw}\" must be an http:// or https:// URL with a host"
+        ));
     }
     if url.query().is_some() || url.fragment().is_some() {
         return Err(format!("\"{raw}\" must not have a query or fragment"));
@@ -202,13 +225,18 @@ fn parse_public_url(raw: &str) -> Result<Url, String> {
 }
 
 fn default_public_url(addr: SocketAddr) -> Url {
-    let host = if addr.ip().is_unspecified() { "localhost".to_owned() } else { addr.ip().to_string() };
+    let host = if addr.ip().is_unspecified() {
+        "localhost".to_owned()
+    } else {
+        addr.ip().to_string()
+    };
     let text = if addr.is_ipv6() && !addr.ip().is_unspecified() {
         format!("http://[{host}]:{}", addr.port())
     } else {
         format!("http://{host}:{}", addr.port())
     };
-    Url::parse(&text).unwrap_or_else(|_| Url::parse("http://localhost:3000").expect("static URL parses"))
+    Url::parse(&text)
+        .unwrap_or_else(|_| Url::parse("http://localhost:3000").expect("static URL parses"))
 }
 
 fn default_database_url(data_dir: &Path) -> String {
@@ -232,7 +260,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn load(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         Config::from_lookup(|name| map.get(name).cloned())
     }
 
@@ -251,7 +282,10 @@ mod tests {
     #[test]
     fn the_database_follows_the_data_dir() {
         let config = load(&[("OXCART_DATA_DIR", "/var/lib/oxcart")]).expect("valid");
-        assert_eq!(config.database_url.expose(), "sqlite:///var/lib/oxcart/oxcart.db");
+        assert_eq!(
+            config.database_url.expose(),
+            "sqlite:///var/lib/oxcart/oxcart.db"
+        );
     }
 
     #[test]
@@ -268,7 +302,11 @@ mod tests {
         for (var, value) in cases {
             let err = load(&[(var, value)]).expect_err(&format!("{var}={value} is refused"));
             assert_eq!(err.var, var);
-            assert!(err.to_string().starts_with(&format!("invalid configuration: {var}: ")), "{err}");
+            assert!(
+                err.to_string()
+                    .starts_with(&format!("invalid configuration: {var}: ")),
+                "{err}"
+            );
             assert!(!err.to_string().contains('\n'), "one line: {err}");
         }
     }

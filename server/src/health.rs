@@ -14,7 +14,10 @@ use tower_sessions_redis_store::fred::prelude::ClientLike as _;
 const CHECK_TIMEOUT: Duration = Duration::from_secs(2);
 
 pub async fn health() -> Response {
-    app::envelope::success(StatusCode::OK, json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }))
+    app::envelope::success(
+        StatusCode::OK,
+        json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }),
+    )
 }
 
 pub async fn ready(State(state): State<AppState>) -> Response {
@@ -53,7 +56,10 @@ pub async fn ready(State(state): State<AppState>) -> Response {
     }
 
     if ok {
-        app::envelope::success(StatusCode::OK, json!({ "status": "ready", "checks": checks }))
+        app::envelope::success(
+            StatusCode::OK,
+            json!({ "status": "ready", "checks": checks }),
+        )
     } else {
         let down: Vec<&str> = checks
             .iter()
@@ -64,6 +70,11 @@ pub async fn ready(State(state): State<AppState>) -> Response {
             ErrorCode::ServiceUnavailable,
             format!("Not ready: {} unavailable.", down.join(" and ")),
         );
-        app::envelope::error(StatusCode::SERVICE_UNAVAILABLE, &public, Some(Value::Object(checks)), None)
+        app::envelope::error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            &public,
+            Some(Value::Object(checks)),
+            None,
+        )
     }
 }

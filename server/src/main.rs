@@ -25,7 +25,10 @@ fn main() -> ExitCode {
     };
     telemetry::init(config.log_format);
 
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("oxcart: cannot start the async runtime: {err}");

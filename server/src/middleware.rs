@@ -31,7 +31,10 @@ pub async fn request_context(mut req: Request, next: Next) -> Response {
         .get(REQUEST_ID)
         .and_then(|v| v.to_str().ok())
         .filter(|v| is_token(v))
-        .map_or_else(|| Arc::from(uuid::Uuid::new_v4().simple().to_string()), Arc::from);
+        .map_or_else(
+            || Arc::from(uuid::Uuid::new_v4().simple().to_string()),
+            Arc::from,
+        );
     req.extensions_mut().insert(RequestId(id.clone()));
 
     let method = req.method().clone();
@@ -39,7 +42,8 @@ pub async fn request_context(mut req: Request, next: Next) -> Response {
     let span = tracing::info_span!("request", request_id = %id, %method, %path);
     let started = Instant::now();
 
-    let mut response = app::request::scope(id.clone(), next.run(req).instrument(span.clone())).await;
+    let mut response =
+        app::request::scope(id.clone(), next.run(req).instrument(span.clone())).await;
 
     if response.extensions().get::<Panicked>().is_some() && path.starts_with("/api/") {
         let public = app::request::scope(id.clone(), async {
@@ -68,7 +72,9 @@ pub async fn request_context(mut req: Request, next: Next) -> Response {
 
 fn is_token(value: &str) -> bool {
     (1..=64).contains(&value.len())
-        && value.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
 /// Turns a handler panic into the friendly 500 page (the request's span logs the cause).
@@ -80,7 +86,11 @@ pub fn panic_response(payload: Box<dyn Any + Send + 'static>) -> Response {
         .unwrap_or("unknown panic");
     tracing::error!(panic = detail, "handler panicked");
     let request_id = app::request::current_id();
-    let mut response = (StatusCode::INTERNAL_SERVER_ERROR, Html(error_page(request_id.as_deref()))).into_response();
+    let mut response = (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        Html(error_page(request_id.as_deref())),
+    )
+        .into_response();
     response.extensions_mut().insert(Panicked);
     response
 }
@@ -106,8 +116,14 @@ pub async fn api_not_found() -> Response {
 pub async fn pkg_cache_headers(hashed: bool, req: Request<Body>, next: Next) -> Response {
     let mut response = next.run(req).await;
     if response.status().is_success() {
-        let value = if hashed { "public, max-age=31536000, immutable" } else { "no-cache" };
-        response.headers_mut().insert(http::header::CACHE_CONTROL, HeaderValue::from_static(value));
+        let value = if hashed {
+            "public, max-age=31536000, immutable"
+        } else {
+            "no-cache"
+        };
+        response
+            .headers_mut()
+            .insert(http::header::CACHE_CONTROL, HeaderValue::from_static(value));
     }
     response
 }

@@ -61,7 +61,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt as _;
-            let mode = std::fs::metadata(dir.path().join("secrets/session.key")).expect("exists").permissions().mode();
+            let mode = std::fs::metadata(dir.path().join("secrets/session.key"))
+                .expect("exists")
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }

@@ -19,7 +19,9 @@ pub struct Site {
 /// `<exe dir>/../site` (target/release → target/site) and `./target/site` that holds a
 /// `pkg` folder. `None` when no build is found: pages still render, without hydration.
 pub fn locate(config: &Config) -> Option<Site> {
-    let exe_dir = std::env::current_exe().ok().and_then(|p| p.parent().map(Path::to_path_buf));
+    let exe_dir = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf));
     let mut candidates = Vec::new();
     if let Some(root) = &config.site_root {
         candidates.push(root.clone());

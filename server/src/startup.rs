@@ -23,7 +23,9 @@ use tower_http::services::ServeDir;
 use tower_sessions::cookie::{Key, SameSite};
 use tower_sessions::service::SignedCookie;
 use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_redis_store::fred::prelude::{Builder, ClientLike as _, Config as RedisConfig, ReconnectPolicy};
+use tower_sessions_redis_store::fred::prelude::{
+    Builder, ClientLike as _, Config as RedisConfig, ReconnectPolicy,
+};
 use tower_sessions_redis_store::RedisStore;
 
 pub type SessionLayer = SessionManagerLayer<SessionBackend, SignedCookie>;
@@ -70,7 +72,10 @@ impl Application {
         let db = connect_database(config).await?;
         if !app::settings::db::is_seeded(&db).await? {
             let report = app::settings::db::seed_defaults(&db).await?;
-            tracing::info!(settings = report.settings_written, "first start: seeded demo data");
+            tracing::info!(
+                settings = report.settings_written,
+                "first start: seeded demo data"
+            );
         }
 
         let redis = match &config.redis_url {
@@ -100,28 +105,44 @@ impl Application {
 
         let site = site::locate(config);
         match &site {
-            Some(site) => tracing::info!(root = %site.root.display(), hashed = site.hashed, "serving the site"),
+            Some(site) => {
+                tracing::info!(root = %site.root.display(), hashed = site.hashed, "serving the site")
+            }
             None => tracing::warn!("no built site found (run `make run`): pages will not hydrate"),
         }
         let leptos_options = LeptosOptions::builder()
             .output_name("oxcart")
-            .site_root(site.as_ref().map_or_else(|| "target/site".to_owned(), |s| s.root.display().to_string()))
+            .site_root(site.as_ref().map_or_else(
+                || "target/site".to_owned(),
+                |s| s.root.display().to_string(),
+            ))
             .site_pkg_dir("pkg")
             .site_addr(config.addr)
             .hash_files(site.as_ref().is_some_and(|s| s.hashed))
             .build();
 
-        let state = AppState { db, leptos_options, redis };
+        let state = AppState {
+            db,
+            leptos_options,
+            redis,
+        };
         let router = build_router(state.clone(), sessions);
         let listener = tokio::net::TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("cannot listen on OXCART_ADDR={}", config.addr))?;
-        Ok(Self { listener, router, state, session_cleanup })
+        Ok(Self {
+            listener,
+            router,
+            state,
+            session_cleanup,
+        })
     }
 
     /// The bound address (the real port when `OXCART_ADDR` asked for port 0).
     pub fn addr(&self) -> SocketAddr {
-        self.listener.local_addr().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
     }
 
     pub fn state(&self) -> &AppState {
@@ -130,13 +151,20 @@ impl Application {
 
     /// Serves until `shutdown` completes, then lets in-flight requests finish and closes
     /// the database pool.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         let addr = self.addr();
         tracing::info!(%addr, "listening");
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await
-            .context("server error")?;
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("server error")?;
         if let Some(cleanup) = self.session_cleanup {
             cleanup.abort();
         }
@@ -154,8 +182,15 @@ pub fn build_router(state: AppState, sessions: SessionLayer) -> Router {
     let pkg_dir = Path::new(&*options.site_root).join(&*options.site_pkg_dir);
     let hashed = options.hash_files;
     let pkg = Router::new()
-        .nest_service("/pkg", ServeDir::new(pkg_dir).precompressed_br().precompressed_gzip())
-        .layer(axum::middleware::from_fn(move |req, next| pkg_cache_headers(hashed, req, next)));
+        .nest_service(
+            "/pkg",
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        )
+        .layer(axum::middleware::from_fn(move |req, next| {
+            pkg_cache_headers(hashed, req, next)
+        }));
 
     Router::new()
         .route("/health", get(health::health))
@@ -165,7 +200,9 @@ pub fn build_router(state: AppState, sessions: SessionLayer) -> Router {
             let options = options.clone();
             move || app::shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(app::shell))
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+            app::shell,
+        ))
         .with_state(state)
         .merge(pkg)
         .layer(sessions)

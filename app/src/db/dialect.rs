@@ -3,8 +3,8 @@
 //! folder applies. Queries elsewhere never branch on the backend.
 
 use anyhow::Context as _;
-use sqlx::AnyConnection;
 use sqlx::migrate::Migrator;
+use sqlx::AnyConnection;
 use sqlx::Executor as _;
 use std::fmt;
 
@@ -118,7 +118,10 @@ mod tests {
         assert_eq!(Backend::from_url("sqlite://data/x.db"), Ok(Backend::Sqlite));
         assert_eq!(Backend::from_url("sqlite::memory:"), Ok(Backend::Sqlite));
         assert_eq!(Backend::from_url("postgres://u@h/d"), Ok(Backend::Postgres));
-        assert_eq!(Backend::from_url("postgresql://u@h/d"), Ok(Backend::Postgres));
+        assert_eq!(
+            Backend::from_url("postgresql://u@h/d"),
+            Ok(Backend::Postgres)
+        );
         let err = Backend::from_url("mysql://x").expect_err("mysql is refused");
         assert!(err.contains("mysql"), "{err}");
         assert!(Backend::from_url("nonsense").is_err());
@@ -126,8 +129,14 @@ mod tests {
 
     #[test]
     fn sqlite_paths_are_read_from_both_url_forms() {
-        assert_eq!(Backend::sqlite_path("sqlite://data/x.db"), Some("data/x.db"));
-        assert_eq!(Backend::sqlite_path("sqlite:///tmp/x.db?mode=rwc"), Some("/tmp/x.db"));
+        assert_eq!(
+            Backend::sqlite_path("sqlite://data/x.db"),
+            Some("data/x.db")
+        );
+        assert_eq!(
+            Backend::sqlite_path("sqlite:///tmp/x.db?mode=rwc"),
+            Some("/tmp/x.db")
+        );
         assert_eq!(Backend::sqlite_path("sqlite::memory:"), None);
     }
 }

@@ -41,7 +41,8 @@ impl SessionStore for SqlSessionStore {
     async fn create(&self, record: &mut Record) -> Result<()> {
         // A fresh id collides with 2^-128 odds; the insert refuses rather than overwrites.
         loop {
-            let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
+            let data =
+                serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
             let now = now_ms();
             let inserted = sqlx::query(
                 "insert into sessions (id, data, expires_at, created_at, updated_at) \
@@ -81,13 +82,14 @@ impl SessionStore for SqlSessionStore {
     }
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
-        let row: Option<(String, i64)> =
-            sqlx::query_as("select data, expires_at from sessions where id = $1 and expires_at > $2")
-                .bind(id.to_string())
-                .bind(now_ms())
-                .fetch_optional(self.db.pool())
-                .await
-                .map_err(backend)?;
+        let row: Option<(String, i64)> = sqlx::query_as(
+            "select data, expires_at from sessions where id = $1 and expires_at > $2",
+        )
+        .bind(id.to_string())
+        .bind(now_ms())
+        .fetch_optional(self.db.pool())
+        .await
+        .map_err(backend)?;
         let Some((data, expires_at)) = row else {
             return Ok(None);
         };

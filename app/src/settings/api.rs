@@ -37,7 +37,9 @@ pub async fn dismiss_announcement() -> Result<(), PublicError> {
         session
             .insert(DISMISSED_ANNOUNCEMENT, text)
             .await
-            .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("writing the session")))?;
+            .map_err(|e| {
+                AppError::Internal(anyhow::Error::new(e).context("writing the session"))
+            })?;
     }
     Ok(())
 }

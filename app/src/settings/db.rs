@@ -48,7 +48,9 @@ pub async fn storefront(db: &Db) -> Result<Storefront, AppError> {
         currency: values
             .remove(keys::CURRENCY)
             .unwrap_or_else(|| "USD".to_owned()),
-        announcement: values.remove(keys::ANNOUNCEMENT).filter(|a| !a.trim().is_empty()),
+        announcement: values
+            .remove(keys::ANNOUNCEMENT)
+            .filter(|a| !a.trim().is_empty()),
     })
 }
 

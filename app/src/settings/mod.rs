@@ -2,8 +2,8 @@
 //! `settings` table, the defaults seeded on first start, and the storefront's view of them.
 
 pub mod api;
-pub mod model;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod model;
 
 pub use model::Storefront;

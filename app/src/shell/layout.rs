@@ -1,69 +1,75 @@
 //! Header, navigation, announcement bar and footer around every storefront page.
 
+use crate::error::PublicError;
 use crate::settings::api::{get_storefront, DismissAnnouncement};
 use crate::settings::Storefront;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+/// The store settings every page shows. Blocking: the server waits for it before it
+/// starts streaming, so the name and announcement are in the first HTML (no flash, and
+/// visible without JavaScript and to crawlers). One indexed lookup per setting.
+type StoreResource = Resource<Result<Storefront, PublicError>>;
+
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
-    let store = Resource::new(|| (), |_| get_storefront());
-    let dismiss = ServerAction::<DismissAnnouncement>::new();
-    // Refetch after a dismissal so server and page agree on what is shown.
-    Effect::new(move |_| {
-        if dismiss.version().get() > 0 {
-            store.refetch();
-        }
-    });
-    let store_name = move || {
-        store
-            .get()
-            .and_then(Result::ok)
-            .map(|s: Storefront| s.name)
-            .unwrap_or_else(|| "Oxcart".to_owned())
-    };
+    let store: StoreResource = Resource::new_blocking(|| (), |_| get_storefront());
 
     view! {
-        <Transition fallback=|| ()>
-            {move || {
-                store
-                    .get()
-                    .and_then(Result::ok)
-                    .and_then(|s| s.announcement)
-                    .filter(|_| dismiss.value().get().is_none_or(|r| r.is_err()))
-                    .map(|text| view! { <AnnouncementBar text dismiss /> })
-            }}
-        </Transition>
-        <Header store_name=Signal::derive(store_name) />
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                store.await.ok().and_then(|s| s.announcement).map(|text| view! { <AnnouncementBar text /> })
+            })}
+        </Suspense>
+        <Header store />
         <main class="page" id="main">
             {children()}
         </main>
-        <Footer store_name=Signal::derive(store_name) />
+        <Footer store />
     }
 }
 
+/// The store's name, as soon as the blocking resource has it.
 #[component]
-fn AnnouncementBar(text: String, dismiss: ServerAction<DismissAnnouncement>) -> impl IntoView {
+fn StoreName(store: StoreResource) -> impl IntoView {
     view! {
-        <aside class="announcement" data-testid="announcement" aria-label="Announcement">
-            <p>{text}</p>
-            // A plain form before hydration, an in-page action after it.
-            <ActionForm action=dismiss>
-                <button
-                    type="submit"
-                    class="announcement__dismiss"
-                    data-testid="announcement-dismiss"
-                    aria-label="Dismiss announcement"
-                >
-                    "×"
-                </button>
-            </ActionForm>
-        </aside>
+        <Suspense fallback=|| "Oxcart">
+            {move || Suspend::new(async move {
+                store.await.map(|s| s.name).unwrap_or_else(|_| "Oxcart".to_owned())
+            })}
+        </Suspense>
     }
 }
 
 #[component]
-fn Header(store_name: Signal<String>) -> impl IntoView {
+fn AnnouncementBar(text: String) -> impl IntoView {
+    let dismiss = ServerAction::<DismissAnnouncement>::new();
+    // Hidden in place once the server has recorded the dismissal.
+    let dismissed = move || dismiss.value().get().is_some_and(|r| r.is_ok());
+
+    view! {
+        <Show when=move || !dismissed()>
+            <aside class="announcement" data-testid="announcement" aria-label="Announcement">
+                <p>{text.clone()}</p>
+                // A plain form before hydration (the server redirects back), an in-page
+                // action after it.
+                <ActionForm action=dismiss>
+                    <button
+                        type="submit"
+                        class="announcement__dismiss"
+                        data-testid="announcement-dismiss"
+                        aria-label="Dismiss announcement"
+                    >
+                        "×"
+                    </button>
+                </ActionForm>
+            </aside>
+        </Show>
+    }
+}
+
+#[component]
+fn Header(store: StoreResource) -> impl IntoView {
     let menu_open = RwSignal::new(false);
     let close_menu = move |_| menu_open.set(false);
 
@@ -89,7 +95,7 @@ fn Header(store_name: Signal<String>) -> impl IntoView {
                         <circle cx="20" cy="26" r="2.5" fill="currentColor" />
                         <path d="M24 10l2-4h3" stroke="currentColor" stroke-width="2" fill="none" />
                     </svg>
-                    <span class="logo__name">{store_name}</span>
+                    <span class="logo__name"><StoreName store /></span>
                 </a>
                 <nav
                     id="site-nav"
@@ -124,11 +130,11 @@ fn Header(store_name: Signal<String>) -> impl IntoView {
 }
 
 #[component]
-fn Footer(store_name: Signal<String>) -> impl IntoView {
+fn Footer(store: StoreResource) -> impl IntoView {
     view! {
         <footer class="site-footer">
             <div class="site-footer__inner">
-                <p class="site-footer__brand">{store_name}</p>
+                <p class="site-footer__brand"><StoreName store /></p>
                 <nav class="site-footer__links" aria-label="Footer">
                     <a href="/products">"Shop"</a>
                     <a href="/account">"Your account"</a>

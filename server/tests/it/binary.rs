@@ -28,16 +28,29 @@ fn a_bad_configuration_value_stops_with_one_line_naming_the_variable() {
         ("LOG_FORMAT", "yaml"),
     ] {
         for command in ["serve", "check-config", "migrate"] {
-            let output = oxcart(dir.path()).arg(command).env(var, value).output().expect("run oxcart");
+            let output = oxcart(dir.path())
+                .arg(command)
+                .env(var, value)
+                .output()
+                .expect("run oxcart");
             assert_eq!(output.status.code(), Some(2), "{var}={value} {command}");
             let stderr = String::from_utf8_lossy(&output.stderr);
             let lines: Vec<&str> = stderr.lines().collect();
             assert_eq!(lines.len(), 1, "one line, got: {stderr}");
-            assert!(lines[0].starts_with(&format!("oxcart: invalid configuration: {var}: ")), "{stderr}");
-            assert!(!stderr.contains("panicked") && !stderr.contains("backtrace"), "{stderr}");
+            assert!(
+                lines[0].starts_with(&format!("oxcart: invalid configuration: {var}: ")),
+                "{stderr}"
+            );
+            assert!(
+                !stderr.contains("panicked") && !stderr.contains("backtrace"),
+                "{stderr}"
+            );
         }
     }
-    assert!(!dir.path().join("oxcart.db").exists(), "nothing was written");
+    assert!(
+        !dir.path().join("oxcart.db").exists(),
+        "nothing was written"
+    );
 }
 
 #[test]
@@ -66,26 +79,41 @@ fn an_unreachable_database_stops_start_up_with_one_line() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     let last = stderr.lines().last().unwrap_or_default();
-    assert!(last.starts_with("oxcart: cannot connect to DATABASE_URL=postgres://nobody:***@127.0.0.1:1/none"), "{stderr}");
+    assert!(
+        last.starts_with(
+            "oxcart: cannot connect to DATABASE_URL=postgres://nobody:***@127.0.0.1:1/none"
+        ),
+        "{stderr}"
+    );
     assert!(!stderr.contains("secret"), "{stderr}");
 }
 
-both_backends!(migrate_and_seed_commands_work_and_can_be_repeated, |backend| async move {
-    let db = TestDb::fresh(backend).await;
-    for command in ["migrate", "migrate", "seed", "seed"] {
-        let output = oxcart(db.data_dir.path())
-            .arg(command)
-            .env("DATABASE_URL", &db.url)
-            .output()
-            .expect("run oxcart");
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        assert!(output.status.success(), "{command}: {}", String::from_utf8_lossy(&output.stderr));
-        match command {
-            "migrate" => assert!(stdout.contains("up to date (2 migrations applied)"), "{stdout}"),
-            _ => assert!(stdout.starts_with("Seeded:"), "{stdout}"),
+both_backends!(
+    migrate_and_seed_commands_work_and_can_be_repeated,
+    |backend| async move {
+        let db = TestDb::fresh(backend).await;
+        for command in ["migrate", "migrate", "seed", "seed"] {
+            let output = oxcart(db.data_dir.path())
+                .arg(command)
+                .env("DATABASE_URL", &db.url)
+                .output()
+                .expect("run oxcart");
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            assert!(
+                output.status.success(),
+                "{command}: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            match command {
+                "migrate" => assert!(
+                    stdout.contains("up to date (2 migrations applied)"),
+                    "{stdout}"
+                ),
+                _ => assert!(stdout.starts_with("Seeded:"), "{stdout}"),
+            }
         }
     }
-});
+);
 
 both_backends!(sigterm_stops_the_server_gracefully, |backend| async move {
     let db = TestDb::fresh(backend).await;
@@ -107,14 +135,23 @@ both_backends!(sigterm_stops_the_server_gracefully, |backend| async move {
         if stdout.read_line(&mut line).expect("read stdout") == 0 {
             break;
         }
-        addr = line.split("(listening on ").nth(1).map(|rest| rest.trim_end().trim_end_matches(')').to_owned());
+        addr = line
+            .split("(listening on ")
+            .nth(1)
+            .map(|rest| rest.trim_end().trim_end_matches(')').to_owned());
     }
     let addr = addr.expect("the server announces its address");
-    let health = reqwest::get(format!("http://{addr}/health")).await.expect("GET /health");
+    let health = reqwest::get(format!("http://{addr}/health"))
+        .await
+        .expect("GET /health");
     assert_eq!(health.status(), 200);
 
     let pid = child.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().expect("kill").success());
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill")
+        .success());
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut stdout, &mut rest).expect("read the rest");
     let status = child.wait().expect("wait");
@@ -127,5 +164,10 @@ both_backends!(sigterm_stops_the_server_gracefully, |backend| async move {
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .find(|v| v["fields"]["message"] == "request");
     let request_line = request_line.expect("a JSON access-log line for /health");
-    assert!(request_line["span"]["request_id"].as_str().is_some_and(|id| id.len() == 32), "{request_line}");
+    assert!(
+        request_line["span"]["request_id"]
+            .as_str()
+            .is_some_and(|id| id.len() == 32),
+        "{request_line}"
+    );
 });

@@ -51,7 +51,9 @@ fn services_required() -> bool {
 pub fn service_url(var: &str) -> Option<String> {
     match std::env::var(var) {
         Ok(url) if !url.is_empty() => Some(url),
-        _ if services_required() => panic!("{var} must be set: CI runs every suite against real services"),
+        _ if services_required() => {
+            panic!("{var} must be set: CI runs every suite against real services")
+        }
         _ => {
             eprintln!("skipped: {var} is not set");
             None
@@ -110,9 +112,12 @@ async fn drop_postgres(admin: &str, name: &str) {
     let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(admin)
         .await
         .expect("connect to TEST_DATABASE_URL");
-    sqlx::Executor::execute(&mut conn, format!("drop database if exists {name} with (force)").as_str())
-        .await
-        .expect("drop test database");
+    sqlx::Executor::execute(
+        &mut conn,
+        format!("drop database if exists {name} with (force)").as_str(),
+    )
+    .await
+    .expect("drop test database");
 }
 
 impl Drop for TestDb {
@@ -120,7 +125,10 @@ impl Drop for TestDb {
         if let Some((admin, name)) = self.postgres.take() {
             // Drop runs outside async; a short-lived runtime on its own thread does the work.
             let _ = std::thread::spawn(move || {
-                let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("runtime");
                 runtime.block_on(drop_postgres(&admin, &name));
             })
             .join();
@@ -132,7 +140,10 @@ impl Drop for TestDb {
 pub fn config_for(db: &TestDb, extra: &[(&str, &str)]) -> Config {
     let mut vars: HashMap<String, String> = HashMap::from([
         ("OXCART_ADDR".into(), "127.0.0.1:0".into()),
-        ("OXCART_DATA_DIR".into(), db.data_dir.path().display().to_string()),
+        (
+            "OXCART_DATA_DIR".into(),
+            db.data_dir.path().display().to_string(),
+        ),
         ("DATABASE_URL".into(), db.url.clone()),
     ]);
     for (k, v) in extra {
@@ -163,7 +174,9 @@ impl TestApp {
     }
 
     async fn start(config: Config, client: reqwest::Client) -> Self {
-        let app = Application::build(&config).await.expect("the server starts");
+        let app = Application::build(&config)
+            .await
+            .expect("the server starts");
         let addr = app.addr();
         let state = app.state().clone();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -194,7 +207,10 @@ impl TestApp {
             let _ = tx.send(());
         }
         if let Some(server) = self.server.take() {
-            server.await.expect("server task").expect("server stopped cleanly");
+            server
+                .await
+                .expect("server task")
+                .expect("server stopped cleanly");
         }
     }
 

@@ -9,7 +9,13 @@ use leptos::server_fn::ServerFn as _;
 const ANNOUNCEMENT: &str = "Free shipping on orders over $50";
 
 async fn dismissal_survives_a_restart(app: TestApp) {
-    assert!(app.get("/").await.text().await.expect("body").contains(ANNOUNCEMENT));
+    assert!(app
+        .get("/")
+        .await
+        .text()
+        .await
+        .expect("body")
+        .contains(ANNOUNCEMENT));
 
     let response = app.call_server_fn(DismissAnnouncement::PATH).await;
     assert!(response.status().is_success(), "{}", response.status());
@@ -24,30 +30,47 @@ async fn dismissal_survives_a_restart(app: TestApp) {
     assert!(cookie.contains("HttpOnly"), "{cookie}");
     assert!(cookie.contains("SameSite=Lax"), "{cookie}");
     assert!(!cookie.contains("Secure"), "plain http in tests: {cookie}");
-    assert!(!app.get("/").await.text().await.expect("body").contains(ANNOUNCEMENT));
+    assert!(!app
+        .get("/")
+        .await
+        .text()
+        .await
+        .expect("body")
+        .contains(ANNOUNCEMENT));
 
     let app = app.restart().await;
     let html = app.get("/").await.text().await.expect("body");
-    assert!(!html.contains(ANNOUNCEMENT), "the session outlived the restart");
+    assert!(
+        !html.contains(ANNOUNCEMENT),
+        "the session outlived the restart"
+    );
 }
 
-both_backends!(a_session_survives_a_restart_with_the_sql_store, |backend| async move {
-    let db = TestDb::fresh(backend).await;
-    dismissal_survives_a_restart(TestApp::spawn(&db, &[]).await).await;
-});
+both_backends!(
+    a_session_survives_a_restart_with_the_sql_store,
+    |backend| async move {
+        let db = TestDb::fresh(backend).await;
+        dismissal_survives_a_restart(TestApp::spawn(&db, &[]).await).await;
+    }
+);
 
-both_backends!(a_session_survives_a_restart_with_redis, |backend| async move {
-    let Some(redis) = service_url("TEST_REDIS_URL") else { return };
-    let db = TestDb::fresh(backend).await;
-    let app = TestApp::spawn(&db, &[("REDIS_URL", &redis)]).await;
-    dismissal_survives_a_restart(app).await;
-    // Nothing went to the SQL store.
-    let rows: i64 = sqlx::query_scalar("select count(*) from sessions")
-        .fetch_one(TestApp::spawn(&db, &[]).await.state.db.pool())
-        .await
-        .expect("count");
-    assert_eq!(rows, 0);
-});
+both_backends!(
+    a_session_survives_a_restart_with_redis,
+    |backend| async move {
+        let Some(redis) = service_url("TEST_REDIS_URL") else {
+            return;
+        };
+        let db = TestDb::fresh(backend).await;
+        let app = TestApp::spawn(&db, &[("REDIS_URL", &redis)]).await;
+        dismissal_survives_a_restart(app).await;
+        // Nothing went to the SQL store.
+        let rows: i64 = sqlx::query_scalar("select count(*) from sessions")
+            .fetch_one(TestApp::spawn(&db, &[]).await.state.db.pool())
+            .await
+            .expect("count");
+        assert_eq!(rows, 0);
+    }
+);
 
 both_backends!(a_tampered_session_cookie_is_ignored, |backend| async move {
     let db = TestDb::fresh(backend).await;
@@ -72,8 +95,21 @@ both_backends!(a_tampered_session_cookie_is_ignored, |backend| async move {
     let tampered = format!("{name}={}", chars.into_iter().collect::<String>());
 
     let fresh = reqwest::Client::new();
-    let untouched = fresh.get(app.url("/")).header("cookie", &cookie).send().await.expect("GET");
+    let untouched = fresh
+        .get(app.url("/"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .expect("GET");
     assert!(!untouched.text().await.expect("body").contains(ANNOUNCEMENT));
-    let forged = fresh.get(app.url("/")).header("cookie", &tampered).send().await.expect("GET");
-    assert!(forged.text().await.expect("body").contains(ANNOUNCEMENT), "a forged cookie is a new session");
+    let forged = fresh
+        .get(app.url("/"))
+        .header("cookie", &tampered)
+        .send()
+        .await
+        .expect("GET");
+    assert!(
+        forged.text().await.expect("body").contains(ANNOUNCEMENT),
+        "a forged cookie is a new session"
+    );
 });

@@ -1,0 +1,38 @@
+# syntax=docker/dockerfile:1
+# Multi-stage: the same `make build` as `make run` (cargo-leptos release build, tools from
+# the package registries), then a slim runtime with the binary, its hash file and the site.
+
+FROM rust:1.95-bookworm AS build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends nodejs npm \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+# Tools first: this layer is reused until the lockfile (wasm-bindgen version) changes.
+COPY Cargo.lock ./
+COPY scripts/bootstrap.sh scripts/
+RUN scripts/bootstrap.sh
+COPY . .
+RUN make build
+
+FROM debian:bookworm-slim AS runtime
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin oxcart
+WORKDIR /app
+# The binary finds ./site next to itself, and reads hash.txt (hashed asset names) there.
+COPY --from=build /src/target/release/oxcart /app/oxcart
+COPY --from=build /src/target/release/hash.txt /app/hash.txt
+COPY --from=build /src/target/site /app/site
+RUN mkdir -p /app/data && chown oxcart:oxcart /app/data
+USER oxcart
+ENV OXCART_ADDR=0.0.0.0:3000 \
+    OXCART_DATA_DIR=/app/data \
+    LOG_FORMAT=json
+EXPOSE 3000
+VOLUME ["/app/data"]
+HEALTHCHECK --interval=15s --timeout=3s --start-period=20s --retries=3 \
+  CMD curl -fsS http://127.0.0.1:3000/health >/dev/null || exit 1
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["/app/oxcart"]
+CMD ["serve"]

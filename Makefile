@@ -1,0 +1,50 @@
+# Oxcart: `make run` serves the store, `make test` runs every check. Both install what is
+# missing first (scripts/bootstrap.sh) and are quick the second time.
+
+SHELL := /bin/bash
+TOOLS_DIR ?= $(HOME)/.cache/oxcart/tools
+export OXCART_TOOLS_DIR := $(TOOLS_DIR)
+# The registry-installed tools come first, so cargo-leptos never tries to download its own.
+export PATH := $(TOOLS_DIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+OXCART := $(TARGET_DIR)/release/oxcart
+
+.PHONY: run build tools test-tools test lint fmt clippy unit e2e bench-bundle clean
+
+## run: build the release site and binary, then serve http://127.0.0.1:3000 on SQLite in ./data
+run: build
+	$(OXCART) serve
+
+## build: release build of the server and the WASM site (target/site)
+build: tools
+	cargo leptos build --release --precompress
+	@scripts/bundle-size.sh
+
+tools:
+	@scripts/bootstrap.sh
+
+test-tools:
+	@scripts/bootstrap.sh --test
+
+## test: formatting, lints, unit + integration tests (SQLite, and PostgreSQL/Redis when
+## TEST_DATABASE_URL/TEST_REDIS_URL are set), then the browser tests in Chromium
+test: test-tools lint unit build e2e
+
+lint: fmt clippy
+
+fmt:
+	cargo fmt --all --check
+
+clippy:
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+unit:
+	cargo test -p app -p server
+
+e2e:
+	cd end2end && OXCART_BIN="$(abspath $(OXCART))" npx playwright test
+
+clean:
+	cargo clean
+	rm -rf end2end/test-results end2end/playwright-report

@@ -1,0 +1,62 @@
+// Browser tests drive Debian's Chromium (/usr/bin/chromium); Playwright never downloads a
+// browser here. The server under test is the release binary (OXCART_BIN, set by
+// `make e2e`) on a fresh SQLite database in a temporary data dir.
+import { defineConfig, devices } from "@playwright/test";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const port = Number(process.env.OXCART_E2E_PORT ?? 3199);
+const baseURL = process.env.OXCART_E2E_BASE_URL ?? `http://127.0.0.1:${port}`;
+const bin = process.env.OXCART_BIN ?? resolve(__dirname, "../target/release/oxcart");
+const dataDir = mkdtempSync(join(tmpdir(), "oxcart-e2e-"));
+
+const chromium = {
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+  ],
+};
+
+export default defineConfig({
+  testDir: "./tests",
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [["list"], ["html", { open: "never" }]],
+  outputDir: "test-results",
+  use: {
+    baseURL,
+    screenshot: "only-on-failure",
+    trace: "retain-on-failure",
+    launchOptions: chromium,
+  },
+  projects: [
+    { name: "desktop", use: { ...devices["Desktop Chrome"], launchOptions: chromium } },
+    { name: "phone", use: { ...devices["Pixel 7"], launchOptions: chromium } },
+  ],
+  webServer: process.env.OXCART_E2E_BASE_URL
+    ? undefined
+    : {
+        // Run from the repository root so the binary finds target/site.
+        command: `"${bin}" serve`,
+        cwd: resolve(__dirname, ".."),
+        url: `${baseURL}/ready`,
+        timeout: 60_000,
+        reuseExistingServer: false,
+        env: {
+          OXCART_ADDR: `127.0.0.1:${port}`,
+          OXCART_DATA_DIR: dataDir,
+          RUST_LOG: "warn",
+        },
+      },
+});

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Installs what building (and, with --test, testing) Oxcart needs, from the package
+# registries only: crates.io, npm, Debian's apt. Idempotent: each step checks first, so a
+# second run takes a second or two. Never downloads from GitHub (cargo-leptos would try
+# to when a tool is missing from PATH; that fails offline).
+#
+#   scripts/bootstrap.sh          build tools
+#   scripts/bootstrap.sh --test   build tools + Chromium + the end-to-end test packages
+set -euo pipefail
+
+CARGO_LEPTOS_VERSION=0.3.10   # 0.3.11 needs rustc 1.96
+BINARYEN_VERSION=132.0.0      # npm's binaryen; Debian's binaryen 108 breaks hydration
+TOOLS_DIR="${OXCART_TOOLS_DIR:-$HOME/.cache/oxcart/tools}"
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+
+say() { printf '\033[1;32m==>\033[0m %s\n' "$*"; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_install() {
+  if [ ! -f /tmp/.oxcart-apt-updated ]; then
+    as_root apt-get update -qq && touch /tmp/.oxcart-apt-updated
+  fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+command -v cargo >/dev/null || { echo "bootstrap: the Rust toolchain (rustup) is required" >&2; exit 1; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [ "$(cargo leptos --version 2>/dev/null | awk '{print $2}')" != "$CARGO_LEPTOS_VERSION" ]; then
+  say "installing cargo-leptos $CARGO_LEPTOS_VERSION (once; ~15-25 min on 2 cores)"
+  cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION"
+fi
+
+# The CLI must be exactly the wasm-bindgen version of Cargo.lock. `--locked` fails here:
+# one of its locked dependencies is not in the registry index.
+WBG_VERSION="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' "$ROOT/Cargo.lock")"
+if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WBG_VERSION" ]; then
+  say "installing wasm-bindgen-cli $WBG_VERSION (once; ~3 min)"
+  cargo install wasm-bindgen-cli --version "$WBG_VERSION"
+fi
+
+if ! command -v npm >/dev/null; then
+  say "installing Node.js and npm"
+  apt_install nodejs npm
+fi
+
+if [ "$("$TOOLS_DIR/node_modules/.bin/wasm-opt" --version 2>/dev/null | awk '{print $3}')" != "${BINARYEN_VERSION%%.*}" ]; then
+  say "installing wasm-opt (npm binaryen@$BINARYEN_VERSION) into $TOOLS_DIR"
+  mkdir -p "$TOOLS_DIR"
+  npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR" "binaryen@$BINARYEN_VERSION"
+fi
+
+if [ "${1:-}" = "--test" ]; then
+  if ! command -v chromium >/dev/null; then
+    say "installing Chromium (Debian's) for the browser tests"
+    apt_install chromium
+  fi
+  if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ] || \
+     [ "$ROOT/end2end/package-lock.json" -nt "$ROOT/end2end/node_modules/.package-lock.json" ]; then
+    say "installing the end-to-end test packages"
+    (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund)
+  fi
+fi
