@@ -24,33 +24,12 @@ pub async fn ready(State(state): State<AppState>) -> Response {
     let mut checks = Map::new();
     let mut ok = true;
 
-    let database = match tokio::time::timeout(CHECK_TIMEOUT, state.db.ping()).await {
-        Ok(Ok(())) => "ok",
-        Ok(Err(err)) => {
-            tracing::error!(error = %err, "readiness: database check failed");
-            "unavailable"
-        }
-        Err(_) => {
-            tracing::error!("readiness: database check timed out");
-            "unavailable"
-        }
-    };
+    let database = timed_check("database", state.db.ping()).await;
     ok &= database == "ok";
     checks.insert("database".into(), json!(database));
 
     if let Some(redis) = &state.redis {
-        let result = tokio::time::timeout(CHECK_TIMEOUT, redis.ping::<String>(None)).await;
-        let redis_status = match result {
-            Ok(Ok(_)) => "ok",
-            Ok(Err(err)) => {
-                tracing::error!(error = %err, "readiness: redis check failed");
-                "unavailable"
-            }
-            Err(_) => {
-                tracing::error!("readiness: redis check timed out");
-                "unavailable"
-            }
-        };
+        let redis_status = timed_check("redis", redis.ping::<String>(None)).await;
         ok &= redis_status == "ok";
         checks.insert("redis".into(), json!(redis_status));
     }
@@ -76,5 +55,24 @@ pub async fn ready(State(state): State<AppState>) -> Response {
             Some(Value::Object(checks)),
             None,
         )
+    }
+}
+
+/// `"ok"` when `check` succeeds within [`CHECK_TIMEOUT`], else `"unavailable"` (the cause
+/// goes to the log, not to the caller).
+async fn timed_check<T, E: std::fmt::Display>(
+    name: &str,
+    check: impl std::future::Future<Output = Result<T, E>>,
+) -> &'static str {
+    match tokio::time::timeout(CHECK_TIMEOUT, check).await {
+        Ok(Ok(_)) => "ok",
+        Ok(Err(err)) => {
+            tracing::error!(check = name, error = %err, "readiness check failed");
+            "unavailable"
+        }
+        Err(_) => {
+            tracing::error!(check = name, "readiness check timed out");
+            "unavailable"
+        }
     }
 }

@@ -36,49 +36,53 @@ impl SqlSessionStore {
     }
 }
 
+/// What to do when the id already exists: refuse (a new session) or replace (a save).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OnConflict {
+    Refuse,
+    Replace,
+}
+
+impl SqlSessionStore {
+    /// Writes `record`; returns whether a row was written.
+    async fn write(&self, record: &Record, on_conflict: OnConflict) -> Result<bool> {
+        let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
+        let sql = match on_conflict {
+            OnConflict::Refuse => {
+                "insert into sessions (id, data, expires_at, created_at, updated_at) \
+                 values ($1, $2, $3, $4, $4) on conflict (id) do nothing"
+            }
+            OnConflict::Replace => {
+                "insert into sessions (id, data, expires_at, created_at, updated_at) \
+                 values ($1, $2, $3, $4, $4) \
+                 on conflict (id) do update set data = excluded.data, \
+                 expires_at = excluded.expires_at, updated_at = excluded.updated_at"
+            }
+        };
+        let written = sqlx::query(sql)
+            .bind(record.id.to_string())
+            .bind(data)
+            .bind(expiry_ms(record))
+            .bind(now_ms())
+            .execute(self.db.pool())
+            .await
+            .map_err(backend)?;
+        Ok(written.rows_affected() == 1)
+    }
+}
+
 #[async_trait]
 impl SessionStore for SqlSessionStore {
     async fn create(&self, record: &mut Record) -> Result<()> {
         // A fresh id collides with 2^-128 odds; the insert refuses rather than overwrites.
-        loop {
-            let data =
-                serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
-            let now = now_ms();
-            let inserted = sqlx::query(
-                "insert into sessions (id, data, expires_at, created_at, updated_at) \
-                 values ($1, $2, $3, $4, $4) on conflict (id) do nothing",
-            )
-            .bind(record.id.to_string())
-            .bind(data)
-            .bind(expiry_ms(record))
-            .bind(now)
-            .execute(self.db.pool())
-            .await
-            .map_err(backend)?;
-            if inserted.rows_affected() == 1 {
-                return Ok(());
-            }
+        while !self.write(record, OnConflict::Refuse).await? {
             record.id = Id::default();
         }
+        Ok(())
     }
 
     async fn save(&self, record: &Record) -> Result<()> {
-        let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
-        let now = now_ms();
-        sqlx::query(
-            "insert into sessions (id, data, expires_at, created_at, updated_at) \
-             values ($1, $2, $3, $4, $4) \
-             on conflict (id) do update set data = excluded.data, \
-             expires_at = excluded.expires_at, updated_at = excluded.updated_at",
-        )
-        .bind(record.id.to_string())
-        .bind(data)
-        .bind(expiry_ms(record))
-        .bind(now)
-        .execute(self.db.pool())
-        .await
-        .map_err(backend)?;
-        Ok(())
+        self.write(record, OnConflict::Replace).await.map(drop)
     }
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {

@@ -171,3 +171,22 @@ both_backends!(sigterm_stops_the_server_gracefully, |backend| async move {
         "{request_line}"
     );
 });
+
+#[test]
+fn an_unreachable_redis_stops_start_up_with_one_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = oxcart(dir.path())
+        .arg("serve")
+        .env("OXCART_ADDR", "127.0.0.1:0")
+        .env("REDIS_URL", "redis://:topsecret@127.0.0.1:1")
+        .output()
+        .expect("run oxcart");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("oxcart: cannot connect to REDIS_URL=redis://:***@127.0.0.1:1"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("topsecret"), "{stderr}");
+}

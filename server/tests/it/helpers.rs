@@ -247,3 +247,15 @@ impl Drop for TestApp {
 pub async fn json(response: reqwest::Response) -> serde_json::Value {
     response.json().await.expect("a JSON body")
 }
+
+/// The `name=value` of the session cookie a response sets, and its attributes.
+pub fn session_cookie(response: &reqwest::Response) -> Option<(String, String)> {
+    let header = response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("oxcart_session="))?;
+    let (pair, attributes) = header.split_once(';').unwrap_or((header, ""));
+    Some((pair.to_owned(), attributes.to_owned()))
+}

@@ -2,7 +2,7 @@
 //! a restart with the SQL store and with Redis, and the cookie must be hardened.
 
 use crate::both_backends;
-use crate::helpers::{service_url, TestApp, TestDb};
+use crate::helpers::{service_url, session_cookie, TestApp, TestDb};
 use app::settings::api::DismissAnnouncement;
 use leptos::server_fn::ServerFn as _;
 
@@ -19,17 +19,13 @@ async fn dismissal_survives_a_restart(app: TestApp) {
 
     let response = app.call_server_fn(DismissAnnouncement::PATH).await;
     assert!(response.status().is_success(), "{}", response.status());
-    let cookie = response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("oxcart_session="))
-        .expect("a session cookie is set")
-        .to_owned();
-    assert!(cookie.contains("HttpOnly"), "{cookie}");
-    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
-    assert!(!cookie.contains("Secure"), "plain http in tests: {cookie}");
+    let (_, attributes) = session_cookie(&response).expect("a session cookie is set");
+    assert!(attributes.contains("HttpOnly"), "{attributes}");
+    assert!(attributes.contains("SameSite=Lax"), "{attributes}");
+    assert!(
+        !attributes.contains("Secure"),
+        "plain http in tests: {attributes}"
+    );
     assert!(!app
         .get("/")
         .await
@@ -76,17 +72,7 @@ both_backends!(a_tampered_session_cookie_is_ignored, |backend| async move {
     let db = TestDb::fresh(backend).await;
     let app = TestApp::spawn(&db, &[]).await;
     let response = app.call_server_fn(DismissAnnouncement::PATH).await;
-    let cookie = response
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("oxcart_session="))
-        .expect("a session cookie")
-        .split(';')
-        .next()
-        .expect("name=value")
-        .to_owned();
+    let (cookie, _) = session_cookie(&response).expect("a session cookie");
     // Flip one character of the value: the signature no longer matches.
     let (name, value) = cookie.split_once('=').expect("name=value");
     let mut chars: Vec<char> = value.chars().collect();
