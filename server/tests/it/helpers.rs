@@ -222,6 +222,19 @@ impl TestApp {
         self.client.get(self.url(path)).send().await.expect("GET")
     }
 
+    /// Requests a page with a browser's `Accept` header.
+    pub async fn get_page(&self, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .header(
+                "accept",
+                "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            )
+            .send()
+            .await
+            .expect("GET page")
+    }
+
     /// Calls a server function the way the browser's WASM does.
     pub async fn call_server_fn(&self, path: &str) -> reqwest::Response {
         self.client

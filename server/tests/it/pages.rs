@@ -10,7 +10,16 @@ both_backends!(
         let response = app.get("/").await;
         assert_eq!(response.status(), 200);
         let html = response.text().await.expect("body");
-        assert!(html.contains("Oxcart Demo Store"), "seeded store name");
+        // In the HTML itself, not in a <template> that only a script would swap in: shoppers
+        // without JavaScript and crawlers must see the store.
+        assert!(
+            !html.contains("<template"),
+            "no script-swapped chunks: {html}"
+        );
+        assert!(
+            html.contains(r#"<span class="logo__name">Oxcart Demo Store</span>"#),
+            "seeded store name"
+        );
         assert!(html.contains(r#"data-testid="hero""#));
         assert!(html.contains(r#"data-testid="nav-toggle""#));
         assert!(
