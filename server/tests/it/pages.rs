@@ -7,7 +7,7 @@ both_backends!(
         let db = TestDb::fresh(backend).await;
         let app = TestApp::spawn(&db, &[]).await;
 
-        let response = app.get("/").await;
+        let response = app.get_page("/").await;
         assert_eq!(response.status(), 200);
         let html = response.text().await.expect("body");
         // In the HTML itself, not in a <template> that only a script would swap in: shoppers

@@ -99,3 +99,15 @@ both_backends!(a_tampered_session_cookie_is_ignored, |backend| async move {
         "a forged cookie is a new session"
     );
 });
+
+both_backends!(
+    cookies_are_secure_when_the_store_is_served_over_https,
+    |backend| async move {
+        let db = TestDb::fresh(backend).await;
+        let app = TestApp::spawn(&db, &[("OXCART_PUBLIC_URL", "https://shop.example.com")]).await;
+        let response = app.call_server_fn(DismissAnnouncement::PATH).await;
+        let (_, attributes) = session_cookie(&response).expect("a session cookie is set");
+        assert!(attributes.contains("Secure"), "{attributes}");
+        assert!(attributes.contains("HttpOnly"), "{attributes}");
+    }
+);
