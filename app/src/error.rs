@@ -160,7 +160,9 @@ mod server {
             let request_id = crate::request::current_id();
             let message = match self {
                 Self::Internal(cause) => {
-                    tracing::error!(error = ?cause, "internal error");
+                    // The id is a field of its own: this line must name its request even
+                    // where the request's span is not current (work done while a page streams).
+                    tracing::error!(request_id = request_id.as_deref().unwrap_or("-"), error = ?cause, "internal error");
                     "Something went wrong on our side. Please try again; if it keeps \
                      happening, contact us and quote the request id."
                         .to_owned()

@@ -19,9 +19,66 @@ pub async fn scope<F: Future>(id: Arc<str>, fut: F) -> F::Output {
     REQUEST_ID.scope(id, fut).await
 }
 
+/// Runs the synchronous `f` with `id` as the current request id (for code that polls a
+/// request's work outside its task, such as a streamed response body).
+pub fn sync_scope<R>(id: Arc<str>, f: impl FnOnce() -> R) -> R {
+    REQUEST_ID.sync_scope(id, f)
+}
+
+/// Leptos runs resources and server-function calls made during rendering on spawned
+/// tasks. Spawned plainly, they would lose the request's tracing span and id: their log
+/// lines (and error envelopes) would not name the request. This executor carries both
+/// into every task it spawns.
+struct RequestAwareExecutor;
+
+impl any_spawner::CustomExecutor for RequestAwareExecutor {
+    fn spawn(&self, fut: any_spawner::PinnedFuture<()>) {
+        tokio::spawn(with_request_context(fut));
+    }
+
+    fn spawn_local(&self, fut: any_spawner::PinnedLocalFuture<()>) {
+        tokio::task::spawn_local(with_request_context(fut));
+    }
+
+    fn poll_local(&self) {}
+}
+
+fn with_request_context<F: Future<Output = ()>>(fut: F) -> impl Future<Output = ()> {
+    use tracing::Instrument as _;
+    let id = REQUEST_ID.try_with(Arc::clone).ok();
+    let fut = fut.instrument(tracing::Span::current());
+    async move {
+        match id {
+            Some(id) => REQUEST_ID.scope(id, fut).await,
+            None => fut.await,
+        }
+    }
+}
+
+/// Installs [`RequestAwareExecutor`] as Leptos' executor. Call once, before the router
+/// is built (leptos_axum otherwise installs a plain tokio executor); later calls do nothing.
+pub fn init_executor() {
+    if let Err(err) = any_spawner::Executor::init_custom_executor(RequestAwareExecutor) {
+        tracing::debug!(error = %err, "leptos executor already set");
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn tasks_spawned_through_leptos_keep_the_request_id() {
+        init_executor();
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        scope(Arc::from("req-2"), async move {
+            any_spawner::Executor::spawn(async move {
+                let _ = tx.send(current_id());
+            });
+        })
+        .await;
+        assert_eq!(rx.await.expect("the task ran").as_deref(), Some("req-2"));
+    }
 
     #[tokio::test]
     async fn the_id_is_visible_inside_its_scope_only() {

@@ -60,6 +60,15 @@ pub async fn request_context(mut req: Request, next: Next) -> Response {
     }
     let status = response.status().as_u16();
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    // Streamed pages are rendered while the body is polled, after this function returns:
+    // keep the request's span and id around every poll so that work logs under the request.
+    let response = response.map(|body| {
+        Body::new(InRequestContext {
+            inner: body,
+            id: id.clone(),
+            span: span.clone(),
+        })
+    });
     span.in_scope(|| {
         if status >= 500 {
             tracing::error!(status, latency_ms, "request failed");
@@ -68,6 +77,37 @@ pub async fn request_context(mut req: Request, next: Next) -> Response {
         }
     });
     response
+}
+
+/// A response body polled inside its request's span and request-id scope.
+struct InRequestContext {
+    inner: Body,
+    id: Arc<str>,
+    span: tracing::Span,
+}
+
+impl http_body::Body for InRequestContext {
+    type Data = axum::body::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        let this = &mut *self;
+        let _entered = this.span.enter();
+        app::request::sync_scope(this.id.clone(), || {
+            std::pin::Pin::new(&mut this.inner).poll_frame(cx)
+        })
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
+    }
 }
 
 fn is_token(value: &str) -> bool {
