@@ -68,24 +68,41 @@ fn check_config_prints_the_configuration_with_secrets_hidden() {
     assert!(!stdout.contains("hunter2"), "{stdout}");
 }
 
-#[test]
-fn an_unreachable_database_stops_start_up_with_one_line() {
+/// Runs `oxcart serve` with `var=url` pointing at nothing, and checks the one line it
+/// dies with: exit 1, the variable named, the password (`secret`) hidden.
+fn assert_unreachable_stops_start_up(var: &str, url: &str, secret: &str, expected: &str) {
     let dir = tempfile::tempdir().expect("temp dir");
     let output = oxcart(dir.path())
-        .arg("migrate")
-        .env("DATABASE_URL", "postgres://nobody:secret@127.0.0.1:1/none")
+        .arg("serve")
+        .env("OXCART_ADDR", "127.0.0.1:0")
+        .env(var, url)
         .output()
         .expect("run oxcart");
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     let last = stderr.lines().last().unwrap_or_default();
-    assert!(
-        last.starts_with(
-            "oxcart: cannot connect to DATABASE_URL=postgres://nobody:***@127.0.0.1:1/none"
-        ),
-        "{stderr}"
+    assert!(last.starts_with(expected), "{stderr}");
+    assert!(!stderr.contains(secret), "{stderr}");
+}
+
+#[test]
+fn an_unreachable_database_stops_start_up_with_one_line() {
+    assert_unreachable_stops_start_up(
+        "DATABASE_URL",
+        "postgres://nobody:secret@127.0.0.1:1/none",
+        "secret",
+        "oxcart: cannot connect to DATABASE_URL=postgres://nobody:***@127.0.0.1:1/none",
     );
-    assert!(!stderr.contains("secret"), "{stderr}");
+}
+
+#[test]
+fn an_unreachable_redis_stops_start_up_with_one_line() {
+    assert_unreachable_stops_start_up(
+        "REDIS_URL",
+        "redis://:topsecret@127.0.0.1:1",
+        "topsecret",
+        "oxcart: cannot connect to REDIS_URL=redis://:***@127.0.0.1:1",
+    );
 }
 
 both_backends!(
@@ -171,22 +188,3 @@ both_backends!(sigterm_stops_the_server_gracefully, |backend| async move {
         "{request_line}"
     );
 });
-
-#[test]
-fn an_unreachable_redis_stops_start_up_with_one_line() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let output = oxcart(dir.path())
-        .arg("serve")
-        .env("OXCART_ADDR", "127.0.0.1:0")
-        .env("REDIS_URL", "redis://:topsecret@127.0.0.1:1")
-        .output()
-        .expect("run oxcart");
-    assert_eq!(output.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    let last = stderr.lines().last().unwrap_or_default();
-    assert!(
-        last.starts_with("oxcart: cannot connect to REDIS_URL=redis://:***@127.0.0.1:1"),
-        "{stderr}"
-    );
-    assert!(!stderr.contains("topsecret"), "{stderr}");
-}
