@@ -126,6 +126,8 @@ impl Application {
             leptos_options,
             redis,
         };
+        // Before the router: leptos_axum would otherwise install a plain tokio executor.
+        app::request::init_executor();
         let router = build_router(state.clone(), sessions);
         let listener = tokio::net::TcpListener::bind(config.addr)
             .await

@@ -139,6 +139,7 @@ both_backends!(sigterm_stops_the_server_gracefully, |backend| async move {
         .env("DATABASE_URL", &db.url)
         .env("OXCART_ADDR", "127.0.0.1:0")
         .env("LOG_FORMAT", "json")
+        .env("RUST_LOG", "info,sqlx=debug")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -162,6 +163,14 @@ both_backends!(sigterm_stops_the_server_gracefully, |backend| async move {
         .await
         .expect("GET /health");
     assert_eq!(health.status(), 200);
+    let page = reqwest::get(format!("http://{addr}/"))
+        .await
+        .expect("GET /");
+    let page_request_id = page.headers()["x-request-id"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert_eq!(page.status(), 200);
 
     let pid = child.id().to_string();
     assert!(Command::new("kill")
@@ -181,6 +190,27 @@ both_backends!(sigterm_stops_the_server_gracefully, |backend| async move {
         .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .find(|v| v["fields"]["message"] == "request");
     let request_line = request_line.expect("a JSON access-log line for /health");
+    // Work done while the page rendered (its settings queries) logs under its request.
+    let query_lines: Vec<serde_json::Value> = rest
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|v| {
+            v["fields"]["db.statement"]
+                .as_str()
+                .is_some_and(|q| q.contains("from settings"))
+        })
+        .filter(|v| {
+            v["spans"].as_array().is_some_and(|spans| {
+                spans
+                    .iter()
+                    .any(|s| s["request_id"] == page_request_id.as_str())
+            })
+        })
+        .collect();
+    assert!(
+        !query_lines.is_empty(),
+        "the page's queries carry its request id {page_request_id}"
+    );
     assert!(
         request_line["span"]["request_id"]
             .as_str()
