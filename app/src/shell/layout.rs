@@ -6,9 +6,10 @@ use crate::settings::Storefront;
 use leptos::prelude::*;
 use leptos_router::components::A;
 
-/// The store settings every page shows. Blocking: the server waits for it before it
-/// starts streaming, so the name and announcement are in the first HTML (no flash, and
-/// visible without JavaScript and to crawlers). One indexed lookup per setting.
+/// The store settings every page shows, loaded once per page. Blocking and read inside
+/// Suspense, with storefront routes rendered whole (`SsrMode::Async`), so the name and
+/// announcement are in the HTML itself: no flash, and visible without JavaScript and to
+/// crawlers (see docs/architecture.md, "Server rendering").
 type StoreResource = Resource<Result<Storefront, PublicError>>;
 
 #[component]
