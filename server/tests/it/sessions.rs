@@ -8,14 +8,17 @@ use leptos::server_fn::ServerFn as _;
 
 const ANNOUNCEMENT: &str = "Free shipping on orders over $50";
 
-async fn dismissal_survives_a_restart(app: TestApp) {
-    assert!(app
-        .get("/")
+async fn shows_announcement(app: &TestApp) -> bool {
+    app.get("/")
         .await
         .text()
         .await
         .expect("body")
-        .contains(ANNOUNCEMENT));
+        .contains(ANNOUNCEMENT)
+}
+
+async fn dismissal_survives_a_restart(app: TestApp) {
+    assert!(shows_announcement(&app).await, "shown before dismissal");
 
     let response = app.call_server_fn(DismissAnnouncement::PATH).await;
     assert!(response.status().is_success(), "{}", response.status());
@@ -26,13 +29,7 @@ async fn dismissal_survives_a_restart(app: TestApp) {
         !attributes.contains("Secure"),
         "plain http in tests: {attributes}"
     );
-    assert!(!app
-        .get("/")
-        .await
-        .text()
-        .await
-        .expect("body")
-        .contains(ANNOUNCEMENT));
+    assert!(!shows_announcement(&app).await, "hidden after dismissal");
 
     let app = app.restart().await;
     let html = app.get("/").await.text().await.expect("body");
