@@ -1,7 +1,7 @@
 //! Middleware at the edge of every request: the request id and its log span, the access
 //! log line, and the friendly 500 page when a handler panics.
 
-use app::error::{AppError, ErrorCode, PublicError};
+use app::error::AppError;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::middleware::Next;
@@ -46,12 +46,8 @@ pub async fn request_context(mut req: Request, next: Next) -> Response {
         app::request::scope(id.clone(), next.run(req).instrument(span.clone())).await;
 
     if response.extensions().get::<Panicked>().is_some() && path.starts_with("/api/") {
-        let public = app::request::scope(id.clone(), async {
-            AppError::Internal(anyhow::anyhow!("handler panicked")).to_public()
-        })
-        .await;
         response = app::request::scope(id.clone(), async {
-            app::envelope::error(StatusCode::INTERNAL_SERVER_ERROR, &public, None, None)
+            AppError::Internal(anyhow::anyhow!("handler panicked")).into_response()
         })
         .await;
     }
@@ -147,8 +143,7 @@ pub fn error_page(request_id: Option<&str>) -> String {
 
 /// `/api/…` paths that match nothing: the 404 envelope instead of an HTML page.
 pub async fn api_not_found() -> Response {
-    let public = PublicError::new(ErrorCode::NotFound, "No API endpoint at this path.");
-    app::envelope::error(StatusCode::NOT_FOUND, &public, None, None)
+    AppError::NotFound("API endpoint".to_owned()).into_response()
 }
 
 /// Long-lived caching for the content-hashed files under `/pkg`, no caching otherwise

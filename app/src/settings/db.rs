@@ -6,20 +6,22 @@ use crate::error::AppError;
 use anyhow::Context as _;
 use std::collections::HashMap;
 
-/// Reads the settings named in `keys`; absent keys are absent from the map.
+/// Reads the settings named in `names` in one round trip; absent keys are absent from
+/// the map.
 pub async fn get_many(db: &Db, names: &[&str]) -> Result<HashMap<String, String>, AppError> {
-    let mut found = HashMap::with_capacity(names.len());
-    // A short, fixed list: one indexed lookup each keeps the SQL portable and plain.
-    for name in names {
-        let row: Option<(String,)> = sqlx::query_as("select value from settings where key = $1")
-            .bind(*name)
-            .fetch_optional(db.pool())
-            .await?;
-        if let Some((value,)) = row {
-            found.insert((*name).to_owned(), value);
-        }
+    if names.is_empty() {
+        return Ok(HashMap::new());
     }
-    Ok(found)
+    let placeholders: Vec<String> = (1..=names.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "select key, value from settings where key in ({})",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, (String, String)>(&sql);
+    for name in names {
+        query = query.bind(*name);
+    }
+    Ok(query.fetch_all(db.pool()).await?.into_iter().collect())
 }
 
 /// Writes `value` under `key` unless the key already has a value. Returns whether it wrote.
