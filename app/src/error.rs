@@ -112,6 +112,9 @@ mod server {
         },
         #[error("authentication required")]
         Unauthorized,
+        /// A failed sign-in, whatever failed (unknown email, wrong password, deactivated).
+        #[error("incorrect email or password")]
+        BadCredentials,
         #[error("you do not have permission to do that")]
         Forbidden,
         /// What was not found, in words a user understands ("page", "product").
@@ -140,7 +143,7 @@ mod server {
         pub fn code(&self) -> ErrorCode {
             match self {
                 Self::Validation { .. } => ErrorCode::ValidationError,
-                Self::Unauthorized => ErrorCode::Unauthorized,
+                Self::Unauthorized | Self::BadCredentials => ErrorCode::Unauthorized,
                 Self::Forbidden => ErrorCode::Forbidden,
                 Self::NotFound(_) => ErrorCode::NotFound,
                 Self::Conflict(_) => ErrorCode::Conflict,

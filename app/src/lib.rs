@@ -2,7 +2,9 @@
 //! on the server and hydrated in the browser. One folder per domain; code under
 //! `#[cfg(feature = "ssr")]` (queries, services, server state) never reaches the WASM.
 
+pub mod accounts;
 pub mod error;
+pub mod forms;
 pub mod settings;
 pub mod shell;
 
@@ -10,6 +12,12 @@ pub mod shell;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod envelope;
+#[cfg(feature = "ssr")]
+pub mod jobs;
+#[cfg(feature = "ssr")]
+pub mod limits;
+#[cfg(feature = "ssr")]
+pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod request;
 #[cfg(feature = "ssr")]

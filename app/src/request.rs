@@ -87,3 +87,32 @@ mod tests {
         assert_eq!(seen.as_deref(), Some("req-1"));
     }
 }
+
+/// The client's address: the peer of the connection, or with `trust_proxy` (the server
+/// sits behind a reverse proxy) the last hop the proxy recorded in `X-Forwarded-For`.
+pub fn client_ip(
+    headers: &http::HeaderMap,
+    extensions: &http::Extensions,
+    trust_proxy: bool,
+) -> String {
+    if trust_proxy {
+        let forwarded = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .rfind(|v| !v.is_empty());
+        if let Some(ip) = forwarded {
+            return ip.to_owned();
+        }
+    }
+    extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string())
+}
+
+/// The Content-Security-Policy nonce of this request (set by the server's edge); the
+/// document shell puts it on Leptos' inline scripts.
+#[derive(Clone, Debug)]
+pub struct CspNonce(pub Arc<str>);

@@ -1,10 +1,14 @@
-//! What server functions and handlers share: the database, the Leptos options and,
-//! when configured, Redis. Built once by the server at start-up.
+//! What server functions and handlers share: the database, the Leptos options, Redis
+//! when configured, the job queue, the rate limiter and the settings of the process.
+//! Built once by the server at start-up.
 
 use crate::db::Db;
 use crate::error::AppError;
+use crate::jobs::Jobs;
+use crate::limits::RateLimiter;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
+use std::sync::Arc;
 
 /// A connected Redis pool (fred), present when `REDIS_URL` is set.
 pub type Redis = tower_sessions_redis_store::fred::prelude::Pool;
@@ -14,6 +18,37 @@ pub struct AppState {
     pub db: Db,
     pub leptos_options: LeptosOptions,
     pub redis: Option<Redis>,
+    pub jobs: Jobs,
+    pub limiter: RateLimiter,
+    pub config: Arc<RuntimeConfig>,
+}
+
+/// The parts of the configuration that request handling needs.
+#[derive(Clone)]
+pub struct RuntimeConfig {
+    /// `OXCART_PUBLIC_URL`: every link in a mail starts with it.
+    pub public_url: url::Url,
+    /// Signs REST access tokens (HS256).
+    pub jwt_secret: Vec<u8>,
+    /// `OXCART_TRUST_PROXY`: take the client address from `X-Forwarded-For`.
+    pub trust_proxy: bool,
+}
+
+impl std::fmt::Debug for RuntimeConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RuntimeConfig")
+            .field("public_url", &self.public_url.as_str())
+            .field("jwt_secret", &"[redacted]")
+            .field("trust_proxy", &self.trust_proxy)
+            .finish()
+    }
+}
+
+impl RuntimeConfig {
+    /// Whether the store is served over https (cookies `Secure`, HSTS).
+    pub fn is_https(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
 }
 
 impl AppState {

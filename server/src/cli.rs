@@ -1,4 +1,5 @@
-//! The `oxcart` command line: `serve` (default), `migrate`, `seed`, `check-config`.
+//! The `oxcart` command line: `serve` (default), `migrate`, `seed`, `check-config`,
+//! `create-admin`.
 
 use crate::config::Config;
 use crate::startup::{connect_database, shutdown_signal, Application};
@@ -26,6 +27,16 @@ pub enum Command {
     Seed,
     /// Check the configuration and print it, secrets hidden.
     CheckConfig,
+    /// Create an admin account. The password comes from OXCART_ADMIN_PASSWORD or, when
+    /// that is unset, a prompt.
+    CreateAdmin {
+        /// The admin's email address (their login).
+        #[arg(long)]
+        email: String,
+        /// The admin's full name.
+        #[arg(long, default_value = "")]
+        name: String,
+    },
 }
 
 pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
@@ -63,6 +74,27 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             );
             db.close().await;
             Ok(())
+        }
+        Command::CreateAdmin { email, name } => {
+            let password = match std::env::var("OXCART_ADMIN_PASSWORD") {
+                Ok(password) if !password.is_empty() => password,
+                _ => {
+                    let first = rpassword::prompt_password(format!("Password for {email}: "))?;
+                    let again = rpassword::prompt_password("Repeat the password: ")?;
+                    anyhow::ensure!(first == again, "the two passwords differ");
+                    first
+                }
+            };
+            let db = connect_database(&config).await?;
+            let created = app::accounts::service::create_admin(&db, &email, &password, &name).await;
+            db.close().await;
+            match created {
+                Ok(_) => {
+                    println!("Admin {email} created. Log in at {}account/login; you will be asked to turn on two-factor authentication.", config.public_url);
+                    Ok(())
+                }
+                Err(err) => anyhow::bail!("cannot create the admin: {}", err.to_public().message),
+            }
         }
         Command::CheckConfig => {
             println!("Configuration is valid:");

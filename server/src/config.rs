@@ -28,6 +28,17 @@ pub struct Config {
     pub session_secret: Option<Secret>,
     /// `LEPTOS_SITE_ROOT`, else found next to the binary or under `./target/site`.
     pub site_root: Option<PathBuf>,
+    /// `SMTP_URL`: `smtps://user:pass@host:465` (TLS), `smtp://user:pass@host:587?tls=required`
+    /// (STARTTLS) or plain `smtp://host:25` (a relay on the same host); unset: mail is
+    /// written to `<data dir>/outbox` as `.eml` files.
+    pub smtp_url: Option<Secret>,
+    /// `MAIL_FROM`: the sender of every mail, e.g. `Oxcart <shop@example.com>`.
+    pub mail_from: String,
+    /// `JWT_SECRET`: signs REST access tokens (HS256); generated in the data dir when unset.
+    pub jwt_secret: Option<Secret>,
+    /// `OXCART_TRUST_PROXY`: `true` behind a reverse proxy, so the client address (rate
+    /// limits, logs) is read from `X-Forwarded-For`. Default `false`.
+    pub trust_proxy: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -149,6 +160,62 @@ impl Config {
 
         let site_root = get("LEPTOS_SITE_ROOT").map(PathBuf::from);
 
+        let smtp_url = get("SMTP_URL")
+            .map(|raw| match Url::parse(&raw) {
+                Ok(url) if matches!(url.scheme(), "smtp" | "smtps") && url.host().is_some() => {
+                    Ok(Secret(raw))
+                }
+                _ => Err(invalid(
+                    "SMTP_URL",
+                    "expected a URL such as smtp://user:password@mail.example.com:587 or smtps://…:465",
+                )),
+            })
+            .transpose()?;
+
+        let mail_from = match get("MAIL_FROM") {
+            None => match public_url.host() {
+                Some(url::Host::Domain(domain)) => format!("Oxcart <shop@{domain}>"),
+                _ => "Oxcart <shop@localhost>".to_owned(),
+            },
+            Some(raw) => {
+                if !app::mail::is_valid_sender(&raw) {
+                    return Err(invalid(
+                        "MAIL_FROM",
+                        format!("\"{raw}\" is not a sender address (e.g. Shop <shop@example.com>)"),
+                    ));
+                }
+                raw
+            }
+        };
+
+        let jwt_secret = get("JWT_SECRET")
+            .map(|raw| {
+                if raw.len() >= 32 {
+                    Ok(Secret(raw))
+                } else {
+                    Err(invalid(
+                        "JWT_SECRET",
+                        format!("too short ({} characters); use at least 32", raw.len()),
+                    ))
+                }
+            })
+            .transpose()?;
+
+        let trust_proxy = match get("OXCART_TRUST_PROXY")
+            .as_deref()
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            None | Some("false" | "0" | "no") => false,
+            Some("true" | "1" | "yes") => true,
+            Some(other) => {
+                return Err(invalid(
+                    "OXCART_TRUST_PROXY",
+                    format!("\"{other}\" is not true or false"),
+                ))
+            }
+        };
+
         Ok(Self {
             addr,
             data_dir,
@@ -158,6 +225,10 @@ impl Config {
             log_format,
             session_secret,
             site_root,
+            smtp_url,
+            mail_from,
+            jwt_secret,
+            trust_proxy,
         })
     }
 
@@ -193,6 +264,28 @@ impl Config {
             (
                 "SESSION_SECRET",
                 if self.session_secret.is_some() {
+                    "set".to_owned()
+                } else {
+                    "not set: generated in the data dir".to_owned()
+                },
+            ),
+            (
+                "SMTP_URL",
+                self.smtp_url.as_ref().map_or_else(
+                    || {
+                        format!(
+                            "not set: mail written to {}",
+                            self.data_dir.join("outbox").display()
+                        )
+                    },
+                    |u| redact_url(u.expose()),
+                ),
+            ),
+            ("MAIL_FROM", self.mail_from.clone()),
+            ("OXCART_TRUST_PROXY", self.trust_proxy.to_string()),
+            (
+                "JWT_SECRET",
+                if self.jwt_secret.is_some() {
                     "set".to_owned()
                 } else {
                     "not set: generated in the data dir".to_owned()

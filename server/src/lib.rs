@@ -1,14 +1,17 @@
 //! The Oxcart process: configuration, CLI, router assembly, middleware and lifecycle.
 //! Domain logic lives in the `app` crate; this crate wires it to the outside world.
 
+pub mod api;
 pub mod cli;
 pub mod config;
 pub mod health;
 pub mod middleware;
 pub mod secrets;
+pub mod security;
 pub mod site;
 pub mod startup;
 pub mod telemetry;
+pub mod worker;
 
 pub use config::Config;
 pub use startup::{build_router, Application};

@@ -4,11 +4,15 @@
 
 use crate::config::{redact_url, Config};
 use crate::middleware::{api_not_found, panic_response, pkg_cache_headers, request_context};
-use crate::{health, secrets, site};
+use crate::security::{refuse_cross_site, security_headers, Edge};
+use crate::{health, secrets, site, worker};
 use anyhow::Context as _;
 use app::db::Db;
+use app::jobs::Jobs;
+use app::limits::RateLimiter;
+use app::mail::Mailer;
 use app::sessions::{SessionBackend, SqlSessionStore};
-use app::state::{AppState, Redis};
+use app::state::{AppState, Redis, RuntimeConfig};
 use axum::routing::{any, get};
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -16,6 +20,7 @@ use leptos_axum::LeptosRoutes as _;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -65,6 +70,7 @@ pub struct Application {
     router: Router,
     state: AppState,
     session_cleanup: Option<tokio::task::JoinHandle<()>>,
+    worker: worker::Handle,
 }
 
 impl Application {
@@ -121,14 +127,37 @@ impl Application {
             .hash_files(site.as_ref().is_some_and(|s| s.hashed))
             .build();
 
+        let jwt_secret = match &config.jwt_secret {
+            Some(secret) => secret.expose().as_bytes().to_vec(),
+            None => secrets::load_or_create(&config.data_dir, "jwt.key")?.into_bytes(),
+        };
+        let mailer = Mailer::new(
+            config.smtp_url.as_ref().map(|u| u.expose()),
+            config.data_dir.join("outbox"),
+            &config.mail_from,
+        )?;
+        tracing::info!(?mailer, "mail");
+        app::accounts::password::warm_up();
         let state = AppState {
+            jobs: Jobs::new(db.clone(), Duration::from_secs(2)),
+            limiter: RateLimiter::new(redis.clone()),
+            config: Arc::new(RuntimeConfig {
+                public_url: config.public_url.clone(),
+                jwt_secret,
+                trust_proxy: config.trust_proxy,
+            }),
             db,
             leptos_options,
             redis,
         };
+        let worker = worker::start(state.clone(), mailer);
         // Before the router: leptos_axum would otherwise install a plain tokio executor.
         app::request::init_executor();
-        let router = build_router(state.clone(), sessions);
+        let edge = Edge {
+            origin: config.public_url.origin().ascii_serialization(),
+            https: config.is_https(),
+        };
+        let router = build_router(state.clone(), sessions, edge);
         let listener = tokio::net::TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("cannot listen on OXCART_ADDR={}", config.addr))?;
@@ -137,6 +166,7 @@ impl Application {
             router,
             state,
             session_cleanup,
+            worker,
         })
     }
 
@@ -170,6 +200,7 @@ impl Application {
         if let Some(cleanup) = self.session_cleanup {
             cleanup.abort();
         }
+        self.worker.stop().await;
         self.state.db.close().await;
         tracing::info!("shutdown complete");
         Ok(())
@@ -177,8 +208,9 @@ impl Application {
 }
 
 /// The whole HTTP surface. Layers, outermost first: request id and access log, panic →
-/// 500, compression, sessions.
-pub fn build_router(state: AppState, sessions: SessionLayer) -> Router {
+/// 500, compression, security headers, the cross-site check, sessions.
+pub fn build_router(state: AppState, sessions: SessionLayer, edge: Edge) -> Router {
+    let edge = Arc::new(edge);
     let options = state.leptos_options.clone();
     let routes = leptos_axum::generate_route_list(app::App);
     let pkg_dir = Path::new(&*options.site_root).join(&*options.site_pkg_dir);
@@ -205,9 +237,15 @@ pub fn build_router(state: AppState, sessions: SessionLayer) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
             app::shell,
         ))
-        .with_state(state)
+        .with_state(state.clone())
+        .merge(crate::api::router(state))
         .merge(pkg)
         .layer(sessions)
+        .layer(axum::middleware::from_fn_with_state(
+            edge.clone(),
+            refuse_cross_site,
+        ))
+        .layer(axum::middleware::from_fn_with_state(edge, security_headers))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(axum::middleware::from_fn(request_context))

@@ -76,3 +76,14 @@ pub fn now_ms() -> i64 {
     let nanos = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
     i64::try_from(nanos / 1_000_000).unwrap_or(i64::MAX)
 }
+
+/// Maps a unique-key violation to `Conflict(message)`; any other error passes through.
+/// Writes rely on the constraint instead of a racy look-up first.
+pub fn on_unique(err: sqlx::Error, message: &str) -> crate::error::AppError {
+    match &err {
+        sqlx::Error::Database(db) if db.is_unique_violation() => {
+            crate::error::AppError::Conflict(message.to_owned())
+        }
+        _ => err.into(),
+    }
+}

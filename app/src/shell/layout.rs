@@ -1,5 +1,6 @@
 //! Header, navigation, announcement bar and footer around every storefront page.
 
+use crate::accounts::pages::UserResource;
 use crate::error::PublicError;
 use crate::settings::api::{get_storefront, DismissAnnouncement};
 use crate::settings::Storefront;
@@ -15,6 +16,7 @@ type StoreResource = Resource<Result<Storefront, PublicError>>;
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let store: StoreResource = Resource::new_blocking(|| (), |_| get_storefront());
+    let user = crate::accounts::pages::provide_user_resource();
 
     view! {
         <Suspense fallback=|| ()>
@@ -22,7 +24,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 store.await.ok().and_then(|s| s.announcement).map(|text| view! { <AnnouncementBar text /> })
             })}
         </Suspense>
-        <Header store />
+        <Header store user />
         <main class="page" id="main">
             {children()}
         </main>
@@ -70,7 +72,7 @@ fn AnnouncementBar(text: String) -> impl IntoView {
 }
 
 #[component]
-fn Header(store: StoreResource) -> impl IntoView {
+fn Header(store: StoreResource, user: UserResource) -> impl IntoView {
     let menu_open = RwSignal::new(false);
     let close_menu = move |_| menu_open.set(false);
 
@@ -111,12 +113,22 @@ fn Header(store: StoreResource) -> impl IntoView {
                     <A href="/search" on:click=close_menu>"Search"</A>
                 </nav>
                 <div class="site-header__actions">
-                    <a href="/account" class="icon-link" aria-label="Account">
-                        <svg viewBox="0 0 24 24" aria-hidden="true">
-                            <circle cx="12" cy="8" r="4" />
-                            <path d="M4 21c1.5-4 4.5-6 8-6s6.5 2 8 6" />
-                        </svg>
-                    </a>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let signed_in = user.await.ok().flatten();
+                            let label = signed_in.as_ref().map_or_else(|| "Log in".to_owned(), |u| format!("Account: {}", u.display_name()));
+                            let href = if signed_in.is_some() { "/account" } else { "/account/login" };
+                            view! {
+                                <a href=href class="icon-link" aria-label=label.clone() title=label data-testid="account-link"
+                                    data-signed-in=signed_in.is_some().then_some("true")>
+                                    <svg viewBox="0 0 24 24" aria-hidden="true">
+                                        <circle cx="12" cy="8" r="4" />
+                                        <path d="M4 21c1.5-4 4.5-6 8-6s6.5 2 8 6" />
+                                    </svg>
+                                </a>
+                            }
+                        })}
+                    </Suspense>
                     <a href="/cart" class="icon-link cart-link" aria-label="Cart" data-testid="cart-link">
                         <svg viewBox="0 0 24 24" aria-hidden="true">
                             <path d="M3 4h2l2.4 11.2a2 2 0 0 0 2 1.8h7.7a2 2 0 0 0 2-1.6L21 8H6" />

@@ -14,6 +14,8 @@ use leptos_router::{path, SsrMode};
 
 pub use not_found::NotFound;
 
+use crate::accounts::pages as account;
+
 /// The application root, rendered inside `<body>` on the server and hydrated in the browser.
 #[component]
 pub fn App() -> impl IntoView {
@@ -39,6 +41,16 @@ pub fn App() -> impl IntoView {
                         // the fastest here: 4,800 req/s against 1,700 for InOrder streaming
                         // (docs/architecture.md). Every storefront route uses it.
                         <Route path=path!("") view=home::HomePage ssr=SsrMode::Async />
+                        <Route path=path!("/account") view=account::AccountPage ssr=SsrMode::Async />
+                        <Route path=path!("/account/login") view=account::LoginPage ssr=SsrMode::Async />
+                        <Route path=path!("/account/register") view=account::RegisterPage ssr=SsrMode::Async />
+                        <Route path=path!("/account/check-email") view=account::CheckEmailPage ssr=SsrMode::Async />
+                        <Route path=path!("/account/verify") view=account::VerifyPage ssr=SsrMode::Async />
+                        <Route path=path!("/account/forgot") view=account::ForgotPage ssr=SsrMode::Async />
+                        <Route path=path!("/account/reset") view=account::ResetPage ssr=SsrMode::Async />
+                        <Route path=path!("/account/confirm-email") view=account::ConfirmEmailPage ssr=SsrMode::Async />
+                        <Route path=path!("/account/profile") view=account::ProfilePage ssr=SsrMode::Async />
+                        <Route path=path!("/account/security") view=account::SecurityPage ssr=SsrMode::Async />
                     </Routes>
                 </layout::Layout>
             </div>

@@ -164,13 +164,17 @@ pub struct TestApp {
 
 impl TestApp {
     /// Starts the server on `db`, with extra configuration such as `REDIS_URL`.
+    /// Each app trusts `X-Forwarded-For` and its clients claim an address of their own, so
+    /// per-IP limits shared through Redis never mix tests that run at the same time.
     pub async fn spawn(db: &TestDb, extra: &[(&str, &str)]) -> Self {
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
-        Self::start(config_for(db, extra), client).await
+        let mut vars = vec![("OXCART_TRUST_PROXY", "true")];
+        vars.extend_from_slice(extra);
+        Self::start(config_for(db, &vars), new_client()).await
+    }
+
+    /// Another browser: its own cookie jar and client address.
+    pub fn browser(&self) -> reqwest::Client {
+        new_client()
     }
 
     async fn start(config: Config, client: reqwest::Client) -> Self {
@@ -214,6 +218,10 @@ impl TestApp {
         }
     }
 
+    pub fn data_dir(&self) -> std::path::PathBuf {
+        self.config.data_dir.clone()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }
@@ -246,6 +254,20 @@ impl TestApp {
             .await
             .expect("POST server fn")
     }
+}
+
+/// A client with a cookie jar, no redirects followed, and a random client address.
+pub fn new_client() -> reqwest::Client {
+    let n = uuid::Uuid::new_v4().as_u128();
+    let ip = format!("10.{}.{}.{}", (n >> 16) as u8, (n >> 8) as u8, n as u8);
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("x-forwarded-for", ip.parse().expect("ip header"));
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .default_headers(headers)
+        .build()
+        .expect("client")
 }
 
 impl Drop for TestApp {

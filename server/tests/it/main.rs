@@ -1,9 +1,14 @@
 //! Integration tests: the real server over HTTP, on SQLite and PostgreSQL.
 
+mod accounts;
+mod accounts_helpers;
+mod api_auth;
 mod binary;
 mod database;
 mod errors;
 mod health;
 mod helpers;
+mod mail;
 mod pages;
+mod security;
 mod sessions;

@@ -1,0 +1,23 @@
+//! Accounts and access: shoppers and staff, passwords, sessions, verification and reset
+//! mails, the address book. Authorisation lives here, in [`session`]'s `require*`
+//! functions, which every server function and handler calls before acting.
+
+pub mod api;
+pub mod email;
+#[cfg(feature = "ssr")]
+pub mod jwt;
+pub mod model;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod password;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod session;
+#[cfg(feature = "ssr")]
+pub mod token;
+
+pub use model::{CurrentUser, Role};

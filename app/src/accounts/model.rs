@@ -1,0 +1,107 @@
+//! Account types shared by the server and the browser.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Customer,
+    Staff,
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Customer => "customer",
+            Self::Staff => "staff",
+            Self::Admin => "admin",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "customer" => Some(Self::Customer),
+            "staff" => Some(Self::Staff),
+            "admin" => Some(Self::Admin),
+            _ => None,
+        }
+    }
+
+    /// Whether this role may open the admin dashboard.
+    pub fn is_staff(self) -> bool {
+        matches!(self, Self::Staff | Self::Admin)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Customer => "Customer",
+            Self::Staff => "Staff",
+            Self::Admin => "Admin",
+        }
+    }
+}
+
+/// The signed-in user, as pages and the API see them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: String,
+    pub email: String,
+    pub full_name: String,
+    pub role: Role,
+    pub email_verified: bool,
+    pub two_factor: bool,
+    /// Milliseconds since the epoch.
+    pub created_at: i64,
+}
+
+impl CurrentUser {
+    /// What to call the user: their name, else the part of the email before the `@`.
+    pub fn display_name(&self) -> String {
+        let name = self.full_name.trim();
+        if name.is_empty() {
+            self.email.split('@').next().unwrap_or_default().to_owned()
+        } else {
+            name.to_owned()
+        }
+    }
+}
+
+/// A saved address in the address book.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Address {
+    pub id: String,
+    pub full_name: String,
+    pub company: String,
+    pub line1: String,
+    pub line2: String,
+    pub city: String,
+    pub region: String,
+    pub postal_code: String,
+    /// ISO 3166-1 alpha-2, upper case.
+    pub country: String,
+    pub phone: String,
+    pub is_default_shipping: bool,
+    pub is_default_billing: bool,
+}
+
+impl Address {
+    /// The lines to print on a label.
+    pub fn lines(&self) -> Vec<String> {
+        let mut lines = vec![self.full_name.clone()];
+        for extra in [&self.company, &self.line1, &self.line2] {
+            if !extra.trim().is_empty() {
+                lines.push(extra.clone());
+            }
+        }
+        let city = [&self.postal_code, &self.city, &self.region]
+            .iter()
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        lines.push(city);
+        lines.push(self.country.clone());
+        lines
+    }
+}

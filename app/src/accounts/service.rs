@@ -1,0 +1,539 @@
+//! The rules of accounts: registering, signing in, verifying, resetting and changing
+//! passwords and emails, deleting. Server functions and REST handlers call these.
+
+use super::db::{self, NewUser, Purpose, UserRow};
+use super::email::Email;
+use super::model::Role;
+use super::{password, token};
+use crate::error::AppError;
+use crate::jobs::Jobs;
+use crate::limits::{self, Decision};
+use crate::mail::{self, templates, OutgoingMail};
+use crate::state::AppState;
+use serde::{Deserialize, Serialize};
+
+pub const VERIFY_TTL_MS: i64 = 24 * 3600 * 1000;
+pub const RESET_TTL_MS: i64 = 30 * 60 * 1000;
+pub const INVITE_TTL_MS: i64 = 7 * 24 * 3600 * 1000;
+
+/// The job that looks up an email and, if it has an account, mails a reset link. Done in
+/// the background so the request costs the same whether or not the account exists.
+pub const RESET_REQUEST_JOB: &str = "accounts.reset_request";
+
+fn parse_email(raw: &str) -> Result<Email, AppError> {
+    Email::parse(raw).map_err(|msg| AppError::validation("email", msg))
+}
+
+fn clean_name(raw: &str) -> Result<String, AppError> {
+    let name = raw.trim();
+    if name.chars().count() > 100 {
+        return Err(AppError::validation(
+            "full_name",
+            "use at most 100 characters",
+        ));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(AppError::validation(
+            "full_name",
+            "remove the special characters",
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// An absolute link into the store, from `OXCART_PUBLIC_URL` (never the request's Host).
+pub fn link(state: &AppState, path_and_query: &str) -> String {
+    state
+        .config
+        .public_url
+        .join(path_and_query.trim_start_matches('/'))
+        .map(String::from)
+        .unwrap_or_else(|_| path_and_query.to_owned())
+}
+
+async fn store_name(state: &AppState) -> Result<String, AppError> {
+    Ok(crate::settings::db::storefront(&state.db).await?.name)
+}
+
+async fn queue_mail(conn: &mut sqlx::AnyConnection, mail: &OutgoingMail) -> Result<(), AppError> {
+    Jobs::enqueue_in(conn, mail::SEND_JOB, mail).await.map(drop)
+}
+
+/// Counts one login/registration/reset request from `ip` against the per-IP limit.
+pub async fn limit_ip(state: &AppState, ip: &str) -> Result<Decision, AppError> {
+    state
+        .limiter
+        .hit(limits::AUTH_PER_IP, ip)
+        .await?
+        .into_result()
+}
+
+pub struct Registration<'a> {
+    pub email: &'a str,
+    pub password: &'a str,
+    pub full_name: &'a str,
+}
+
+/// Creates an unverified customer account and mails a confirmation link. If the email is
+/// taken, its owner is mailed instead, and the caller sees the same result either way.
+#[tracing::instrument(skip_all)]
+pub async fn register(state: &AppState, input: Registration<'_>) -> Result<(), AppError> {
+    let email = parse_email(input.email)?;
+    password::validate(input.password, "password")?;
+    let full_name = clean_name(input.full_name)?;
+    let hash = password::hash(input.password.to_owned()).await?;
+    let store = store_name(state).await?;
+    let id = token::new_id();
+    let verify = token::generate();
+
+    let mut tx = state.db.pool().begin().await?;
+    let created = db::insert(
+        &mut tx,
+        &NewUser {
+            id: &id,
+            email: email.as_str(),
+            email_normalized: &email.normalized(),
+            password_hash: &hash,
+            full_name: &full_name,
+            role: Role::Customer,
+            email_verified_at: None,
+        },
+    )
+    .await;
+    match created {
+        Ok(()) => {
+            db::insert_token(
+                &mut tx,
+                &token::digest(&verify),
+                &id,
+                Purpose::VerifyEmail,
+                None,
+                VERIFY_TTL_MS,
+            )
+            .await?;
+            let name = if full_name.is_empty() {
+                "there".to_owned()
+            } else {
+                full_name.clone()
+            };
+            let url = link(state, &format!("account/verify?token={verify}"));
+            queue_mail(
+                &mut tx,
+                &templates::verify_email(&store, email.as_str(), &name, &url),
+            )
+            .await?;
+            tracing::info!(user_id = %id, "account registered");
+        }
+        Err(AppError::Conflict(_)) => {
+            // Never tell the requester; tell the owner.
+            tx.rollback().await?;
+            tx = state.db.pool().begin().await?;
+            let url = link(state, "account/forgot");
+            queue_mail(
+                &mut tx,
+                &templates::account_exists(&store, email.as_str(), &url),
+            )
+            .await?;
+            tracing::info!("registration attempted for an existing email");
+        }
+        Err(other) => return Err(other),
+    }
+    tx.commit().await?;
+    state.jobs.notify();
+    Ok(())
+}
+
+/// What a correct password leads to.
+pub enum SignIn {
+    Done(UserRow),
+    /// The account has two-factor on: a TOTP or recovery code comes next.
+    NeedsSecondFactor(UserRow),
+}
+
+/// Checks an email and password. Every failure is [`BAD_CREDENTIALS`] and costs one
+/// argon2 verification; after repeated failures on one email (known or not) the account
+/// is slowed down with a 429.
+#[tracing::instrument(skip_all)]
+pub async fn authenticate(
+    state: &AppState,
+    raw_email: &str,
+    password: &str,
+) -> Result<SignIn, AppError> {
+    let key = raw_email.trim().to_lowercase();
+    state
+        .limiter
+        .peek(limits::LOGIN_FAILURES_PER_ACCOUNT, &key)
+        .await?
+        .into_result()
+        .map_err(|_| AppError::RateLimited {
+            retry_after: limits::LOGIN_FAILURES_PER_ACCOUNT.window_secs,
+        })?;
+    let user = match Email::parse(raw_email) {
+        Ok(email) => db::by_email(&state.db, &email.normalized()).await?,
+        Err(_) => None,
+    };
+    let user = user.filter(UserRow::is_active);
+    let ok = password::verify(
+        password.to_owned(),
+        user.as_ref().map(|u| u.password_hash.clone()),
+    )
+    .await?;
+    let Some(user) = user.filter(|_| ok) else {
+        state
+            .limiter
+            .hit(limits::LOGIN_FAILURES_PER_ACCOUNT, &key)
+            .await?;
+        tracing::info!("sign-in refused");
+        return Err(AppError::BadCredentials);
+    };
+    state
+        .limiter
+        .reset(limits::LOGIN_FAILURES_PER_ACCOUNT, &key)
+        .await?;
+    if user.email_verified_at.is_none() {
+        resend_verification(state, &user).await?;
+        return Err(AppError::validation(
+            "email",
+            "confirm your email address first: we have just sent you a new link",
+        ));
+    }
+    if user.has_two_factor() {
+        Ok(SignIn::NeedsSecondFactor(user))
+    } else {
+        tracing::info!(user_id = %user.id, "signed in");
+        Ok(SignIn::Done(user))
+    }
+}
+
+async fn resend_verification(state: &AppState, user: &UserRow) -> Result<(), AppError> {
+    let store = store_name(state).await?;
+    let verify = token::generate();
+    let mut tx = state.db.pool().begin().await?;
+    db::retire_tokens(&mut tx, &user.id, Purpose::VerifyEmail).await?;
+    db::insert_token(
+        &mut tx,
+        &token::digest(&verify),
+        &user.id,
+        Purpose::VerifyEmail,
+        None,
+        VERIFY_TTL_MS,
+    )
+    .await?;
+    let url = link(state, &format!("account/verify?token={verify}"));
+    let name = if user.full_name.is_empty() {
+        "there"
+    } else {
+        &user.full_name
+    };
+    queue_mail(
+        &mut tx,
+        &templates::verify_email(&store, &user.email, name, &url),
+    )
+    .await?;
+    tx.commit().await?;
+    state.jobs.notify();
+    Ok(())
+}
+
+/// Confirms an email address from the mailed link; returns the email.
+#[tracing::instrument(skip_all)]
+pub async fn verify_email(state: &AppState, raw_token: &str) -> Result<String, AppError> {
+    let store = store_name(state).await?;
+    let mut tx = state.db.pool().begin().await?;
+    let Some((user_id, _)) =
+        db::redeem_token(&mut tx, &token::digest(raw_token), Purpose::VerifyEmail).await?
+    else {
+        return Err(expired_link());
+    };
+    let user = db::by_id(&state.db, &user_id)
+        .await?
+        .ok_or_else(expired_link)?;
+    if db::mark_verified(&mut tx, &user_id).await? {
+        let name = if user.full_name.is_empty() {
+            "there"
+        } else {
+            &user.full_name
+        };
+        queue_mail(
+            &mut tx,
+            &templates::welcome(&store, &user.email, name, &link(state, "account")),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    state.jobs.notify();
+    tracing::info!(%user_id, "email verified");
+    Ok(user.email)
+}
+
+fn expired_link() -> AppError {
+    AppError::validation(
+        "token",
+        "this link has expired or was already used; ask for a new one",
+    )
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ResetRequest {
+    pub email: String,
+}
+
+/// Queues the reset look-up; the caller always says "if an account exists, we sent a link".
+pub async fn request_password_reset(state: &AppState, raw_email: &str) -> Result<(), AppError> {
+    let email = parse_email(raw_email)?;
+    state
+        .jobs
+        .enqueue(
+            RESET_REQUEST_JOB,
+            &ResetRequest {
+                email: email.normalized(),
+            },
+        )
+        .await
+        .map(drop)
+}
+
+/// The job behind [`request_password_reset`].
+pub async fn send_reset_link(state: &AppState, request: &ResetRequest) -> Result<(), AppError> {
+    let Some(user) = db::by_email(&state.db, &request.email)
+        .await?
+        .filter(UserRow::is_active)
+    else {
+        tracing::info!("password reset asked for an unknown email: nothing sent");
+        return Ok(());
+    };
+    let store = store_name(state).await?;
+    let reset = token::generate();
+    let mut tx = state.db.pool().begin().await?;
+    db::retire_tokens(&mut tx, &user.id, Purpose::ResetPassword).await?;
+    db::insert_token(
+        &mut tx,
+        &token::digest(&reset),
+        &user.id,
+        Purpose::ResetPassword,
+        None,
+        RESET_TTL_MS,
+    )
+    .await?;
+    let url = link(state, &format!("account/reset?token={reset}"));
+    queue_mail(
+        &mut tx,
+        &templates::reset_password(&store, &user.email, &url),
+    )
+    .await?;
+    tx.commit().await?;
+    state.jobs.notify();
+    tracing::info!(user_id = %user.id, "password reset link queued");
+    Ok(())
+}
+
+/// Sets a new password from a reset link: the token is used up, every session of the user
+/// ends, the email counts as verified (the link proved it), and a notice is mailed.
+#[tracing::instrument(skip_all)]
+pub async fn reset_password(
+    state: &AppState,
+    raw_token: &str,
+    new_password: &str,
+) -> Result<(), AppError> {
+    password::validate(new_password, "password")?;
+    let hash = password::hash(new_password.to_owned()).await?;
+    let store = store_name(state).await?;
+    let mut tx = state.db.pool().begin().await?;
+    let Some((user_id, _)) =
+        db::redeem_token(&mut tx, &token::digest(raw_token), Purpose::ResetPassword).await?
+    else {
+        return Err(expired_link());
+    };
+    db::set_password(&mut tx, &user_id, &hash).await?;
+    db::mark_verified(&mut tx, &user_id).await?;
+    let user = db::by_id(&state.db, &user_id)
+        .await?
+        .ok_or_else(expired_link)?;
+    let name = if user.full_name.is_empty() {
+        "Hello"
+    } else {
+        &user.full_name
+    };
+    queue_mail(
+        &mut tx,
+        &templates::password_changed(&store, &user.email, name, &link(state, "account/forgot")),
+    )
+    .await?;
+    tx.commit().await?;
+    state.jobs.notify();
+    tracing::info!(%user_id, "password reset");
+    Ok(())
+}
+
+/// Changes the password of a signed-in user who knows the current one. Returns the new
+/// session epoch: every other session has ended; the caller re-stamps its own.
+#[tracing::instrument(skip_all, fields(user_id = %user.id))]
+pub async fn change_password(
+    state: &AppState,
+    user: &UserRow,
+    current: &str,
+    new_password: &str,
+) -> Result<i64, AppError> {
+    if !password::verify(current.to_owned(), Some(user.password_hash.clone())).await? {
+        return Err(AppError::validation(
+            "current_password",
+            "that is not your current password",
+        ));
+    }
+    password::validate(new_password, "new_password")?;
+    let hash = password::hash(new_password.to_owned()).await?;
+    let store = store_name(state).await?;
+    let mut tx = state.db.pool().begin().await?;
+    let epoch = db::set_password(&mut tx, &user.id, &hash).await?;
+    let name = if user.full_name.is_empty() {
+        "Hello"
+    } else {
+        &user.full_name
+    };
+    queue_mail(
+        &mut tx,
+        &templates::password_changed(&store, &user.email, name, &link(state, "account/forgot")),
+    )
+    .await?;
+    tx.commit().await?;
+    state.jobs.notify();
+    tracing::info!("password changed");
+    Ok(epoch)
+}
+
+/// Mails a confirmation link to `new_email`; the change happens when it is followed.
+pub async fn request_email_change(
+    state: &AppState,
+    user: &UserRow,
+    current_password: &str,
+    new_email: &str,
+) -> Result<(), AppError> {
+    if !password::verify(
+        current_password.to_owned(),
+        Some(user.password_hash.clone()),
+    )
+    .await?
+    {
+        return Err(AppError::validation(
+            "current_password",
+            "that is not your current password",
+        ));
+    }
+    let email = parse_email(new_email)?;
+    if email.normalized() == user.email.to_lowercase() {
+        return Err(AppError::validation(
+            "email",
+            "that is already your email address",
+        ));
+    }
+    let store = store_name(state).await?;
+    let raw = token::generate();
+    let mut tx = state.db.pool().begin().await?;
+    db::retire_tokens(&mut tx, &user.id, Purpose::ChangeEmail).await?;
+    db::insert_token(
+        &mut tx,
+        &token::digest(&raw),
+        &user.id,
+        Purpose::ChangeEmail,
+        Some(email.as_str()),
+        VERIFY_TTL_MS,
+    )
+    .await?;
+    let url = link(state, &format!("account/confirm-email?token={raw}"));
+    queue_mail(
+        &mut tx,
+        &templates::confirm_new_email(&store, email.as_str(), &url),
+    )
+    .await?;
+    tx.commit().await?;
+    state.jobs.notify();
+    Ok(())
+}
+
+/// Follows an email-change link; returns the new address.
+pub async fn confirm_email_change(state: &AppState, raw_token: &str) -> Result<String, AppError> {
+    let mut tx = state.db.pool().begin().await?;
+    let Some((user_id, Some(new_email))) =
+        db::redeem_token(&mut tx, &token::digest(raw_token), Purpose::ChangeEmail).await?
+    else {
+        return Err(expired_link());
+    };
+    let email = parse_email(&new_email)?;
+    db::set_email(&mut tx, &user_id, email.as_str(), &email.normalized()).await?;
+    tx.commit().await?;
+    tracing::info!(%user_id, "email changed");
+    Ok(email.to_string())
+}
+
+pub async fn update_profile(
+    state: &AppState,
+    user: &UserRow,
+    full_name: &str,
+) -> Result<(), AppError> {
+    let name = clean_name(full_name)?;
+    db::set_profile(&state.db, &user.id, &name).await
+}
+
+/// Soft-deletes the account after checking the password: personal data scrubbed,
+/// addresses and tokens removed, orders (later) kept, every session ended.
+#[tracing::instrument(skip_all, fields(user_id = %user.id))]
+pub async fn delete_account(
+    state: &AppState,
+    user: &UserRow,
+    current_password: &str,
+) -> Result<(), AppError> {
+    if !password::verify(
+        current_password.to_owned(),
+        Some(user.password_hash.clone()),
+    )
+    .await?
+    {
+        return Err(AppError::validation(
+            "confirm_password",
+            "that is not your current password",
+        ));
+    }
+    let mut tx = state.db.pool().begin().await?;
+    db::scrub(&mut tx, &user.id).await?;
+    tx.commit().await?;
+    tracing::info!("account deleted");
+    Ok(())
+}
+
+/// Ends every session of the user, this one included.
+pub async fn end_all_sessions(state: &AppState, user: &UserRow) -> Result<(), AppError> {
+    db::bump_epoch(&state.db, &user.id).await?;
+    tracing::info!(user_id = %user.id, "signed out everywhere");
+    Ok(())
+}
+
+/// Creates a verified admin account (the `oxcart create-admin` command). The admin is asked
+/// to turn on two-factor authentication at first sign-in.
+pub async fn create_admin(
+    db: &crate::db::Db,
+    raw_email: &str,
+    new_password: &str,
+    full_name: &str,
+) -> Result<String, AppError> {
+    let email = parse_email(raw_email)?;
+    password::validate(new_password, "password")?;
+    let full_name = clean_name(full_name)?;
+    let hash = password::hash(new_password.to_owned()).await?;
+    let id = token::new_id();
+    let mut conn = db.pool().acquire().await?;
+    db::insert(
+        &mut conn,
+        &NewUser {
+            id: &id,
+            email: email.as_str(),
+            email_normalized: &email.normalized(),
+            password_hash: &hash,
+            full_name: &full_name,
+            role: Role::Admin,
+            email_verified_at: Some(crate::db::now_ms()),
+        },
+    )
+    .await?;
+    tracing::info!(user_id = %id, "admin created");
+    Ok(id)
+}

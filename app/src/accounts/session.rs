@@ -1,0 +1,173 @@
+//! Who is signed in, kept in the server-side session. The session stores the user id, the
+//! user's session epoch at sign-in and two times; the user row is read on each request, so
+//! a deactivated account, a password change or "log out everywhere" (each moves the
+//! epoch) ends every other session at once, whichever store holds them (SQL or Redis).
+
+use super::db::{self, UserRow};
+use super::model::{CurrentUser, Role};
+use crate::db::{now_ms, Db};
+use crate::error::AppError;
+use serde::{Deserialize, Serialize};
+use tower_sessions::Session;
+
+const AUTH: &str = "auth";
+const PENDING_2FA: &str = "pending_2fa";
+
+/// Signed out after this long without a request…
+const IDLE_MS: i64 = 7 * 24 * 3600 * 1000;
+const STAFF_IDLE_MS: i64 = 8 * 3600 * 1000;
+/// …and after this long whatever happens.
+const ABSOLUTE_MS: i64 = 30 * 24 * 3600 * 1000;
+const STAFF_ABSOLUTE_MS: i64 = 24 * 3600 * 1000;
+/// How stale `seen_at` may get before it is written again (saves a write per request).
+const TOUCH_MS: i64 = 60 * 1000;
+/// A password checked, the second factor not yet: valid this long.
+const PENDING_MS: i64 = 5 * 60 * 1000;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Auth {
+    user_id: String,
+    epoch: i64,
+    login_at: i64,
+    seen_at: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Pending {
+    user_id: String,
+    epoch: i64,
+    at: i64,
+}
+
+fn session_error(err: tower_sessions::session::Error) -> AppError {
+    AppError::Internal(anyhow::Error::new(err).context("session store"))
+}
+
+/// Signs `user` in: a new session id (no fixation), then the auth record.
+pub async fn sign_in(session: &Session, user: &UserRow) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(session_error)?;
+    session
+        .remove_value(PENDING_2FA)
+        .await
+        .map_err(session_error)?;
+    let now = now_ms();
+    let auth = Auth {
+        user_id: user.id.clone(),
+        epoch: user.session_epoch,
+        login_at: now,
+        seen_at: now,
+    };
+    session.insert(AUTH, auth).await.map_err(session_error)?;
+    // Written now, not at the end of the response: the new id must exist before the
+    // cookie naming it reaches the browser.
+    session.save().await.map_err(session_error)
+}
+
+/// Keeps this session signed in after the user's epoch moved (their own password change).
+pub async fn restamp(session: &Session, epoch: i64) -> Result<(), AppError> {
+    if let Some(mut auth) = session.get::<Auth>(AUTH).await.map_err(session_error)? {
+        auth.epoch = epoch;
+        session.cycle_id().await.map_err(session_error)?;
+        session.insert(AUTH, auth).await.map_err(session_error)?;
+    }
+    Ok(())
+}
+
+/// Ends the session on the server (the row is deleted) and in the browser.
+pub async fn sign_out(session: &Session) -> Result<(), AppError> {
+    session.flush().await.map_err(session_error)
+}
+
+/// The signed-in user, or `None` (never signed in, timed out, ended elsewhere, deactivated).
+pub async fn current(db: &Db, session: &Session) -> Result<Option<UserRow>, AppError> {
+    let Some(mut auth) = session.get::<Auth>(AUTH).await.map_err(session_error)? else {
+        return Ok(None);
+    };
+    let user = db::by_id(db, &auth.user_id).await?;
+    let now = now_ms();
+    let valid = user.as_ref().filter(|user| {
+        let (idle, absolute) = if user.role().is_staff() {
+            (STAFF_IDLE_MS, STAFF_ABSOLUTE_MS)
+        } else {
+            (IDLE_MS, ABSOLUTE_MS)
+        };
+        user.is_active()
+            && user.session_epoch == auth.epoch
+            && now - auth.seen_at <= idle
+            && now - auth.login_at <= absolute
+    });
+    let Some(user) = valid else {
+        session.remove_value(AUTH).await.map_err(session_error)?;
+        return Ok(None);
+    };
+    if now - auth.seen_at > TOUCH_MS {
+        auth.seen_at = now;
+        session.insert(AUTH, auth).await.map_err(session_error)?;
+    }
+    Ok(Some(user.clone()))
+}
+
+/// The signed-in user, or `Unauthorized`.
+pub async fn require(db: &Db, session: &Session) -> Result<UserRow, AppError> {
+    current(db, session).await?.ok_or(AppError::Unauthorized)
+}
+
+/// A staff member or admin; admins must have two-factor on before they may act.
+pub async fn require_staff(db: &Db, session: &Session) -> Result<UserRow, AppError> {
+    let user = require(db, session).await?;
+    match user.role() {
+        Role::Customer => Err(AppError::Forbidden),
+        Role::Admin if !user.has_two_factor() => Err(AppError::Forbidden),
+        _ => Ok(user),
+    }
+}
+
+/// An admin with two-factor on.
+pub async fn require_admin(db: &Db, session: &Session) -> Result<UserRow, AppError> {
+    let user = require_staff(db, session).await?;
+    if user.role() == Role::Admin {
+        Ok(user)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Remembers that `user` passed the password step and owes a TOTP code.
+pub async fn begin_two_factor(session: &Session, user: &UserRow) -> Result<(), AppError> {
+    session.cycle_id().await.map_err(session_error)?;
+    let pending = Pending {
+        user_id: user.id.clone(),
+        epoch: user.session_epoch,
+        at: now_ms(),
+    };
+    session
+        .insert(PENDING_2FA, pending)
+        .await
+        .map_err(session_error)
+}
+
+/// The user waiting for their second factor, if the step is still fresh.
+pub async fn pending_two_factor(db: &Db, session: &Session) -> Result<Option<UserRow>, AppError> {
+    let Some(pending) = session
+        .get::<Pending>(PENDING_2FA)
+        .await
+        .map_err(session_error)?
+    else {
+        return Ok(None);
+    };
+    if now_ms() - pending.at > PENDING_MS {
+        session
+            .remove_value(PENDING_2FA)
+            .await
+            .map_err(session_error)?;
+        return Ok(None);
+    }
+    Ok(db::by_id(db, &pending.user_id)
+        .await?
+        .filter(|u| u.is_active() && u.session_epoch == pending.epoch))
+}
+
+/// The current user as pages see them.
+pub async fn current_user(db: &Db, session: &Session) -> Result<Option<CurrentUser>, AppError> {
+    Ok(current(db, session).await?.map(|u| u.to_current()))
+}

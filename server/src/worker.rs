@@ -1,0 +1,58 @@
+//! The background job worker: one task per process that runs queued jobs (mail, reset
+//! look-ups) until shutdown. Several instances may run it against one database.
+
+use app::accounts::service;
+use app::jobs::Job;
+use app::mail::{Mailer, OutgoingMail, SEND_JOB};
+use app::state::AppState;
+use tokio::sync::watch;
+
+pub struct Handle {
+    stop: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Handle {
+    /// Lets the job in progress finish, then stops.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        if let Err(err) = self.task.await {
+            tracing::warn!(error = %err, "job worker ended badly");
+        }
+    }
+}
+
+pub fn start(state: AppState, mailer: Mailer) -> Handle {
+    let (stop, mut stopped) = watch::channel(false);
+    let jobs = state.jobs.clone();
+    let task = tokio::spawn(async move {
+        let handler = move |job: Job| {
+            let state = state.clone();
+            let mailer = mailer.clone();
+            async move { run(&state, &mailer, &job).await }
+        };
+        let shutdown = async move {
+            let _ = stopped.wait_for(|stop| *stop).await;
+        };
+        jobs.run_worker(handler, shutdown).await;
+    });
+    Handle { stop, task }
+}
+
+async fn run(state: &AppState, mailer: &Mailer, job: &Job) -> anyhow::Result<()> {
+    match job.kind.as_str() {
+        SEND_JOB => {
+            let mail: OutgoingMail = serde_json::from_str(&job.payload)?;
+            mailer.send(&mail).await?;
+            tracing::info!(job_id = %job.id, subject = %mail.subject, "mail sent");
+            Ok(())
+        }
+        service::RESET_REQUEST_JOB => {
+            let request: service::ResetRequest = serde_json::from_str(&job.payload)?;
+            service::send_reset_link(state, &request)
+                .await
+                .map_err(anyhow::Error::new)
+        }
+        other => anyhow::bail!("unknown job kind {other:?}"),
+    }
+}

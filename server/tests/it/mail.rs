@@ -1,0 +1,154 @@
+//! Mail through the durable job queue: to a real SMTP server on loopback (Python's
+//! aiosmtpd writing to a Maildir), to the file outbox, retried after a failure and
+//! delivered after a restart.
+
+use crate::accounts_helpers::{wait_for_mail_in, PASSWORD};
+use crate::both_backends;
+use crate::helpers::{TestApp, TestDb};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// An aiosmtpd process on `port` that stores every message in `maildir`.
+struct SmtpSink(Child);
+
+impl SmtpSink {
+    async fn start(port: u16, maildir: &Path) -> Self {
+        let child = Command::new("python3")
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
+            .arg(maildir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("python3 -m aiosmtpd runs (scripts/bootstrap.sh --test installs it)");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_err()
+        {
+            assert!(
+                Instant::now() < deadline,
+                "aiosmtpd did not start on port {port}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Self(child)
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port()
+}
+
+both_backends!(mail_goes_to_the_outbox_without_smtp, |backend| async move {
+    let db = TestDb::fresh(backend).await;
+    let app = TestApp::spawn(&db, &[("MAIL_FROM", "Test Shop <hello@shop.example>")]).await;
+    app.register("ada@example.com", PASSWORD).await;
+    let mail = app
+        .wait_for_mail("ada@example.com", "/account/verify?token=")
+        .await;
+    assert!(
+        mail.contains("From: \"Test Shop\" <hello@shop.example>")
+            || mail.contains("From: Test Shop <hello@shop.example>"),
+        "{mail}"
+    );
+    assert!(mail.contains("Content-Type: text/plain"), "a text part");
+    assert!(mail.contains("Content-Type: text/html"), "an HTML part");
+});
+
+both_backends!(
+    mail_is_delivered_to_a_real_smtp_server_and_retried_after_a_failure,
+    |backend| async move {
+        let db = TestDb::fresh(backend).await;
+        let port = free_port();
+        let maildir = tempfile::tempdir().expect("maildir");
+        let smtp_url = format!("smtp://127.0.0.1:{port}");
+        // Nothing listens yet: the first attempt fails.
+        let app = TestApp::spawn(&db, &[("SMTP_URL", &smtp_url)]).await;
+        app.register("ada@example.com", PASSWORD).await;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let failed: Option<(i64, Option<String>)> = sqlx::query_as("select attempts, last_error from jobs where kind = 'mail.send' and attempts >= 1 and status = 'queued'")
+            .fetch_optional(app.state.db.pool())
+            .await
+            .expect("query");
+            if let Some((attempts, error)) = failed {
+                assert_eq!(attempts, 1);
+                assert!(
+                    error.is_some_and(|e| e.contains("SMTP")),
+                    "the error is recorded"
+                );
+                break;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the first attempt did not fail as expected"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+
+        let _sink = SmtpSink::start(port, &maildir.path().join("box")).await;
+        let mail = wait_for_mail_in(
+            &maildir.path().join("box/new"),
+            "ada@example.com",
+            "/account/verify?token=",
+        )
+        .await;
+        assert!(mail.contains("Subject: Confirm your email"), "{mail}");
+        let (attempts, status): (i64, String) =
+            sqlx::query_as("select attempts, status from jobs where kind = 'mail.send'")
+                .fetch_one(app.state.db.pool())
+                .await
+                .expect("job row");
+        assert_eq!(
+            (attempts, status.as_str()),
+            (2, "done"),
+            "sent on the retry"
+        );
+        assert!(
+            std::fs::read_dir(app.outbox()).map_or(true, |mut d| d.next().is_none()),
+            "SMTP replaces the outbox"
+        );
+    }
+);
+
+both_backends!(queued_mail_survives_a_restart, |backend| async move {
+    let db = TestDb::fresh(backend).await;
+    let port = free_port();
+    let maildir = tempfile::tempdir().expect("maildir");
+    let smtp_url = format!("smtp://127.0.0.1:{port}");
+    let app = TestApp::spawn(&db, &[("SMTP_URL", &smtp_url)]).await;
+    app.register("ada@example.com", PASSWORD).await;
+    let app = app.restart().await;
+    let _sink = SmtpSink::start(port, &maildir.path().join("box")).await;
+    wait_for_mail_in(
+        &maildir.path().join("box/new"),
+        "ada@example.com",
+        "/account/verify?token=",
+    )
+    .await;
+    let (status,): (String,) = sqlx::query_as("select status from jobs where kind = 'mail.send'")
+        .fetch_one(app.state.db.pool())
+        .await
+        .expect("job row");
+    assert_eq!(status, "done");
+});
