@@ -9,7 +9,10 @@ import { join, resolve } from "node:path";
 const port = Number(process.env.OXCART_E2E_PORT ?? 3199);
 const baseURL = process.env.OXCART_E2E_BASE_URL ?? `http://127.0.0.1:${port}`;
 const bin = process.env.OXCART_BIN ?? resolve(__dirname, "../target/release/oxcart");
-const dataDir = mkdtempSync(join(tmpdir(), "oxcart-e2e-"));
+// Made once by the main process; workers inherit it, so tests can read the mail outbox.
+process.env.OXCART_E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), "oxcart-e2e-"));
+process.env.OXCART_BIN ??= bin;
+const dataDir = process.env.OXCART_E2E_DATA_DIR;
 
 const chromium = {
   executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -57,6 +60,9 @@ export default defineConfig({
           OXCART_ADDR: `127.0.0.1:${port}`,
           OXCART_DATA_DIR: dataDir,
           RUST_LOG: "warn",
+          // Each test claims its own client address, so the per-IP sign-in limit
+          // (10/min) applies per test, as it would per shopper.
+          OXCART_TRUST_PROXY: "true",
         },
       },
 });

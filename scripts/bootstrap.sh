@@ -5,7 +5,8 @@
 # to when a tool is missing from PATH; that fails offline).
 #
 #   scripts/bootstrap.sh          build tools
-#   scripts/bootstrap.sh --test   build tools + Chromium + the end-to-end test packages
+#   scripts/bootstrap.sh --test   build tools + Chromium, the end-to-end test packages and
+#                                 aiosmtpd (a real SMTP server for the mail tests)
 set -euo pipefail
 
 CARGO_LEPTOS_VERSION=0.3.10   # 0.3.11 needs rustc 1.96
@@ -57,6 +58,10 @@ if [ "${1:-}" = "--test" ]; then
   if ! command -v chromium >/dev/null; then
     say "installing Chromium (Debian's) for the browser tests"
     apt_install chromium
+  fi
+  if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+    say "installing aiosmtpd (PyPI) for the SMTP delivery tests"
+    python3 -m pip install --quiet --disable-pip-version-check aiosmtpd==1.4.6
   fi
   if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ] || \
      [ "$ROOT/end2end/package-lock.json" -nt "$ROOT/end2end/node_modules/.package-lock.json" ]; then

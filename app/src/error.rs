@@ -191,8 +191,12 @@ mod server {
         }
     }
 
+    /// The conversion at the end of a server function (`?`): besides the shareable error,
+    /// the response gets the error's HTTP status (and `Retry-After`), except for a plain
+    /// form post, which must stay a redirect back to the page.
     impl From<AppError> for PublicError {
         fn from(err: AppError) -> Self {
+            crate::forms::set_error_status(&err);
             err.to_public()
         }
     }

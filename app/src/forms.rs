@@ -36,7 +36,7 @@ pub fn is_plain_form_post() -> bool {
 
 /// Maps a service result for a server function. On error: a plain form post gets the
 /// error (and `keep`, the non-secret values typed) as a flash for `form`; a `fetch` call
-/// gets the error's HTTP status.
+/// gets the error's HTTP status (see [`set_error_status`]).
 #[cfg(feature = "ssr")]
 pub async fn finish<T>(
     form: &str,
@@ -47,12 +47,7 @@ pub async fn finish<T>(
         Ok(value) => return Ok(value),
         Err(err) => err,
     };
-    let status = err.status();
-    let retry_after = match &err {
-        crate::error::AppError::RateLimited { retry_after } => Some(*retry_after),
-        _ => None,
-    };
-    let public = err.to_public();
+    let public = crate::error::PublicError::from(err);
     if is_plain_form_post() {
         if let Ok(session) = crate::state::session().await {
             let flash = Flash {
@@ -66,15 +61,26 @@ pub async fn finish<T>(
                 tracing::warn!(error = %e, "could not keep a form error in the session");
             }
         }
-    } else if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(status);
-        if let Some(seconds) = retry_after {
-            if let Ok(value) = http::HeaderValue::from_str(&seconds.to_string()) {
-                response.insert_header(http::header::RETRY_AFTER, value);
-            }
-        }
     }
     Err(public)
+}
+
+/// Gives the current server-function response the status of `err` (and `Retry-After`),
+/// unless it answers a plain form post (that stays a redirect). No-op outside Leptos.
+#[cfg(feature = "ssr")]
+pub fn set_error_status(err: &crate::error::AppError) {
+    if is_plain_form_post() {
+        return;
+    }
+    let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
+        return;
+    };
+    response.set_status(err.status());
+    if let crate::error::AppError::RateLimited { retry_after } = err {
+        if let Ok(value) = http::HeaderValue::from_str(&retry_after.to_string()) {
+            response.insert_header(http::header::RETRY_AFTER, value);
+        }
+    }
 }
 
 /// Puts rate-limit headers on the current server-function response.

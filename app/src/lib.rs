@@ -3,6 +3,7 @@
 //! `#[cfg(feature = "ssr")]` (queries, services, server state) never reaches the WASM.
 
 pub mod accounts;
+pub mod admin;
 pub mod error;
 pub mod forms;
 pub mod settings;

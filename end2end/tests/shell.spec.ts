@@ -1,9 +1,6 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
+import { hydrated } from "./helpers";
 
-/** Waits until the WASM has hydrated the server-rendered page. */
-async function hydrated(page: Page) {
-  await expect(page.locator('.app[data-hydrated="true"]')).toBeAttached();
-}
 
 test("the home page renders the store and hydrates without errors", async ({ page }) => {
   const errors: string[] = [];

@@ -18,6 +18,7 @@ create table users (
     session_epoch     bigint not null default 0,
     totp_secret       text,
     totp_enabled_at   bigint,
+    totp_last_step    bigint,
     created_at        bigint not null,
     updated_at        bigint not null,
     deleted_at        bigint

@@ -2,7 +2,11 @@
 //! mails, the address book. Authorisation lives here, in [`session`]'s `require*`
 //! functions, which every server function and handler calls before acting.
 
+pub mod address_api;
+#[cfg(feature = "ssr")]
+pub mod addresses;
 pub mod api;
+pub mod countries;
 pub mod email;
 #[cfg(feature = "ssr")]
 pub mod jwt;
@@ -18,6 +22,12 @@ pub mod service;
 #[cfg(feature = "ssr")]
 pub mod session;
 #[cfg(feature = "ssr")]
+pub mod staff;
+#[cfg(feature = "ssr")]
 pub mod token;
+#[cfg(feature = "ssr")]
+pub mod totp;
+#[cfg(feature = "ssr")]
+pub mod two_factor;
 
 pub use model::{CurrentUser, Role};

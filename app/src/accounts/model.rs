@@ -105,3 +105,63 @@ impl Address {
         lines
     }
 }
+
+/// What an address form sends.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct AddressInput {
+    pub full_name: String,
+    pub company: String,
+    pub line1: String,
+    pub line2: String,
+    pub city: String,
+    pub region: String,
+    pub postal_code: String,
+    pub country: String,
+    pub phone: String,
+    pub default_shipping: bool,
+    pub default_billing: bool,
+}
+
+/// What the two-factor set-up page shows: the secret to type or the QR code to scan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorSetup {
+    /// Base32, grouped in fours for reading.
+    pub secret: String,
+    pub uri: String,
+    /// An inline SVG of the QR code (made on the server from the URI).
+    pub qr_svg: String,
+}
+
+/// The two-factor state of the signed-in user, for the security page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorStatus {
+    pub enabled: bool,
+    pub required: bool,
+    pub recovery_codes_left: i64,
+    /// Shown once, right after turning two-factor on.
+    pub new_recovery_codes: Vec<String>,
+}
+
+/// A row of Admin → Staff.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffMember {
+    pub id: String,
+    pub email: String,
+    pub full_name: String,
+    pub role: Role,
+    pub active: bool,
+    /// Invited but has not accepted yet.
+    pub invited: bool,
+    pub two_factor: bool,
+    pub created_at: i64,
+}
+
+/// Whether the signed-in user may open the admin, and if not, why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AdminAccess {
+    Allowed(CurrentUser),
+    SignInFirst,
+    /// An admin who has not turned on two-factor yet.
+    NeedsTwoFactor,
+    Forbidden,
+}

@@ -9,12 +9,13 @@ mod not_found;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 pub use not_found::NotFound;
 
 use crate::accounts::pages as account;
+use crate::admin;
 
 /// The application root, rendered inside `<body>` on the server and hydrated in the browser.
 #[component]
@@ -31,15 +32,19 @@ pub fn App() -> impl IntoView {
         } />
         <Router>
             <div class="app" data-hydrated=move || hydrated.get().then_some("true")>
-                <layout::Layout>
-                    <Routes fallback=|| view! { <NotFound /> }>
-                        // Async: the page is rendered whole, then sent in one piece. The
-                        // HTML is always complete (OutOfOrder and PartiallyBlocked can leave
-                        // data in <template> chunks that only a script swaps in: 17 of 30
-                        // no-JS loads missed the announcement), a status set while
-                        // rendering (404 for an unknown product) is honoured, and it is
-                        // the fastest here: 4,800 req/s against 1,700 for InOrder streaming
-                        // (docs/architecture.md). Every storefront route uses it.
+                <Routes fallback=|| view! { <layout::Layout><NotFound /></layout::Layout> }>
+                    // Async: the page is rendered whole, then sent in one piece. The
+                    // HTML is always complete (OutOfOrder and PartiallyBlocked can leave
+                    // data in <template> chunks that only a script swaps in: 17 of 30
+                    // no-JS loads missed the announcement), a status set while
+                    // rendering (404 for an unknown product) is honoured, and it is
+                    // the fastest here: 4,800 req/s against 1,700 for InOrder streaming
+                    // (docs/architecture.md). Every route uses it.
+                    <ParentRoute path=path!("/admin") view=admin::AdminLayout ssr=SsrMode::Async>
+                        <Route path=path!("") view=admin::DashboardPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff") view=admin::StaffPage ssr=SsrMode::Async />
+                    </ParentRoute>
+                    <ParentRoute path=path!("") view=|| view! { <layout::Layout><Outlet /></layout::Layout> } ssr=SsrMode::Async>
                         <Route path=path!("") view=home::HomePage ssr=SsrMode::Async />
                         <Route path=path!("/account") view=account::AccountPage ssr=SsrMode::Async />
                         <Route path=path!("/account/login") view=account::LoginPage ssr=SsrMode::Async />
@@ -51,8 +56,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/account/confirm-email") view=account::ConfirmEmailPage ssr=SsrMode::Async />
                         <Route path=path!("/account/profile") view=account::ProfilePage ssr=SsrMode::Async />
                         <Route path=path!("/account/security") view=account::SecurityPage ssr=SsrMode::Async />
-                    </Routes>
-                </layout::Layout>
+                        <Route path=path!("/account/addresses") view=account::AddressesPage ssr=SsrMode::Async />
+                        <Route path=path!("/account/two-factor") view=account::TwoFactorPage ssr=SsrMode::Async />
+                        <Route path=path!("/account/login/two-factor") view=account::TwoFactorLoginPage ssr=SsrMode::Async />
+                        <Route path=path!("/account/invite") view=account::InvitePage ssr=SsrMode::Async />
+                    </ParentRoute>
+                </Routes>
             </div>
         </Router>
     }

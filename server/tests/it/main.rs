@@ -2,6 +2,7 @@
 
 mod accounts;
 mod accounts_helpers;
+mod addresses;
 mod api_auth;
 mod binary;
 mod database;
@@ -12,3 +13,4 @@ mod mail;
 mod pages;
 mod security;
 mod sessions;
+mod staff;

@@ -105,10 +105,15 @@ both_backends!(
     }
 );
 
+/// An address no other test (nor an earlier run: Redis keeps counters) has used.
+fn fresh_email(tag: &str) -> String {
+    format!("{tag}-{}@example.com", uuid::Uuid::new_v4().simple())
+}
+
 async fn ip_limit_holds(app: &TestApp) {
     let client = new_client();
     for i in 1..=10u32 {
-        let email = format!("user{i}@example.com");
+        let email = fresh_email("user");
         let response = app.login_with(&client, &email, "not the password").await;
         assert_eq!(response.status(), 401, "attempt {i}");
         assert_eq!(response.headers()["x-ratelimit-limit"], "10");
@@ -119,7 +124,7 @@ async fn ip_limit_holds(app: &TestApp) {
         assert!(response.headers().contains_key("x-ratelimit-reset"));
     }
     let response = app
-        .login_with(&client, "a@example.com", "not the password")
+        .login_with(&client, &fresh_email("a"), "not the password")
         .await;
     assert_eq!(response.status(), 429);
     assert_eq!(response.headers()["x-ratelimit-remaining"], "0");
@@ -129,7 +134,7 @@ async fn ip_limit_holds(app: &TestApp) {
     // The REST API shares the counter and answers in the envelope.
     let response = client
         .post(app.url("/api/v1/auth/login"))
-        .json(&serde_json::json!({ "email": "a@example.com", "password": PASSWORD }))
+        .json(&serde_json::json!({ "email": &fresh_email("a"), "password": PASSWORD }))
         .send()
         .await
         .expect("post");
@@ -141,7 +146,7 @@ async fn ip_limit_holds(app: &TestApp) {
     // Another address is not affected.
     let other = new_client();
     let response = app
-        .login_with(&other, "b@example.com", "not the password")
+        .login_with(&other, &fresh_email("b"), "not the password")
         .await;
     assert_eq!(response.status(), 401);
 }
@@ -166,13 +171,13 @@ both_backends!(
         let two = TestApp::spawn(&db, &[("REDIS_URL", &redis)]).await;
         ip_limit_holds(&one).await;
         let client = new_client();
-        for i in 0..5 {
-            one.login_with(&client, &format!("one{i}@example.com"), "wrong")
-                .await;
-            two.login_with(&client, &format!("two{i}@example.com"), "wrong")
-                .await;
+        for _ in 0..5 {
+            one.login_with(&client, &fresh_email("one"), "wrong").await;
+            two.login_with(&client, &fresh_email("two"), "wrong").await;
         }
-        let response = two.login_with(&client, "three@example.com", "wrong").await;
+        let response = two
+            .login_with(&client, &fresh_email("three"), "wrong")
+            .await;
         assert_eq!(
             response.status(),
             429,

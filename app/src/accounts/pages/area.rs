@@ -11,7 +11,11 @@ use leptos_meta::Title;
 
 /// The account area's frame: a heading and the section navigation.
 #[component]
-fn AccountFrame(user: CurrentUser, title: &'static str, children: Children) -> impl IntoView {
+pub(super) fn AccountFrame(
+    user: CurrentUser,
+    title: &'static str,
+    children: Children,
+) -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
     view! {
         <Title text=title />
@@ -23,6 +27,7 @@ fn AccountFrame(user: CurrentUser, title: &'static str, children: Children) -> i
                     <a href="/account/profile">"Profile"</a>
                     <a href="/account/addresses" data-testid="nav-addresses">"Addresses"</a>
                     <a href="/account/security">"Security"</a>
+                    <a href="/account/two-factor">"Two-factor"</a>
                     {user.role.is_staff().then(|| view! { <a href="/admin">"Admin"</a> })}
                 </nav>
                 <ActionForm action=logout>

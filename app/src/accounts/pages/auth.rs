@@ -211,3 +211,21 @@ pub fn ForgotPage() -> impl IntoView {
         </AuthCard>
     }
 }
+
+#[component]
+pub fn InvitePage() -> impl IntoView {
+    let action = ServerAction::<crate::accounts::api::AcceptInvite>::new();
+    view! {
+        <TokenPage title="Join the team" lead="Choose your name and password to finish setting up your staff account." form="invite-accept" value=Signal::derive(move || action.value().get())
+            body=move |token, error| view! {
+                <ActionForm action attr:class="form" attr:data-testid="invite-form">
+                    <FormError error />
+                    <input type="hidden" name="token" value=token />
+                    <Field label="Full name" name="full_name" autocomplete="name" error />
+                    <Field label="Password" name="password" kind="password" autocomplete="new-password" hint="8 to 128 characters." error />
+                    <button type="submit" class="button button--primary button--block" data-testid="invite-submit">"Join"</button>
+                </ActionForm>
+            }.into_any()
+        />
+    }
+}

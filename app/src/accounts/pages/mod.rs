@@ -2,13 +2,18 @@
 //! signed-in area (overview, profile, addresses, security). Every form is a plain HTML
 //! form first (see [`crate::forms`]); hydration turns it into an in-page action.
 
+mod addresses;
 mod area;
 mod auth;
+mod two_factor;
 
+pub use addresses::AddressesPage;
 pub use area::{AccountPage, ProfilePage, SecurityPage};
 pub use auth::{
-    CheckEmailPage, ConfirmEmailPage, ForgotPage, LoginPage, RegisterPage, ResetPage, VerifyPage,
+    CheckEmailPage, ConfirmEmailPage, ForgotPage, InvitePage, LoginPage, RegisterPage, ResetPage,
+    VerifyPage,
 };
+pub use two_factor::{TwoFactorLoginPage, TwoFactorPage};
 
 use super::api::get_current_user;
 use super::model::CurrentUser;

@@ -1,0 +1,111 @@
+//! The staff dashboard under `/admin`: its frame (navigation for every module, access
+//! check) and the modules themselves. Later issues add catalog, orders, inventory.
+
+mod staff;
+
+pub use staff::StaffPage;
+
+use crate::accounts::api::admin_access;
+use crate::accounts::api::Logout;
+use crate::accounts::model::{AdminAccess, CurrentUser, Role};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::hooks::use_location;
+
+/// The signed-in team member, for pages inside the admin frame.
+#[derive(Clone)]
+pub struct Staff(pub CurrentUser);
+
+/// The admin frame: checks access, then shows the navigation and the current module.
+#[component]
+pub fn AdminLayout() -> impl IntoView {
+    let location = use_location();
+    let access = Resource::new_blocking(move || location.pathname.get(), |_| admin_access());
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match access.await {
+                    Ok(AdminAccess::Allowed(user)) => view! { <AdminFrame user /> }.into_any(),
+                    Ok(AdminAccess::SignInFirst) => {
+                        let next = crate::accounts::pages::urlencode(&location.pathname.get_untracked());
+                        view! { <Redirect path=format!("/account/login?next={next}") /> }.into_any()
+                    }
+                    Ok(AdminAccess::NeedsTwoFactor) => view! { <Redirect path="/account/two-factor?required=1" /> }.into_any(),
+                    Ok(AdminAccess::Forbidden) => view! { <Forbidden /> }.into_any(),
+                    Err(err) => view! { <p class="form-error" role="alert">{err.message}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Forbidden() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(http::StatusCode::FORBIDDEN);
+    }
+    view! {
+        <Title text="Staff only" />
+        <section class="message-page" data-testid="forbidden">
+            <p class="message-page__code">"403"</p>
+            <h1>"This area is for staff"</h1>
+            <p>"Your account does not have access to the admin. If you think it should, ask an admin of the store."</p>
+            <div class="message-page__actions"><a class="button button--primary" href="/">"Back to the store"</a></div>
+        </section>
+    }
+}
+
+/// The modules of the admin, in order. Those not built yet are listed as coming.
+const MODULES: &[(&str, &str, bool)] = &[
+    ("/admin", "Dashboard", true),
+    ("/admin/catalog", "Catalog", false),
+    ("/admin/orders", "Orders", false),
+    ("/admin/inventory", "Inventory", false),
+    ("/admin/customers", "Customers", false),
+    ("/admin/staff", "Staff", true),
+    ("/admin/settings", "Settings", false),
+];
+
+#[component]
+fn AdminFrame(user: CurrentUser) -> impl IntoView {
+    let logout = ServerAction::<Logout>::new();
+    provide_context(Staff(user.clone()));
+    let is_admin = user.role == Role::Admin;
+    view! {
+        <div class="admin" data-testid="admin">
+            <aside class="admin__nav" aria-label="Admin">
+                <p class="admin__brand">"Admin"</p>
+                <nav>
+                    {MODULES.iter().filter(|(href, _, _)| is_admin || *href != "/admin/staff").map(|(href, label, ready)| {
+                        if *ready {
+                            view! { <A href=*href exact=true>{*label}</A> }.into_any()
+                        } else {
+                            view! { <span class="admin__soon" title="Arrives in a later release">{*label}<small>" soon"</small></span> }.into_any()
+                        }
+                    }).collect_view()}
+                </nav>
+                <div class="admin__user">
+                    <p>{user.display_name()}<br /><small class="muted">{user.role.label()}</small></p>
+                    <a href="/">"View store"</a>
+                    <ActionForm action=logout>
+                        <button type="submit" class="button button--link" data-testid="admin-logout">"Log out"</button>
+                    </ActionForm>
+                </div>
+            </aside>
+            <div class="admin__main"><Outlet /></div>
+        </div>
+    }
+}
+
+#[component]
+pub fn DashboardPage() -> impl IntoView {
+    let staff = use_context::<Staff>();
+    let name = staff.map(|s| s.0.display_name()).unwrap_or_default();
+    view! {
+        <Title text="Admin" />
+        <h1 data-testid="admin-dashboard">"Welcome, " {name}</h1>
+        <p class="muted">"Catalog, orders and inventory arrive here as they are built. For now you can manage the team under Staff (admins)."</p>
+    }
+}

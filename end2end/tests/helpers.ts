@@ -1,0 +1,83 @@
+import { expect, type Page } from "@playwright/test";
+import { createHmac, randomInt } from "node:crypto";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+
+/** Waits until the WASM has hydrated the server-rendered page. */
+export async function hydrated(page: Page) {
+  await expect(page.locator('.app[data-hydrated="true"]')).toBeAttached();
+}
+
+/** Gives this page a client address of its own (the server trusts X-Forwarded-For here). */
+export async function ownAddress(page: Page) {
+  const ip = `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
+  await page.setExtraHTTPHeaders({ "x-forwarded-for": ip });
+}
+
+export function uniqueEmail(prefix: string): string {
+  return `${prefix}-${Date.now()}-${randomInt(1_000_000)}@example.com`;
+}
+
+export const dataDir = () => process.env.OXCART_E2E_DATA_DIR ?? "";
+
+function decodeQuotedPrintable(raw: string): string {
+  const joined = raw.replace(/=\r?\n/g, "");
+  const bytes: number[] = [];
+  for (let i = 0; i < joined.length; i++) {
+    const hex = joined.slice(i + 1, i + 3);
+    if (joined[i] === "=" && /^[0-9A-F]{2}$/.test(hex)) {
+      bytes.push(parseInt(hex, 16));
+      i += 2;
+    } else {
+      bytes.push(...Buffer.from(joined[i]));
+    }
+  }
+  return Buffer.from(bytes).toString("utf8");
+}
+
+/** The link starting with `path` in the newest outbox mail to `to`. */
+export async function mailedLink(to: string, path: string): Promise<string> {
+  const outbox = join(dataDir(), "outbox");
+  let link: string | undefined;
+  await expect
+    .poll(
+      () => {
+        const files = readdirSync(outbox)
+          .map((f) => join(outbox, f))
+          .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+        for (const file of files) {
+          const mail = decodeQuotedPrintable(readFileSync(file, "utf8"));
+          if (mail.includes(to) && mail.includes(path)) {
+            link = mail.match(new RegExp(`https?://[^\\s"<]*${path.replace(/[?]/g, "\\?")}[^\\s"<]*`))?.[0];
+            if (link) return true;
+          }
+        }
+        return false;
+      },
+      { timeout: 15_000, message: `a mail to ${to} with ${path}` },
+    )
+    .toBe(true);
+  return link!;
+}
+
+function base32Decode(input: string): Buffer {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const ch of input.replace(/[\s=]/g, "").toUpperCase()) {
+    bits += alphabet.indexOf(ch).toString(2).padStart(5, "0");
+  }
+  const bytes = [];
+  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
+  return Buffer.from(bytes);
+}
+
+/** RFC 6238 TOTP (SHA-1, 30 s, 6 digits) for the step `offset` steps from now. */
+export function totp(secret: string, offset = 0): string {
+  const step = Math.floor(Date.now() / 1000 / 30) + offset;
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(step));
+  const hash = createHmac("sha1", base32Decode(secret)).update(counter).digest();
+  const at = hash[19] & 0x0f;
+  const binary = ((hash[at] & 0x7f) << 24) | (hash[at + 1] << 16) | (hash[at + 2] << 8) | hash[at + 3];
+  return String(binary % 1_000_000).padStart(6, "0");
+}
