@@ -145,6 +145,7 @@ impl Application {
                 public_url: config.public_url.clone(),
                 jwt_secret,
                 trust_proxy: config.trust_proxy,
+                data_dir: config.data_dir.clone(),
             }),
             db,
             leptos_options,
@@ -226,6 +227,18 @@ pub fn build_router(state: AppState, sessions: SessionLayer, edge: Edge) -> Rout
             pkg_cache_headers(hashed, req, next)
         }));
 
+    // Uploaded pictures: generated names, so cached for good; only PNG/JPEG/WebP are
+    // ever stored (checked by content), and nosniff is on every response.
+    let avatars = Router::new()
+        .nest_service(
+            "/media/avatars",
+            ServeDir::new(state.config.data_dir.join("media").join("avatars")),
+        )
+        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            http::header::CACHE_CONTROL,
+            http::HeaderValue::from_static("public, max-age=31536000, immutable"),
+        ));
+
     Router::new()
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
@@ -240,6 +253,7 @@ pub fn build_router(state: AppState, sessions: SessionLayer, edge: Edge) -> Rout
         .with_state(state.clone())
         .merge(crate::api::router(state))
         .merge(pkg)
+        .merge(avatars)
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
             edge.clone(),

@@ -18,11 +18,12 @@ pub struct UserRow {
     pub session_epoch: i64,
     pub totp_secret: Option<String>,
     pub totp_enabled_at: Option<i64>,
+    pub avatar: Option<String>,
     pub created_at: i64,
 }
 
 const COLUMNS: &str = "id, email, password_hash, full_name, role, status, email_verified_at, \
-                       session_epoch, totp_secret, totp_enabled_at, created_at";
+                       session_epoch, totp_secret, totp_enabled_at, avatar, created_at";
 
 impl UserRow {
     pub fn role(&self) -> Role {
@@ -45,6 +46,10 @@ impl UserRow {
             role: self.role(),
             email_verified: self.email_verified_at.is_some(),
             two_factor: self.has_two_factor(),
+            avatar_url: self
+                .avatar
+                .as_ref()
+                .map(|name| format!("{}{name}", super::avatar::URL_PREFIX)),
             created_at: self.created_at,
         }
     }

@@ -2,10 +2,11 @@
 //! mails, the address book. Authorisation lives here, in [`session`]'s `require*`
 //! functions, which every server function and handler calls before acting.
 
-pub mod address_api;
 #[cfg(feature = "ssr")]
 pub mod addresses;
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod avatar;
 pub mod countries;
 pub mod email;
 #[cfg(feature = "ssr")]

@@ -51,6 +51,8 @@ pub struct CurrentUser {
     pub role: Role,
     pub email_verified: bool,
     pub two_factor: bool,
+    /// The profile picture's URL, if one was uploaded.
+    pub avatar_url: Option<String>,
     /// Milliseconds since the epoch.
     pub created_at: i64,
 }

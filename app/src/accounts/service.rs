@@ -496,6 +496,7 @@ pub async fn delete_account(
     let mut tx = state.db.pool().begin().await?;
     db::scrub(&mut tx, &user.id).await?;
     tx.commit().await?;
+    super::avatar::remove_file(state, user.avatar.clone()).await;
     tracing::info!("account deleted");
     Ok(())
 }

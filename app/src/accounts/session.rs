@@ -85,17 +85,7 @@ pub async fn current(db: &Db, session: &Session) -> Result<Option<UserRow>, AppE
     };
     let user = db::by_id(db, &auth.user_id).await?;
     let now = now_ms();
-    let valid = user.as_ref().filter(|user| {
-        let (idle, absolute) = if user.role().is_staff() {
-            (STAFF_IDLE_MS, STAFF_ABSOLUTE_MS)
-        } else {
-            (IDLE_MS, ABSOLUTE_MS)
-        };
-        user.is_active()
-            && user.session_epoch == auth.epoch
-            && now - auth.seen_at <= idle
-            && now - auth.login_at <= absolute
-    });
+    let valid = user.as_ref().filter(|user| still_valid(user, &auth, now));
     let Some(user) = valid else {
         session.remove_value(AUTH).await.map_err(session_error)?;
         return Ok(None);
@@ -105,6 +95,20 @@ pub async fn current(db: &Db, session: &Session) -> Result<Option<UserRow>, AppE
         session.insert(AUTH, auth).await.map_err(session_error)?;
     }
     Ok(Some(user.clone()))
+}
+
+/// Whether a sign-in still holds at `now`: the account is active, nothing ended its
+/// sessions since (the epoch), and neither timeout has passed.
+fn still_valid(user: &UserRow, auth: &Auth, now: i64) -> bool {
+    let (idle, absolute) = if user.role().is_staff() {
+        (STAFF_IDLE_MS, STAFF_ABSOLUTE_MS)
+    } else {
+        (IDLE_MS, ABSOLUTE_MS)
+    };
+    user.is_active()
+        && user.session_epoch == auth.epoch
+        && now - auth.seen_at <= idle
+        && now - auth.login_at <= absolute
 }
 
 /// The signed-in user, or `Unauthorized`.
@@ -170,4 +174,73 @@ pub async fn pending_two_factor(db: &Db, session: &Session) -> Result<Option<Use
 /// The current user as pages see them.
 pub async fn current_user(db: &Db, session: &Session) -> Result<Option<CurrentUser>, AppError> {
     Ok(current(db, session).await?.map(|u| u.to_current()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOUR: i64 = 3600 * 1000;
+    const DAY: i64 = 24 * HOUR;
+
+    fn user(role: &str) -> UserRow {
+        UserRow {
+            id: "u".into(),
+            email: "a@example.com".into(),
+            password_hash: String::new(),
+            full_name: String::new(),
+            role: role.into(),
+            status: "active".into(),
+            email_verified_at: Some(0),
+            session_epoch: 3,
+            totp_secret: None,
+            totp_enabled_at: None,
+            avatar: None,
+            created_at: 0,
+        }
+    }
+
+    fn auth(login_at: i64, seen_at: i64) -> Auth {
+        Auth {
+            user_id: "u".into(),
+            epoch: 3,
+            login_at,
+            seen_at,
+        }
+    }
+
+    #[test]
+    fn customers_time_out_after_a_week_idle_or_a_month_in_all() {
+        let customer = user("customer");
+        assert!(still_valid(&customer, &auth(0, 0), 6 * DAY));
+        assert!(!still_valid(&customer, &auth(0, 0), 8 * DAY), "idle");
+        assert!(still_valid(&customer, &auth(0, 29 * DAY), 30 * DAY));
+        assert!(
+            !still_valid(&customer, &auth(0, 30 * DAY), 31 * DAY),
+            "absolute"
+        );
+    }
+
+    #[test]
+    fn staff_time_out_after_eight_hours_idle_or_a_day_in_all() {
+        for role in ["staff", "admin"] {
+            let member = user(role);
+            assert!(still_valid(&member, &auth(0, 0), 7 * HOUR));
+            assert!(!still_valid(&member, &auth(0, 0), 9 * HOUR), "{role} idle");
+            assert!(
+                !still_valid(&member, &auth(0, 23 * HOUR), 25 * HOUR),
+                "{role} absolute"
+            );
+        }
+    }
+
+    #[test]
+    fn a_moved_epoch_or_an_inactive_account_ends_the_session() {
+        let mut moved = user("customer");
+        moved.session_epoch = 4;
+        assert!(!still_valid(&moved, &auth(0, 0), HOUR));
+        let mut off = user("customer");
+        off.status = "deactivated".into();
+        assert!(!still_valid(&off, &auth(0, 0), HOUR));
+    }
 }

@@ -359,3 +359,199 @@ both_backends!(
         );
     }
 );
+
+both_backends!(
+    the_email_changes_only_after_the_new_address_confirms_and_the_profile_saves,
+    |backend| async move {
+        use app::accounts::api::{ChangeEmail, ConfirmEmailChange, UpdateProfile};
+        let db = TestDb::fresh(backend).await;
+        let app = TestApp::spawn(&db, &[]).await;
+        app.verified_user("ada@example.com").await;
+        app.verified_user("taken@example.com").await;
+        let ada = app.browser();
+        app.login_with(&ada, "ada@example.com", PASSWORD).await;
+
+        let response = app
+            .call(&ada, UpdateProfile::PATH, &[("full_name", "  Ada King  ")])
+            .await;
+        assert!(response.status().is_success());
+        let response = app
+            .call(
+                &ada,
+                UpdateProfile::PATH,
+                &[("full_name", &"x".repeat(101))],
+            )
+            .await;
+        assert_eq!(response.status(), 400);
+
+        let wrong = app
+            .call(
+                &ada,
+                ChangeEmail::PATH,
+                &[
+                    ("current_password", "not my password"),
+                    ("email", "ada@new.example"),
+                ],
+            )
+            .await;
+        assert_eq!(wrong.status(), 400);
+        assert_eq!(json(wrong).await["field"], "current_password");
+        let bad = app
+            .call(
+                &ada,
+                ChangeEmail::PATH,
+                &[("current_password", PASSWORD), ("email", "nope")],
+            )
+            .await;
+        assert_eq!(json(bad).await["field"], "email");
+
+        let response = app
+            .call(
+                &ada,
+                ChangeEmail::PATH,
+                &[("current_password", PASSWORD), ("email", "ada@new.example")],
+            )
+            .await;
+        assert!(response.status().is_success(), "{}", response.status());
+        assert_eq!(
+            app.whoami(&ada).await.as_deref(),
+            Some("ada@example.com"),
+            "not before confirming"
+        );
+        let link = app
+            .mailed_link("ada@new.example", "/account/confirm-email?token=")
+            .await;
+        let response = app
+            .call(
+                &app.browser(),
+                ConfirmEmailChange::PATH,
+                &[("token", &token_of(&link))],
+            )
+            .await;
+        assert!(response.status().is_success(), "{}", response.status());
+        assert_eq!(app.whoami(&ada).await.as_deref(), Some("ada@new.example"));
+        assert!(app
+            .login_with(&app.browser(), "ada@new.example", PASSWORD)
+            .await
+            .status()
+            .is_success());
+        assert_eq!(
+            app.login_with(&app.browser(), "ada@example.com", PASSWORD)
+                .await
+                .status(),
+            401
+        );
+        let (name,): (String,) =
+            sqlx::query_as("select full_name from users where email = 'ada@new.example'")
+                .fetch_one(app.state.db.pool())
+                .await
+                .expect("row");
+        assert_eq!(name, "Ada King");
+
+        // Someone else's address cannot be taken over through a change.
+        app.call(
+            &ada,
+            ChangeEmail::PATH,
+            &[
+                ("current_password", PASSWORD),
+                ("email", "taken@example.com"),
+            ],
+        )
+        .await;
+        let link = app
+            .mailed_link("taken@example.com", "/account/confirm-email?token=")
+            .await;
+        let response = app
+            .call(
+                &ada,
+                ConfirmEmailChange::PATH,
+                &[("token", &token_of(&link))],
+            )
+            .await;
+        assert_eq!(response.status(), 409);
+        assert_eq!(app.whoami(&ada).await.as_deref(), Some("ada@new.example"));
+    }
+);
+
+both_backends!(
+    avatars_are_checked_by_content_stored_under_new_names_and_replaced,
+    |backend| async move {
+        use app::accounts::api::{GetCurrentUser, RemoveAvatar, UploadAvatar};
+        let db = TestDb::fresh(backend).await;
+        let app = TestApp::spawn(&db, &[]).await;
+        app.verified_user("ada@example.com").await;
+        let ada = app.browser();
+        app.login_with(&ada, "ada@example.com", PASSWORD).await;
+        let upload = |bytes: Vec<u8>, name: &'static str| {
+            let part = reqwest::multipart::Part::bytes(bytes)
+                .file_name(name)
+                .mime_str("image/png")
+                .expect("mime");
+            ada.post(app.url(UploadAvatar::PATH))
+                .header("accept", "application/json")
+                .multipart(reqwest::multipart::Form::new().part("avatar", part))
+                .send()
+        };
+        let me = || async {
+            let response = app.call(&ada, GetCurrentUser::PATH, &[]).await;
+            json(response).await
+        };
+        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR fake but sniffable".to_vec();
+
+        // Declared as PNG but is SVG (script-capable): refused by content.
+        let response = upload(
+            b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>".to_vec(),
+            "me.png",
+        )
+        .await
+        .expect("upload");
+        assert_eq!(response.status(), 400);
+        assert_eq!(json(response).await["field"], "avatar");
+        let response = upload(vec![0xff; 1024 * 1024 + 1], "big.png")
+            .await
+            .expect("upload");
+        assert_eq!(response.status(), 400);
+        assert_eq!(me().await["avatar_url"], serde_json::Value::Null);
+
+        let response = upload(png.clone(), "../../etc/passwd.png")
+            .await
+            .expect("upload");
+        assert!(response.status().is_success(), "{}", response.status());
+        let first = me().await["avatar_url"].as_str().expect("url").to_owned();
+        assert!(
+            first.starts_with("/media/avatars/") && first.ends_with(".png"),
+            "{first}"
+        );
+        assert!(!first.contains("passwd"), "the name is generated");
+        let served = app.get(&first).await;
+        assert_eq!(served.status(), 200);
+        assert_eq!(served.headers()["content-type"], "image/png");
+        assert!(served.headers()["cache-control"]
+            .to_str()
+            .expect("ascii")
+            .contains("immutable"));
+        assert_eq!(served.bytes().await.expect("bytes").to_vec(), png);
+
+        let jpeg = vec![0xff, 0xd8, 0xff, 0xe0, 1, 2, 3];
+        assert!(upload(jpeg, "b.jpg")
+            .await
+            .expect("upload")
+            .status()
+            .is_success());
+        let second = me().await["avatar_url"].as_str().expect("url").to_owned();
+        assert!(second.ends_with(".jpg"));
+        assert_eq!(
+            app.get(&first).await.status(),
+            404,
+            "the replaced file is gone"
+        );
+
+        assert!(app
+            .call(&ada, RemoveAvatar::PATH, &[])
+            .await
+            .status()
+            .is_success());
+        assert_eq!(me().await["avatar_url"], serde_json::Value::Null);
+        assert_eq!(app.get(&second).await.status(), 404);
+    }
+);

@@ -4,8 +4,7 @@
 use crate::accounts_helpers::PASSWORD;
 use crate::both_backends;
 use crate::helpers::{json, TestApp, TestDb};
-use app::accounts::address_api::SaveAddress;
-use app::accounts::api::{DeleteAddress, ListAddresses, SetDefaultAddress};
+use app::accounts::api::{DeleteAddress, ListAddresses, SaveAddress, SetDefaultAddress};
 use leptos::server_fn::ServerFn as _;
 use serde_json::Value;
 

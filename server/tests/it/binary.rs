@@ -1,5 +1,5 @@
 //! The `oxcart` binary as an operator meets it: one clear line for bad configuration,
-//! `migrate` and `seed` on both backends, graceful shutdown on SIGTERM.
+//! `migrate`, `seed` and `create-admin` on both backends, graceful shutdown on SIGTERM.
 
 use crate::both_backends;
 use crate::helpers::TestDb;
@@ -226,3 +226,58 @@ both_backends!(sigterm_stops_the_server_gracefully, |backend| async move {
         "{request_line}"
     );
 });
+
+both_backends!(
+    create_admin_makes_an_admin_who_can_sign_in,
+    |backend| async move {
+        let db = TestDb::fresh(backend).await;
+        let run = |email: &str, password: &str| {
+            oxcart(db.data_dir.path())
+                .args(["create-admin", "--email", email, "--name", "Grace Hopper"])
+                .env("DATABASE_URL", &db.url)
+                .env("OXCART_ADMIN_PASSWORD", password)
+                .stdin(Stdio::null())
+                .output()
+                .expect("run oxcart")
+        };
+        let output = run("grace@example.com", "a long admin passphrase");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            stdout.contains("Admin grace@example.com created"),
+            "{stdout}"
+        );
+        assert!(stdout.contains("two-factor"), "{stdout}");
+
+        for (email, password, expected) in [
+            (
+                "grace@example.com",
+                "another long passphrase",
+                "already exists",
+            ),
+            ("not-an-email", "a long admin passphrase", "valid email"),
+            ("alan@example.com", "short", "characters"),
+            ("alan@example.com", "password123", "too common"),
+        ] {
+            let output = run(email, password);
+            assert_eq!(output.status.code(), Some(1), "{email} {password}");
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert!(
+                stderr.starts_with("oxcart: cannot create the admin: "),
+                "{stderr}"
+            );
+            assert!(stderr.contains(expected), "{stderr}");
+            assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        }
+
+        let app = crate::helpers::TestApp::spawn(&db, &[]).await;
+        let response = app
+            .login_with(&app.client, "grace@example.com", "a long admin passphrase")
+            .await;
+        assert_eq!(response.headers()["location"], "/admin");
+    }
+);

@@ -2,8 +2,7 @@
 
 use super::area::AccountFrame;
 use super::{flash_resource, query, Notice, RequireUser};
-use crate::accounts::address_api::SaveAddress;
-use crate::accounts::api::{list_addresses, DeleteAddress, SetDefaultAddress};
+use crate::accounts::api::{list_addresses, DeleteAddress, SaveAddress, SetDefaultAddress};
 use crate::accounts::countries::COUNTRIES;
 use crate::accounts::model::{Address, CurrentUser};
 use crate::forms::{error_signal, kept, Field, FormError};

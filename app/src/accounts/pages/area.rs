@@ -2,7 +2,8 @@
 
 use super::{flash_resource, query, Notice, RequireUser};
 use crate::accounts::api::{
-    ChangeEmail, ChangePassword, DeleteAccount, Logout, LogoutEverywhere, UpdateProfile,
+    ChangeEmail, ChangePassword, DeleteAccount, Logout, LogoutEverywhere, RemoveAvatar,
+    UpdateProfile, UploadAvatar,
 };
 use crate::accounts::model::CurrentUser;
 use crate::forms::{error_signal, kept, Field, FormError};
@@ -21,7 +22,10 @@ pub(super) fn AccountFrame(
         <Title text=title />
         <div class="account">
             <aside class="account__nav" aria-label="Account">
-                <p class="account__hello" data-testid="account-hello">"Hello, " {user.display_name()}</p>
+                <div class="account__hello">
+                    <Avatar user=user.clone() />
+                    <p data-testid="account-hello">"Hello, " {user.display_name()}</p>
+                </div>
                 <nav>
                     <a href="/account">"Overview"</a>
                     <a href="/account/profile">"Profile"</a>
@@ -39,6 +43,71 @@ pub(super) fn AccountFrame(
                 {children()}
             </div>
         </div>
+    }
+}
+
+/// The user's picture, or their initial on a coloured disc.
+#[component]
+pub fn Avatar(user: CurrentUser) -> impl IntoView {
+    match user.avatar_url.clone() {
+        Some(url) => view! { <img class="avatar" src=url alt="" width="48" height="48" data-testid="avatar" /> }.into_any(),
+        None => {
+            let initial = user.display_name().chars().next().map(|c| c.to_uppercase().to_string()).unwrap_or_default();
+            view! { <span class="avatar avatar--initial" aria-hidden="true">{initial}</span> }.into_any()
+        }
+    }
+}
+
+/// Upload (multipart: a plain form before hydration, `fetch` with FormData after) and
+/// removal of the profile picture.
+#[component]
+fn AvatarForm(user: CurrentUser) -> impl IntoView {
+    use leptos::server_fn::ServerFn as _;
+    use leptos::wasm_bindgen::JsCast as _;
+    let upload = Action::new_local(|data: &leptos::web_sys::FormData| {
+        crate::accounts::api::upload_avatar(data.clone().into())
+    });
+    let remove = ServerAction::<RemoveAvatar>::new();
+    let flash = flash_resource("avatar");
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        let form = ev
+            .target()
+            .and_then(|t| t.dyn_into::<leptos::web_sys::HtmlFormElement>().ok());
+        if let Some(data) = form.and_then(|f| leptos::web_sys::FormData::new_with_form(&f).ok()) {
+            ev.prevent_default();
+            upload.dispatch_local(data);
+        }
+    };
+    let has_avatar = user.avatar_url.is_some();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || {
+                let user = user.clone();
+                Suspend::new(async move {
+                    let flash = flash.await;
+                    let error = error_signal(Signal::derive(move || upload.value().get().or_else(|| remove.value().get())), flash);
+                    view! {
+                        <form method="post" enctype="multipart/form-data" action=UploadAvatar::url() on:submit=on_submit class="form card" data-testid="avatar-form">
+                            <h2>"Profile picture"</h2>
+                            <div class="avatar-row">
+                                <Avatar user />
+                                <p class="muted">"PNG, JPEG or WebP, up to 1 MB."</p>
+                            </div>
+                            <FormError error />
+                            <input type="file" name="avatar" accept="image/png,image/jpeg,image/webp" required data-testid="input-avatar" />
+                            <button type="submit" class="button" data-testid="avatar-submit" disabled=move || upload.pending().get()>
+                                {move || if upload.pending().get() { "Uploading…" } else { "Upload picture" }}
+                            </button>
+                        </form>
+                        {has_avatar.then(|| view! {
+                            <ActionForm action=remove>
+                                <button type="submit" class="button button--link">"Remove picture"</button>
+                            </ActionForm>
+                        })}
+                    }
+                })
+            }}
+        </Suspense>
     }
 }
 
@@ -83,10 +152,12 @@ pub fn ProfilePage() -> impl IntoView {
         <RequireUser children=move |user: CurrentUser| {
             let full_name = user.full_name.clone();
             let current = user.email.clone();
+            let avatar_user = user.clone();
             view! {
             <AccountFrame user title="Profile">
                 {move || (saved.get().is_some() || profile.value().get().is_some_and(|r| r.is_ok())).then(|| view! { <Notice text="Your profile was saved.".to_owned() /> })}
                 {move || email_changed.get().map(|_| view! { <Notice text="Your email address was changed.".to_owned() /> })}
+                <AvatarForm user=avatar_user />
                 <Suspense fallback=|| ()>
                     {
                         move || {
