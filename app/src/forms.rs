@@ -99,8 +99,7 @@ pub fn rate_limit_headers(decision: &crate::limits::Decision) {
 #[server]
 pub async fn take_flash(form: String) -> Result<Option<Flash>, PublicError> {
     let session = crate::state::session().await?;
-    session
-        .remove::<Flash>(&flash_key(&form))
+    crate::sessions::take::<Flash>(&session, &flash_key(&form))
         .await
         .map_err(|e| {
             crate::error::AppError::Internal(anyhow::Error::new(e).context("session")).into()

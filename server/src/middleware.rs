@@ -163,6 +163,29 @@ pub async fn pkg_cache_headers(hashed: bool, req: Request<Body>, next: Next) -> 
     response
 }
 
+/// A server function that fails before our code runs (its arguments do not parse) answers
+/// 500 with a `VALIDATION_ERROR` body: server_fn gives every error it makes itself status
+/// 500. This gives such responses the status their error code stands for. Errors from our
+/// code already carry their status (`app::forms::set_error_status`).
+pub async fn server_fn_error_status(req: Request<Body>, next: Next) -> Response {
+    let response = next.run(req).await;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key("serverfnerror")
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    if let Ok(err) = serde_json::from_slice::<app::error::PublicError>(&bytes) {
+        if let Ok(status) = StatusCode::from_u16(err.code.status()) {
+            parts.status = status;
+        }
+    }
+    Response::from_parts(parts, Body::from(bytes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,7 +3,9 @@
 //! tests start the real thing on port 0 and read the bound address.
 
 use crate::config::{redact_url, Config};
-use crate::middleware::{api_not_found, panic_response, pkg_cache_headers, request_context};
+use crate::middleware::{
+    api_not_found, panic_response, pkg_cache_headers, request_context, server_fn_error_status,
+};
 use crate::security::{refuse_cross_site, security_headers, Edge};
 use crate::{health, secrets, site, worker};
 use anyhow::Context as _;
@@ -255,6 +257,7 @@ pub fn build_router(state: AppState, sessions: SessionLayer, edge: Edge) -> Rout
         .merge(pkg)
         .merge(avatars)
         .layer(sessions)
+        .layer(axum::middleware::from_fn(server_fn_error_status))
         .layer(axum::middleware::from_fn_with_state(
             edge.clone(),
             refuse_cross_site,

@@ -49,3 +49,20 @@ impl SessionStore for SessionBackend {
         }
     }
 }
+
+/// Reads and removes `key`, writing the session only when the key was there. A plain
+/// `remove` marks the whole record modified, and the record is saved whole: a request that
+/// only looked (a page reading its one-time flash) would then save its stale copy over a
+/// change that a concurrent request just made (the pending two-factor secret, say).
+pub async fn take<T: serde::de::DeserializeOwned>(
+    session: &tower_sessions::Session,
+    key: &str,
+) -> std::result::Result<Option<T>, tower_sessions::session::Error> {
+    match session.get::<T>(key).await? {
+        Some(value) => {
+            session.remove_value(key).await?;
+            Ok(Some(value))
+        }
+        None => Ok(None),
+    }
+}

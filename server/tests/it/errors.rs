@@ -87,3 +87,23 @@ both_backends!(
         assert!(html.contains(r#"data-testid="logo""#));
     }
 );
+
+both_backends!(
+    a_server_function_called_with_malformed_arguments_answers_400,
+    |backend| async move {
+        let db = crate::helpers::TestDb::fresh(backend).await;
+        let app = crate::helpers::TestApp::spawn(&db, &[]).await;
+        // `login` needs an email and a password.
+        let response = app
+            .client
+            .post(app.url(<app::accounts::api::Login as leptos::server_fn::ServerFn>::PATH))
+            .header("accept", "application/json")
+            .form(&[("nothing", "useful")])
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(response.status(), 400);
+        let body: serde_json::Value = response.json().await.expect("json");
+        assert_eq!(body["code"], "VALIDATION_ERROR");
+    }
+);

@@ -108,3 +108,32 @@ both_backends!(
         assert!(attributes.contains("HttpOnly"), "{attributes}");
     }
 );
+
+both_backends!(
+    reading_without_changing_never_rewrites_the_session,
+    |backend| async move {
+        // A request that only reads (a page looking for its one-time form error) must not
+        // save the session: its stale copy would undo a concurrent request's change.
+        let db = TestDb::fresh(backend).await;
+        let app = TestApp::spawn(&db, &[]).await;
+        let response = app.call_server_fn(DismissAnnouncement::PATH).await;
+        assert!(response.status().is_success());
+        let written = || async {
+            let (updated_at, data): (i64, String) =
+                sqlx::query_as("select updated_at, data from sessions")
+                    .fetch_one(app.state.db.pool())
+                    .await
+                    .expect("one session");
+            (updated_at, data)
+        };
+        let before = written().await;
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        for form in ["login", "register", "address"] {
+            let response = app
+                .call(&app.client, app::forms::TakeFlash::PATH, &[("form", form)])
+                .await;
+            assert!(response.status().is_success(), "{}", response.status());
+        }
+        assert_eq!(written().await, before, "the session row was not rewritten");
+    }
+);

@@ -60,8 +60,7 @@ pub async fn two_factor_setup() -> Result<crate::accounts::model::TwoFactorSetup
 pub async fn two_factor_status() -> Result<crate::accounts::model::TwoFactorStatus, PublicError> {
     use super::edge::*;
     let (state, session, user) = signed_in().await?;
-    let new_recovery_codes = session
-        .remove::<Vec<String>>(NEW_RECOVERY_CODES)
+    let new_recovery_codes = crate::sessions::take::<Vec<String>>(&session, NEW_RECOVERY_CODES)
         .await
         .map_err(session_err)?
         .unwrap_or_default();
