@@ -1,5 +1,6 @@
-//! Abuse limits: fixed-window counters per (bucket, key), in process by default or in Redis
-//! when `REDIS_URL` is set, so every instance sees the same counts.
+//! Abuse limits: counters per (bucket, key) whose window opens at the first hit, in
+//! process by default or in Redis when `REDIS_URL` is set, so every instance sees the
+//! same counts.
 
 use crate::db::now_ms;
 use crate::error::AppError;
@@ -68,7 +69,8 @@ pub struct RateLimiter {
 
 #[derive(Clone)]
 enum Store {
-    Memory(Arc<Mutex<HashMap<String, u32>>>),
+    /// Count and the time (unix ms) the window ends, per counter.
+    Memory(Arc<Mutex<HashMap<String, (u32, i64)>>>),
     Redis(Redis),
 }
 
@@ -102,7 +104,7 @@ impl RateLimiter {
 
     /// Forgets the counter (a successful login clears the failures).
     pub async fn reset(&self, limit: Limit, key: &str) -> Result<(), AppError> {
-        let (name, _) = window_key(limit, key);
+        let name = counter_key(limit, key);
         match &self.store {
             Store::Memory(map) => {
                 lock(map).remove(&name);
@@ -116,45 +118,59 @@ impl RateLimiter {
         Ok(())
     }
 
+    /// Adds `add` hits (0 to look) to the counter. A window opens at the first hit and
+    /// lasts `window_secs`: a burst is never split by a clock boundary.
     async fn count(&self, limit: Limit, key: &str, add: u32) -> Result<Decision, AppError> {
-        let (name, reset_secs) = window_key(limit, key);
-        let count = match &self.store {
+        let name = counter_key(limit, key);
+        let window_ms = i64::try_from(limit.window_secs).unwrap_or(i64::MAX / 2) * 1000;
+        let now = now_ms();
+        let (count, reset_ms) = match &self.store {
             Store::Memory(map) => {
                 let mut map = lock(map);
                 if map.len() > 50_000 {
-                    // Old windows are never read again; drop everything rather than scan.
-                    map.clear();
+                    map.retain(|_, (_, reset_at)| *reset_at > now);
                 }
-                let count = map.entry(name).or_default();
-                *count = count.saturating_add(add);
-                *count
+                let entry = map.entry(name).or_insert((0, now + window_ms));
+                if entry.1 <= now {
+                    *entry = (0, now + window_ms);
+                }
+                entry.0 = entry.0.saturating_add(add);
+                (entry.0, entry.1 - now)
             }
             Store::Redis(pool) => {
                 let count: i64 = if add == 0 {
-                    pool.get::<Option<i64>, _>(name)
+                    pool.get::<Option<i64>, _>(name.clone())
                         .await
                         .map_err(|e| redis_error(e, "reading a rate limit"))?
                         .unwrap_or(0)
                 } else {
-                    let count = pool
-                        .incr::<i64, _>(name.clone())
+                    pool.incr::<i64, _>(name.clone())
                         .await
-                        .map_err(|e| redis_error(e, "counting a rate limit"))?;
-                    if count == 1 {
-                        let ttl = i64::try_from(limit.window_secs).unwrap_or(i64::MAX);
-                        pool.expire::<(), _>(name, ttl + 1, None)
-                            .await
-                            .map_err(|e| redis_error(e, "expiring a rate limit"))?;
-                    }
-                    count
+                        .map_err(|e| redis_error(e, "counting a rate limit"))?
                 };
-                u32::try_from(count).unwrap_or(u32::MAX)
+                let mut ttl: i64 = pool
+                    .pttl(name.clone())
+                    .await
+                    .map_err(|e| redis_error(e, "reading a rate limit's expiry"))?;
+                // -1: counted but no expiry yet (the first hit, or a crash just after it).
+                if ttl == -1 {
+                    pool.pexpire::<(), _>(name, window_ms, None)
+                        .await
+                        .map_err(|e| redis_error(e, "expiring a rate limit"))?;
+                    ttl = window_ms;
+                }
+                (u32::try_from(count).unwrap_or(u32::MAX), ttl.max(0))
             }
         };
+        let reset_secs = u64::try_from((reset_ms + 999) / 1000).unwrap_or(0);
         Ok(Decision {
             limit: limit.max,
             remaining: limit.max.saturating_sub(count),
-            reset_secs,
+            reset_secs: if count == 0 {
+                limit.window_secs
+            } else {
+                reset_secs
+            },
             // A hit is allowed if it is within the limit; a peek asks whether one more is.
             allowed: if add == 0 {
                 count < limit.max
@@ -165,15 +181,14 @@ impl RateLimiter {
     }
 }
 
-/// The counter's name for the current window, and the seconds left in it.
-fn window_key(limit: Limit, key: &str) -> (String, u64) {
-    let now = u64::try_from(now_ms()).unwrap_or_default() / 1000;
-    let window = now / limit.window_secs;
-    let reset = (window + 1) * limit.window_secs - now;
-    (format!("oxcart:rl:{}:{key}:{window}", limit.bucket), reset)
+/// The counter's name in the store.
+fn counter_key(limit: Limit, key: &str) -> String {
+    format!("oxcart:rl:{}:{key}", limit.bucket)
 }
 
-fn lock(map: &Mutex<HashMap<String, u32>>) -> std::sync::MutexGuard<'_, HashMap<String, u32>> {
+fn lock(
+    map: &Mutex<HashMap<String, (u32, i64)>>,
+) -> std::sync::MutexGuard<'_, HashMap<String, (u32, i64)>> {
     map.lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }

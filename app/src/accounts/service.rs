@@ -206,33 +206,71 @@ pub async fn authenticate(
 }
 
 async fn resend_verification(state: &AppState, user: &UserRow) -> Result<(), AppError> {
-    let store = store_name(state).await?;
-    let verify = token::generate();
-    let mut tx = state.db.pool().begin().await?;
-    db::retire_tokens(&mut tx, &user.id, Purpose::VerifyEmail).await?;
-    db::insert_token(
-        &mut tx,
-        &token::digest(&verify),
+    let name = greeting(user, "there");
+    mail_token_link(
+        state,
         &user.id,
         Purpose::VerifyEmail,
         None,
         VERIFY_TTL_MS,
+        "account/verify",
+        |store, url| templates::verify_email(store, &user.email, name, url),
     )
-    .await?;
-    let url = link(state, &format!("account/verify?token={verify}"));
-    let name = if user.full_name.is_empty() {
-        "there"
-    } else {
-        &user.full_name
-    };
-    queue_mail(
+    .await
+}
+
+/// Mails a fresh single-use link to `path?token=…`: the user's older unused links of the
+/// same purpose are retired, the new token is stored hashed, and the mail is queued in the
+/// same transaction.
+async fn mail_token_link(
+    state: &AppState,
+    user_id: &str,
+    purpose: Purpose,
+    data: Option<&str>,
+    ttl_ms: i64,
+    path: &str,
+    mail: impl FnOnce(&str, &str) -> OutgoingMail,
+) -> Result<(), AppError> {
+    let store = store_name(state).await?;
+    let raw = token::generate();
+    let mut tx = state.db.pool().begin().await?;
+    db::retire_tokens(&mut tx, user_id, purpose).await?;
+    db::insert_token(
         &mut tx,
-        &templates::verify_email(&store, &user.email, name, &url),
+        &token::digest(&raw),
+        user_id,
+        purpose,
+        data,
+        ttl_ms,
     )
     .await?;
+    let url = link(state, &format!("{path}?token={raw}"));
+    queue_mail(&mut tx, &mail(&store, &url)).await?;
     tx.commit().await?;
     state.jobs.notify();
     Ok(())
+}
+
+/// The user's name, or `fallback` when they gave none.
+fn greeting<'a>(user: &'a UserRow, fallback: &'a str) -> &'a str {
+    if user.full_name.is_empty() {
+        fallback
+    } else {
+        &user.full_name
+    }
+}
+
+/// Checks the password the user typed to confirm a sensitive change; a mismatch is a
+/// validation error on `field`.
+pub async fn confirm_password(user: &UserRow, typed: &str, field: &str) -> Result<(), AppError> {
+    if password::verify(typed.to_owned(), Some(user.password_hash.clone())).await? {
+        Ok(())
+    } else {
+        Err(AppError::validation(
+            field,
+            "that is not your current password",
+        ))
+    }
 }
 
 /// Confirms an email address from the mailed link; returns the email.
@@ -249,11 +287,7 @@ pub async fn verify_email(state: &AppState, raw_token: &str) -> Result<String, A
         .await?
         .ok_or_else(expired_link)?;
     if db::mark_verified(&mut tx, &user_id).await? {
-        let name = if user.full_name.is_empty() {
-            "there"
-        } else {
-            &user.full_name
-        };
+        let name = greeting(&user, "there");
         queue_mail(
             &mut tx,
             &templates::welcome(&store, &user.email, name, &link(state, "account")),
@@ -302,27 +336,16 @@ pub async fn send_reset_link(state: &AppState, request: &ResetRequest) -> Result
         tracing::info!("password reset asked for an unknown email: nothing sent");
         return Ok(());
     };
-    let store = store_name(state).await?;
-    let reset = token::generate();
-    let mut tx = state.db.pool().begin().await?;
-    db::retire_tokens(&mut tx, &user.id, Purpose::ResetPassword).await?;
-    db::insert_token(
-        &mut tx,
-        &token::digest(&reset),
+    mail_token_link(
+        state,
         &user.id,
         Purpose::ResetPassword,
         None,
         RESET_TTL_MS,
+        "account/reset",
+        |store, url| templates::reset_password(store, &user.email, url),
     )
     .await?;
-    let url = link(state, &format!("account/reset?token={reset}"));
-    queue_mail(
-        &mut tx,
-        &templates::reset_password(&store, &user.email, &url),
-    )
-    .await?;
-    tx.commit().await?;
-    state.jobs.notify();
     tracing::info!(user_id = %user.id, "password reset link queued");
     Ok(())
 }
@@ -349,11 +372,7 @@ pub async fn reset_password(
     let user = db::by_id(&state.db, &user_id)
         .await?
         .ok_or_else(expired_link)?;
-    let name = if user.full_name.is_empty() {
-        "Hello"
-    } else {
-        &user.full_name
-    };
+    let name = greeting(&user, "Hello");
     queue_mail(
         &mut tx,
         &templates::password_changed(&store, &user.email, name, &link(state, "account/forgot")),
@@ -374,22 +393,13 @@ pub async fn change_password(
     current: &str,
     new_password: &str,
 ) -> Result<i64, AppError> {
-    if !password::verify(current.to_owned(), Some(user.password_hash.clone())).await? {
-        return Err(AppError::validation(
-            "current_password",
-            "that is not your current password",
-        ));
-    }
+    confirm_password(user, current, "current_password").await?;
     password::validate(new_password, "new_password")?;
     let hash = password::hash(new_password.to_owned()).await?;
     let store = store_name(state).await?;
     let mut tx = state.db.pool().begin().await?;
     let epoch = db::set_password(&mut tx, &user.id, &hash).await?;
-    let name = if user.full_name.is_empty() {
-        "Hello"
-    } else {
-        &user.full_name
-    };
+    let name = greeting(user, "Hello");
     queue_mail(
         &mut tx,
         &templates::password_changed(&store, &user.email, name, &link(state, "account/forgot")),
@@ -408,17 +418,7 @@ pub async fn request_email_change(
     current_password: &str,
     new_email: &str,
 ) -> Result<(), AppError> {
-    if !password::verify(
-        current_password.to_owned(),
-        Some(user.password_hash.clone()),
-    )
-    .await?
-    {
-        return Err(AppError::validation(
-            "current_password",
-            "that is not your current password",
-        ));
-    }
+    confirm_password(user, current_password, "current_password").await?;
     let email = parse_email(new_email)?;
     if email.normalized() == user.email.to_lowercase() {
         return Err(AppError::validation(
@@ -426,28 +426,16 @@ pub async fn request_email_change(
             "that is already your email address",
         ));
     }
-    let store = store_name(state).await?;
-    let raw = token::generate();
-    let mut tx = state.db.pool().begin().await?;
-    db::retire_tokens(&mut tx, &user.id, Purpose::ChangeEmail).await?;
-    db::insert_token(
-        &mut tx,
-        &token::digest(&raw),
+    mail_token_link(
+        state,
         &user.id,
         Purpose::ChangeEmail,
         Some(email.as_str()),
         VERIFY_TTL_MS,
+        "account/confirm-email",
+        |store, url| templates::confirm_new_email(store, email.as_str(), url),
     )
-    .await?;
-    let url = link(state, &format!("account/confirm-email?token={raw}"));
-    queue_mail(
-        &mut tx,
-        &templates::confirm_new_email(&store, email.as_str(), &url),
-    )
-    .await?;
-    tx.commit().await?;
-    state.jobs.notify();
-    Ok(())
+    .await
 }
 
 /// Follows an email-change link; returns the new address.
@@ -482,17 +470,7 @@ pub async fn delete_account(
     user: &UserRow,
     current_password: &str,
 ) -> Result<(), AppError> {
-    if !password::verify(
-        current_password.to_owned(),
-        Some(user.password_hash.clone()),
-    )
-    .await?
-    {
-        return Err(AppError::validation(
-            "confirm_password",
-            "that is not your current password",
-        ));
-    }
+    confirm_password(user, current_password, "confirm_password").await?;
     let mut tx = state.db.pool().begin().await?;
     db::scrub(&mut tx, &user.id).await?;
     tx.commit().await?;

@@ -3,7 +3,7 @@
 
 use super::db::UserRow;
 use super::model::Role;
-use super::{password, token, totp};
+use super::{token, totp};
 use crate::db::now_ms;
 use crate::error::AppError;
 use crate::limits;
@@ -121,17 +121,7 @@ pub async fn disable(
             "two-factor authentication is required for admins",
         ));
     }
-    if !password::verify(
-        current_password.to_owned(),
-        Some(user.password_hash.clone()),
-    )
-    .await?
-    {
-        return Err(AppError::validation(
-            "current_password",
-            "that is not your current password",
-        ));
-    }
+    super::service::confirm_password(user, current_password, "current_password").await?;
     verify(state, user, code).await?;
     let mut tx = state.db.pool().begin().await?;
     sqlx::query("update users set totp_secret = null, totp_enabled_at = null, totp_last_step = null, updated_at = $1 where id = $2")
