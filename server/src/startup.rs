@@ -37,6 +37,9 @@ use tower_sessions_redis_store::RedisStore;
 
 pub type SessionLayer = SessionManagerLayer<SessionBackend, SignedCookie>;
 
+/// The longest a request may wait for its response head.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// How long an untouched session lives (the shopper's cart outlives a browser restart).
 const SESSION_IDLE: time::Duration = time::Duration::days(14);
 
@@ -211,7 +214,8 @@ impl Application {
 }
 
 /// The whole HTTP surface. Layers, outermost first: request id and access log, panic →
-/// 500, compression, security headers, the cross-site check, sessions.
+/// 500, a 30 s limit for the response head, compression, security headers, the
+/// cross-site check, sessions.
 pub fn build_router(state: AppState, sessions: SessionLayer, edge: Edge) -> Router {
     let edge = Arc::new(edge);
     let options = state.leptos_options.clone();
@@ -264,6 +268,12 @@ pub fn build_router(state: AppState, sessions: SessionLayer, edge: Edge) -> Rout
         ))
         .layer(axum::middleware::from_fn_with_state(edge, security_headers))
         .layer(CompressionLayer::new())
+        // No request waits for its response head forever: a stuck render or dependency
+        // answers 503 and is logged, instead of holding the connection.
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            http::StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(axum::middleware::from_fn(request_context))
 }
