@@ -69,8 +69,10 @@ pub async fn security_headers(
     mut req: Request,
     next: Next,
 ) -> Response {
+    // Every request pays for this, pages or not: the thread-local CSPRNG (seeded from the
+    // OS) needs no system call, unlike OsRng.
     let mut bytes = [0u8; 18];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    rand::thread_rng().fill_bytes(&mut bytes);
     let nonce: Arc<str> = Arc::from(BASE64.encode(&bytes));
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let mut response = next.run(req).await;
