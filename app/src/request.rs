@@ -3,26 +3,54 @@
 //! anywhere below reads it with [`current_id`].
 
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+/// What a request carries through every task it spawns: its id, and how many database
+/// statements it has run (reported in the `Server-Timing` header; see [`count_query`]).
+#[derive(Clone, Debug)]
+pub struct Scope {
+    pub id: Arc<str>,
+    queries: Arc<AtomicU64>,
+}
+
+impl Scope {
+    pub fn new(id: Arc<str>) -> Self {
+        Self {
+            id,
+            queries: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// The statements run so far on behalf of this request.
+    pub fn queries(&self) -> u64 {
+        self.queries.load(Ordering::Relaxed)
+    }
+}
+
 tokio::task_local! {
-    static REQUEST_ID: Arc<str>;
+    static REQUEST: Scope;
 }
 
 /// The id of the request being served by this task, if any.
 pub fn current_id() -> Option<String> {
-    REQUEST_ID.try_with(|id| id.to_string()).ok()
+    REQUEST.try_with(|s| s.id.to_string()).ok()
 }
 
-/// Runs `fut` with `id` as the current request id.
-pub async fn scope<F: Future>(id: Arc<str>, fut: F) -> F::Output {
-    REQUEST_ID.scope(id, fut).await
+/// Counts one database statement against the current request (no-op outside one).
+pub fn count_query() {
+    let _ = REQUEST.try_with(|s| s.queries.fetch_add(1, Ordering::Relaxed));
+}
+
+/// Runs `fut` inside the request `scope`.
+pub async fn scope<F: Future>(scope: Scope, fut: F) -> F::Output {
+    REQUEST.scope(scope, fut).await
 }
 
 /// Runs the synchronous `f` with `id` as the current request id (for code that polls a
 /// request's work outside its task, such as a streamed response body).
-pub fn sync_scope<R>(id: Arc<str>, f: impl FnOnce() -> R) -> R {
-    REQUEST_ID.sync_scope(id, f)
+pub fn sync_scope<R>(scope: Scope, f: impl FnOnce() -> R) -> R {
+    REQUEST.sync_scope(scope, f)
 }
 
 /// Leptos runs resources and server-function calls made during rendering on spawned
@@ -45,11 +73,11 @@ impl any_spawner::CustomExecutor for RequestAwareExecutor {
 
 fn with_request_context<F: Future<Output = ()>>(fut: F) -> impl Future<Output = ()> {
     use tracing::Instrument as _;
-    let id = REQUEST_ID.try_with(Arc::clone).ok();
+    let scope = REQUEST.try_with(Scope::clone).ok();
     let fut = fut.instrument(tracing::Span::current());
     async move {
-        match id {
-            Some(id) => REQUEST_ID.scope(id, fut).await,
+        match scope {
+            Some(scope) => REQUEST.scope(scope, fut).await,
             None => fut.await,
         }
     }
@@ -71,7 +99,7 @@ mod tests {
     async fn tasks_spawned_through_leptos_keep_the_request_id() {
         init_executor();
         let (tx, rx) = tokio::sync::oneshot::channel();
-        scope(Arc::from("req-2"), async move {
+        scope(Scope::new(Arc::from("req-2")), async move {
             any_spawner::Executor::spawn(async move {
                 let _ = tx.send(current_id());
             });
@@ -83,7 +111,7 @@ mod tests {
     #[tokio::test]
     async fn the_id_is_visible_inside_its_scope_only() {
         assert_eq!(current_id(), None);
-        let seen = scope(Arc::from("req-1"), async { current_id() }).await;
+        let seen = scope(Scope::new(Arc::from("req-1")), async { current_id() }).await;
         assert_eq!(seen.as_deref(), Some("req-1"));
     }
 }
