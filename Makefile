@@ -9,11 +9,17 @@ export PATH := $(TOOLS_DIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 OXCART := $(TARGET_DIR)/release/oxcart
 
-.PHONY: run build tools test-tools test lint fmt clippy unit e2e bench-bundle clean
+.PHONY: run build tools test-tools test lint fmt clippy unit e2e bench bench-bundle clean
 
-## run: build the release site and binary, then serve http://127.0.0.1:3000 on SQLite in ./data
+## run: build the release site and binary, then serve http://127.0.0.1:3000 on SQLite in
+## ./data, with a demo catalog of 300 products made on the first start
 run: build
+	$(OXCART) seed --demo 300 --if-empty
 	$(OXCART) serve
+
+## bench: the catalog benchmark (1,000 demo products, wrk on loopback); reports, never asserts
+bench: build
+	scripts/bench.sh
 
 ## build: release build of the server and the WASM site (target/site)
 build: tools

@@ -22,6 +22,13 @@ pub fn success<T: Serialize>(status: StatusCode, data: T) -> Response {
     (status, Json(body)).into_response()
 }
 
+/// A success envelope around one page of a list, with its `pagination`.
+pub fn page<T: Serialize>(data: T, pagination: &crate::catalog::model::Pagination) -> Response {
+    let body =
+        json!({ "status": "success", "data": data, "pagination": pagination, "meta": meta() });
+    (StatusCode::OK, Json(body)).into_response()
+}
+
 /// An error envelope; `retry_after` (seconds) also sets the `Retry-After` header.
 pub fn error(
     status: StatusCode,

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod catalog;
 pub mod error;
 pub mod forms;
 pub mod settings;
@@ -25,6 +26,8 @@ pub mod request;
 pub mod sessions;
 #[cfg(feature = "ssr")]
 pub mod state;
+#[cfg(feature = "ssr")]
+pub mod storage;
 
 #[cfg(feature = "ssr")]
 pub use shell::document::shell;

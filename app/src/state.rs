@@ -21,6 +21,10 @@ pub struct AppState {
     pub jobs: Jobs,
     pub limiter: RateLimiter,
     pub config: Arc<RuntimeConfig>,
+    /// The catalog's read cache and its invalidation.
+    pub catalog: crate::catalog::cache::Catalog,
+    /// Uploaded files (product pictures).
+    pub storage: crate::storage::Storage,
 }
 
 /// The parts of the configuration that request handling needs.

@@ -2,7 +2,7 @@
 //! `create-admin`.
 
 use crate::config::Config;
-use crate::startup::{connect_database, shutdown_signal, Application};
+use crate::startup::{assemble_state, connect_database, shutdown_signal, Application};
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -23,8 +23,17 @@ pub enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Write the default store settings that are missing (never overwrites).
-    Seed,
+    /// Write the default store settings that are missing (never overwrites); with
+    /// `--demo N`, also a demo catalog of N products (the same for the same N; products
+    /// that exist are kept).
+    Seed {
+        /// How many demo products to make.
+        #[arg(long, value_name = "N")]
+        demo: Option<usize>,
+        /// Only make the demo catalog when the catalog has no products yet.
+        #[arg(long, requires = "demo")]
+        if_empty: bool,
+    },
     /// Check the configuration and print it, secrets hidden.
     CheckConfig,
     /// Create an admin account. The password comes from OXCART_ADMIN_PASSWORD or, when
@@ -65,13 +74,38 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             db.close().await;
             Ok(())
         }
-        Command::Seed => {
+        Command::Seed { demo, if_empty } => {
             let db = connect_database(&config).await?;
             let report = app::settings::db::seed_defaults(&db).await?;
             println!(
                 "Seeded: {} store settings written (existing values kept).",
                 report.settings_written
             );
+            if let Some(count) = demo {
+                let (products,): (i64,) = sqlx::query_as("select count(*) from products")
+                    .fetch_one(db.pool())
+                    .await?;
+                if if_empty && products > 0 {
+                    println!("The catalog has {products} products: no demo catalog made.");
+                } else {
+                    let options = leptos::config::LeptosOptions::builder()
+                        .output_name("oxcart")
+                        .build();
+                    let state = assemble_state(&config, db.clone(), None, options).await?;
+                    let started = std::time::Instant::now();
+                    let report = app::catalog::demo::seed(&state, count)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("demo catalog: {}", e.to_public().message))?;
+                    println!(
+                        "Demo catalog: {} categories, {} products, {} pictures made, {} products already there ({:.1} s).",
+                        report.categories,
+                        report.products,
+                        report.images,
+                        report.skipped,
+                        started.elapsed().as_secs_f64()
+                    );
+                }
+            }
             db.close().await;
             Ok(())
         }

@@ -39,6 +39,11 @@ pub struct Config {
     /// `OXCART_TRUST_PROXY`: `true` behind a reverse proxy, so the client address (rate
     /// limits, logs) is read from `X-Forwarded-For`. Default `false`.
     pub trust_proxy: bool,
+    /// `STORAGE_URL`: where uploaded pictures go: `file:///abs/path` or
+    /// `s3://bucket/prefix` (credentials from `AWS_*`); unset: `<data dir>/media`.
+    pub storage_url: Option<Url>,
+    /// `OXCART_CATALOG_CACHE`: `on` (default) or `off` (every read from the database).
+    pub catalog_cache: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -216,7 +221,31 @@ impl Config {
             }
         };
 
+        let storage_url = get("STORAGE_URL")
+            .map(|raw| match Url::parse(&raw) {
+                Ok(url) if url.scheme() == "s3" && url.host_str().is_some() => Ok(url),
+                Ok(url) if url.scheme() == "file" && url.to_file_path().is_ok() => Ok(url),
+                _ => Err(invalid(
+                    "STORAGE_URL",
+                    "expected s3://bucket/prefix or file:///absolute/path",
+                )),
+            })
+            .transpose()?;
+
+        let catalog_cache = match get("OXCART_CATALOG_CACHE").as_deref() {
+            None | Some("on" | "true" | "1") => true,
+            Some("off" | "false" | "0") => false,
+            Some(other) => {
+                return Err(invalid(
+                    "OXCART_CATALOG_CACHE",
+                    format!("\"{other}\" is not on or off"),
+                ))
+            }
+        };
+
         Ok(Self {
+            storage_url,
+            catalog_cache,
             addr,
             data_dir,
             public_url,
@@ -255,6 +284,18 @@ impl Config {
                 self.redis_url.as_ref().map_or_else(
                     || "not set: sessions in the database".to_owned(),
                     |u| redact_url(u.expose()),
+                ),
+            ),
+            (
+                "STORAGE_URL",
+                self.storage_url.as_ref().map_or_else(
+                    || {
+                        format!(
+                            "not set: pictures in {}",
+                            self.data_dir.join("media").display()
+                        )
+                    },
+                    |u| redact_url(u.as_str()),
                 ),
             ),
             (

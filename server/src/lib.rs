@@ -2,6 +2,7 @@
 //! Domain logic lives in the `app` crate; this crate wires it to the outside world.
 
 pub mod api;
+pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod health;

@@ -70,6 +70,47 @@ pub async fn connect_redis(url: &str) -> anyhow::Result<Redis> {
     }
 }
 
+/// The shared state of request handling, from the connected database and Redis. The CLI
+/// (`seed --demo`) builds one too, to go through the same services as the server.
+pub async fn assemble_state(
+    config: &Config,
+    db: Db,
+    redis: Option<Redis>,
+    leptos_options: LeptosOptions,
+) -> anyhow::Result<AppState> {
+    let jwt_secret = match &config.jwt_secret {
+        Some(secret) => secret.expose().as_bytes().to_vec(),
+        None => secrets::load_or_create(&config.data_dir, "jwt.key")?.into_bytes(),
+    };
+    let storage = match &config.storage_url {
+        Some(url) => app::storage::Storage::from_url(url)?,
+        None => app::storage::Storage::local(&config.data_dir.join("media"))?,
+    };
+    tracing::info!(?storage, "pictures");
+    let catalog = app::catalog::cache::Catalog::new(redis.clone(), config.catalog_cache);
+    if let Some(redis) = &redis {
+        catalog
+            .listen(redis)
+            .await
+            .context("cannot subscribe to catalog invalidations on REDIS_URL")?;
+    }
+    Ok(AppState {
+        catalog,
+        storage,
+        jobs: Jobs::new(db.clone(), Duration::from_secs(2)),
+        limiter: RateLimiter::new(redis.clone()),
+        config: Arc::new(RuntimeConfig {
+            public_url: config.public_url.clone(),
+            jwt_secret,
+            trust_proxy: config.trust_proxy,
+            data_dir: config.data_dir.clone(),
+        }),
+        db,
+        leptos_options,
+        redis,
+    })
+}
+
 pub struct Application {
     listener: tokio::net::TcpListener,
     router: Router,
@@ -132,10 +173,6 @@ impl Application {
             .hash_files(site.as_ref().is_some_and(|s| s.hashed))
             .build();
 
-        let jwt_secret = match &config.jwt_secret {
-            Some(secret) => secret.expose().as_bytes().to_vec(),
-            None => secrets::load_or_create(&config.data_dir, "jwt.key")?.into_bytes(),
-        };
         let mailer = Mailer::new(
             config.smtp_url.as_ref().map(|u| u.expose()),
             config.data_dir.join("outbox"),
@@ -143,19 +180,7 @@ impl Application {
         )?;
         tracing::info!(?mailer, "mail");
         app::accounts::password::warm_up();
-        let state = AppState {
-            jobs: Jobs::new(db.clone(), Duration::from_secs(2)),
-            limiter: RateLimiter::new(redis.clone()),
-            config: Arc::new(RuntimeConfig {
-                public_url: config.public_url.clone(),
-                jwt_secret,
-                trust_proxy: config.trust_proxy,
-                data_dir: config.data_dir.clone(),
-            }),
-            db,
-            leptos_options,
-            redis,
-        };
+        let state = assemble_state(config, db, redis, leptos_options).await?;
         let worker = worker::start(state.clone(), mailer);
         // Before the router: leptos_axum would otherwise install a plain tokio executor.
         app::request::init_executor();
@@ -257,7 +282,8 @@ pub fn build_router(state: AppState, sessions: SessionLayer, edge: Edge) -> Rout
             app::shell,
         ))
         .with_state(state.clone())
-        .merge(crate::api::router(state))
+        .merge(crate::api::router(state.clone()))
+        .merge(crate::catalog::router(state))
         .merge(pkg)
         .merge(avatars)
         .layer(sessions)

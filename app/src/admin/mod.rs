@@ -1,8 +1,10 @@
 //! The staff dashboard under `/admin`: its frame (navigation for every module, access
 //! check) and the modules themselves. Later issues add catalog, orders, inventory.
 
+mod catalog;
 mod staff;
 
+pub use catalog::{CatalogPage, CategoriesAdminPage, ImportPage, ProductEditorPage};
 pub use staff::StaffPage;
 
 use crate::accounts::api::admin_access;
@@ -60,7 +62,7 @@ fn Forbidden() -> impl IntoView {
 /// The modules of the admin, in order. Those not built yet are listed as coming.
 const MODULES: &[(&str, &str, bool)] = &[
     ("/admin", "Dashboard", true),
-    ("/admin/catalog", "Catalog", false),
+    ("/admin/catalog", "Catalog", true),
     ("/admin/orders", "Orders", false),
     ("/admin/inventory", "Inventory", false),
     ("/admin/customers", "Customers", false),
@@ -80,7 +82,7 @@ fn AdminFrame(user: CurrentUser) -> impl IntoView {
                 <nav>
                     {MODULES.iter().filter(|(href, _, _)| is_admin || *href != "/admin/staff").map(|(href, label, ready)| {
                         if *ready {
-                            view! { <A href=*href exact=true>{*label}</A> }.into_any()
+                            view! { <A href=*href exact=*href == "/admin">{*label}</A> }.into_any()
                         } else {
                             view! { <span class="admin__soon" title="Arrives in a later release">{*label}<small>" soon"</small></span> }.into_any()
                         }

@@ -5,6 +5,7 @@
 //! for ids. What truly differs between the engines lives in [`dialect`].
 
 mod dialect;
+pub mod search;
 
 pub use dialect::Backend;
 
@@ -18,6 +19,8 @@ use std::time::Duration;
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// Statements run through [`Db::pool`] since start-up (tests count a page's queries).
+    statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// Why the schema could not be brought up to date.
@@ -39,11 +42,25 @@ impl Db {
             .connect(&url)
             .await
             .with_context(|| format!("cannot open the {backend} database"))?;
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            statements: Default::default(),
+        })
     }
 
+    /// The pool, for one statement (or one transaction): each call is counted against the
+    /// current request, so call it once per statement (see `request::count_query`).
     pub fn pool(&self) -> &AnyPool {
+        crate::request::count_query();
+        self.statements
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         &self.pool
+    }
+
+    /// How many statements (or transactions) have gone through [`Db::pool`].
+    pub fn statements(&self) -> u64 {
+        self.statements.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn backend(&self) -> Backend {

@@ -1,13 +1,20 @@
-//! The home page. A welcome and the way into the shop until the catalog arrives.
+//! The home page: a welcome, the featured categories and products.
 
+use crate::catalog::api::get_home;
+use crate::catalog::pages::ProductGrid;
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::{Link, Meta, Title};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let home = Resource::new(|| (), |_| get_home());
+    let canonical = format!("{}/", crate::catalog::pages::origin());
     view! {
         <Title text="" />
         <Meta name="description" content="Shop our collection: fast delivery, easy returns." />
+        <Link rel="canonical" href=canonical.clone() />
+        <Meta property="og:type" content="website" />
+        <Meta property="og:url" content=canonical />
         <section class="hero" data-testid="hero">
             <div class="hero__text">
                 <h1>"Everyday goods, thoughtfully made."</h1>
@@ -15,6 +22,34 @@ pub fn HomePage() -> impl IntoView {
                 <a class="button button--primary" href="/products">"Start shopping"</a>
             </div>
         </section>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let home = home.await.ok()?;
+                Some(view! {
+                    {(!home.categories.is_empty()).then(|| view! {
+                        <section class="home-section" aria-labelledby="home-categories">
+                            <h2 id="home-categories">"Shop by category"</h2>
+                            <ul class="category-tiles" data-testid="featured-categories">
+                                {home.categories.into_iter().map(|c| view! {
+                                    <li><a class="category-tile" href=format!("/categories/{}", c.slug)>
+                                        <span class="category-tile__name">{c.name}</span>
+                                    </a></li>
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    })}
+                    {(!home.products.is_empty()).then(|| view! {
+                        <section class="home-section" aria-labelledby="home-products">
+                            <div class="home-section__head">
+                                <h2 id="home-products">"Featured products"</h2>
+                                <a href="/products">"View all →"</a>
+                            </div>
+                            <ProductGrid items=home.products />
+                        </section>
+                    })}
+                })
+            })}
+        </Suspense>
         <section class="perks" aria-label="Why shop with us">
             <div class="perk">
                 <h2>"Fast delivery"</h2>

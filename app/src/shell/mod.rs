@@ -16,6 +16,7 @@ pub use not_found::NotFound;
 
 use crate::accounts::pages as account;
 use crate::admin;
+use crate::catalog::pages as catalog;
 
 /// The application root, rendered inside `<body>` on the server and hydrated in the browser.
 #[component]
@@ -43,9 +44,19 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("/admin") view=admin::AdminLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=admin::DashboardPage ssr=SsrMode::Async />
                         <Route path=path!("/staff") view=admin::StaffPage ssr=SsrMode::Async />
+                        <Route path=path!("/catalog") view=admin::CatalogPage ssr=SsrMode::Async />
+                        <Route path=path!("/catalog/products/new") view=admin::ProductEditorPage ssr=SsrMode::Async />
+                        <Route path=path!("/catalog/products/:id") view=admin::ProductEditorPage ssr=SsrMode::Async />
+                        <Route path=path!("/catalog/categories") view=admin::CategoriesAdminPage ssr=SsrMode::Async />
+                        <Route path=path!("/catalog/import") view=admin::ImportPage ssr=SsrMode::Async />
                     </ParentRoute>
                     <ParentRoute path=path!("") view=|| view! { <layout::Layout><Outlet /></layout::Layout> } ssr=SsrMode::Async>
                         <Route path=path!("") view=home::HomePage ssr=SsrMode::Async />
+                        <Route path=path!("/products") view=catalog::ProductsPage ssr=SsrMode::Async />
+                        <Route path=path!("/products/:slug") view=catalog::ProductPage ssr=SsrMode::Async />
+                        <Route path=path!("/categories") view=catalog::CategoriesPage ssr=SsrMode::Async />
+                        <Route path=path!("/categories/:slug") view=catalog::CategoryPage ssr=SsrMode::Async />
+                        <Route path=path!("/search") view=catalog::SearchPage ssr=SsrMode::Async />
                         <Route path=path!("/account") view=account::AccountPage ssr=SsrMode::Async />
                         <Route path=path!("/account/login") view=account::LoginPage ssr=SsrMode::Async />
                         <Route path=path!("/account/register") view=account::RegisterPage ssr=SsrMode::Async />

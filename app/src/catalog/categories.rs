@@ -1,0 +1,193 @@
+//! The category tree: create, change, move and delete categories. A category can never
+//! become its own ancestor; one with sub-categories cannot be deleted (its products are
+//! kept, without a category). Renames re-index the products below, whose search entries
+//! carry their category names.
+
+use super::model::*;
+use super::read;
+use crate::db::{now_ms, on_unique, search};
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Creates (`id = None`) or changes a category; returns its id.
+pub async fn save(
+    state: &AppState,
+    id: Option<&str>,
+    input: &CategoryInput,
+) -> Result<String, AppError> {
+    let all = read::categories(state).await?;
+    let name = input.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(AppError::validation(
+            "name",
+            "give the category a name (at most 100 characters)",
+        ));
+    }
+    let slug = match input.slug.trim() {
+        "" => Slug::from_name(name),
+        s => s.to_owned(),
+    };
+    if !Slug::is_valid(&slug) {
+        return Err(AppError::validation(
+            "slug",
+            "use lowercase letters, digits and single hyphens (at most 80)",
+        ));
+    }
+    if input.description.chars().count() > 5_000 {
+        return Err(AppError::validation(
+            "description",
+            "at most 5000 characters",
+        ));
+    }
+    let parent = input.parent_id.as_deref().filter(|p| !p.is_empty());
+    if let Some(parent) = parent {
+        if !all.iter().any(|c| c.id == parent) {
+            return Err(AppError::validation(
+                "parent_id",
+                "choose an existing parent",
+            ));
+        }
+        if let Some(id) = id {
+            if read::subtree(&all, id).iter().any(|c| c == parent) {
+                return Err(AppError::validation(
+                    "parent_id",
+                    "a category cannot sit inside itself or its own sub-categories",
+                ));
+            }
+        }
+    }
+    let taken = format!("another category already uses the web address “{slug}”");
+    let now = now_ms();
+    let mut tx = state.db.pool().begin().await?;
+    let id = match id {
+        None => {
+            let id = crate::accounts::token::new_id();
+            sqlx::query(
+                "insert into categories (id, parent_id, slug, name, description, position, \
+                   featured, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+            )
+            .bind(&id)
+            .bind(parent)
+            .bind(&slug)
+            .bind(name)
+            .bind(input.description.trim())
+            .bind(input.position)
+            .bind(i64::from(input.featured))
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| on_unique(e, &taken))?;
+            id
+        }
+        Some(id) => {
+            let done = sqlx::query(
+                "update categories set parent_id = $2, slug = $3, name = $4, description = $5, \
+                   position = $6, featured = $7, updated_at = $8 where id = $1",
+            )
+            .bind(id)
+            .bind(parent)
+            .bind(&slug)
+            .bind(name)
+            .bind(input.description.trim())
+            .bind(input.position)
+            .bind(i64::from(input.featured))
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| on_unique(e, &taken))?;
+            if done.rows_affected() == 0 {
+                return Err(AppError::NotFound("category".into()));
+            }
+            id.to_owned()
+        }
+    };
+    tx.commit().await?;
+    state.catalog.invalidate().await;
+    reindex_under(state, &id).await?;
+    Ok(id)
+}
+
+/// Deletes a category without sub-categories; its products stay, uncategorised.
+pub async fn delete(state: &AppState, id: &str) -> Result<(), AppError> {
+    let all = read::categories(state).await?;
+    if !all.iter().any(|c| c.id == id) {
+        return Err(AppError::NotFound("category".into()));
+    }
+    if all.iter().any(|c| c.parent_id.as_deref() == Some(id)) {
+        return Err(AppError::Conflict(
+            "this category has sub-categories: move or delete them first".into(),
+        ));
+    }
+    let products: Vec<(String,)> = sqlx::query_as("select id from products where category_id = $1")
+        .bind(id)
+        .fetch_all(state.db.pool())
+        .await?;
+    let mut tx = state.db.pool().begin().await?;
+    sqlx::query("update products set category_id = null where category_id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("delete from categories where id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    state.catalog.invalidate().await;
+    for (product,) in products {
+        reindex(state, &product).await?;
+    }
+    Ok(())
+}
+
+/// Re-writes the search entries of the products in `id` and below.
+async fn reindex_under(state: &AppState, id: &str) -> Result<(), AppError> {
+    let all = read::categories(state).await?;
+    for category in read::subtree(&all, id) {
+        let products: Vec<(String,)> =
+            sqlx::query_as("select id from products where category_id = $1")
+                .bind(&category)
+                .fetch_all(state.db.pool())
+                .await?;
+        for (product,) in products {
+            reindex(state, &product).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Re-writes one product's search entry from what is stored.
+pub async fn reindex(state: &AppState, product_id: &str) -> Result<(), AppError> {
+    let product = read::product_by_id(state, product_id).await?;
+    let skus = product
+        .variants
+        .iter()
+        .map(|v| v.sku.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let category = product
+        .breadcrumbs
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut body = super::markdown::plain_text(&product.description);
+    for v in &product.variants {
+        for value in &v.options {
+            body.push(' ');
+            body.push_str(value);
+        }
+    }
+    let mut conn = state.db.pool().acquire().await?;
+    search::index_product(
+        &mut conn,
+        state.db.backend(),
+        product_id,
+        &search::Document {
+            name: &product.name,
+            skus: &skus,
+            category: &category,
+            body: &body,
+        },
+    )
+    .await
+}

@@ -1,0 +1,474 @@
+//! `/products`, `/categories/:slug`, `/search` and `/categories`. One view serves the three
+//! listings: its state is the URL (`?q=&category=&min=&max=&in_stock=&o=&sort=&page=&limit=`),
+//! so every result page has a stable address. The filters are a plain GET form before
+//! hydration; after it, changing a filter navigates at once and typing in the search box
+//! does so after a pause, replacing the history entry, without reloading the page.
+
+use super::{breadcrumb_json, origin, summary, Breadcrumbs, JsonLd, ProductGrid};
+use crate::catalog::api::{get_categories, get_listing};
+use crate::catalog::model::*;
+use crate::error::{ErrorCode, PublicError};
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, Title};
+use leptos_router::components::Form;
+use leptos_router::hooks::{use_location, use_params_map};
+
+#[derive(Clone, Copy)]
+enum Mode {
+    All,
+    Category(Memo<String>),
+    Search,
+}
+
+#[component]
+pub fn ProductsPage() -> impl IntoView {
+    view! { <Browse mode=Mode::All /> }
+}
+
+#[component]
+pub fn CategoryPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = Memo::new(move |_| params.with(|p| p.get("slug").unwrap_or_default()));
+    view! { <Browse mode=Mode::Category(slug) /> }
+}
+
+#[component]
+pub fn SearchPage() -> impl IntoView {
+    view! { <Browse mode=Mode::Search /> }
+}
+
+const FORM_ID: &str = "listing-filters";
+
+#[component]
+fn Browse(mode: Mode) -> impl IntoView {
+    let location = use_location();
+    let search = Memo::new(move |_| location.search.get().trim_start_matches('?').to_owned());
+    let category = move || match mode {
+        Mode::Category(slug) => Some(slug.get()),
+        _ => None,
+    };
+    let listing = Resource::new(
+        move || (search.get(), category()),
+        |(query, category)| get_listing(query, category),
+    );
+    let query = Memo::new(move |_| parse_query(&search.get()));
+    // Made once per page (not inside the results, which re-render as filters change).
+    let categories = Resource::new(|| (), |_| get_categories());
+    let path = move || location.pathname.get();
+    let submit = submit_filters;
+
+    view! {
+        <div class="shop" data-testid="listing">
+            <Form method="GET" action=path noscroll=true replace=matches!(mode, Mode::Search) attr:id=FORM_ID attr:class="shop__bar" attr:role="search">
+                {matches!(mode, Mode::Search).then(|| view! { <SearchBox query submit /> })}
+                <label class="shop__sort">
+                    <span>"Sort by"</span>
+                    <select name="sort" data-testid="sort" on:change=move |_| submit()>
+                        {Sort::ALL
+                            .into_iter()
+                            .map(|s| {
+                                let label = if s == Sort::Relevance && matches!(mode, Mode::Search) { "Best match" } else { s.label() };
+                                view! { <option value=s.as_str() selected=move || query.get().sort == s>{label}</option> }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <noscript><button type="submit" class="button">"Apply"</button></noscript>
+            </Form>
+            <Transition fallback=|| view! { <p class="loading">"Loading products…"</p> }>
+                {move || Suspend::new(async move {
+                    match listing.await {
+                        Ok(found) => view! { <Results listing=found query=query.get_untracked() mode submit categories /> }.into_any(),
+                        Err(err) if err.code == ErrorCode::NotFound => view! { <crate::shell::NotFound /> }.into_any(),
+                        Err(err) => view! { <BadQuery err /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </div>
+    }
+}
+
+/// Submits the filter form (after hydration: a client-side navigation to its URL).
+fn submit_filters() {
+    use leptos::wasm_bindgen::JsCast as _;
+    let form = document()
+        .get_element_by_id(FORM_ID)
+        .and_then(|f| f.dyn_into::<leptos::web_sys::HtmlFormElement>().ok());
+    if let Some(form) = form {
+        let _ = form.request_submit();
+    }
+}
+
+/// The listing query of a URL query string; defaults where it cannot be read (the
+/// server reports the error).
+pub fn parse_query(search: &str) -> ListingQuery {
+    let pairs: Vec<(String, String)> = search
+        .split('&')
+        .filter(|kv| !kv.is_empty())
+        .map(|kv| {
+            let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
+            (decode(k), decode(v))
+        })
+        .collect();
+    ListingQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .unwrap_or_default()
+}
+
+/// Decodes a `application/x-www-form-urlencoded` value.
+fn decode(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => match u8::from_str_radix(&raw[i + 1..i + 3], 16) {
+                Ok(b) => {
+                    out.push(b);
+                    i += 2;
+                }
+                Err(_) => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The search field: the request goes out 300 ms after the last key press.
+#[component]
+fn SearchBox(
+    query: Memo<ListingQuery>,
+    submit: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let input = NodeRef::<leptos::html::Input>::new();
+    let pending = StoredValue::new(None::<TimeoutHandle>);
+    let on_input = move |_| {
+        if let Some(handle) = pending.get_value() {
+            handle.clear();
+        }
+        let handle = set_timeout_with_handle(submit, std::time::Duration::from_millis(300)).ok();
+        pending.set_value(handle);
+    };
+    // Another search (the header's box, a link) changes the URL: show its words, unless
+    // the shopper is typing here.
+    Effect::new(move |_| {
+        let q = query.get().q;
+        if let Some(el) = input.get() {
+            let focused = document().active_element().is_some_and(|a| {
+                let el: &leptos::web_sys::Element = &el;
+                a == *el
+            });
+            if !focused {
+                el.set_value(&q);
+            }
+        }
+    });
+    view! {
+        <label class="shop__search">
+            <span class="visually-hidden">"Search products"</span>
+            <input
+                node_ref=input
+                type="search"
+                name="q"
+                value=query.get_untracked().q
+                placeholder="Search products"
+                autocomplete="off"
+                data-testid="search-input"
+                on:input=on_input
+            />
+        </label>
+    }
+}
+
+#[component]
+fn BadQuery(err: PublicError) -> impl IntoView {
+    view! {
+        <section class="empty" data-testid="bad-query">
+            <Title text="Products" />
+            <h1>"We couldn't read that address"</h1>
+            <p>{err.message}</p>
+            <a class="button" href="?">"Show all products"</a>
+        </section>
+    }
+}
+
+#[component]
+fn Results(
+    listing: Listing,
+    query: ListingQuery,
+    mode: Mode,
+    submit: impl Fn() + Copy + Send + Sync + 'static,
+    categories: Resource<Result<Vec<Category>, PublicError>>,
+) -> impl IntoView {
+    let origin = origin();
+    let (title, path, description) = match (&mode, &listing.category) {
+        (Mode::Category(_), Some(c)) => (
+            c.name.clone(),
+            format!("/categories/{}", c.slug),
+            if c.description.is_empty() {
+                format!("Shop {} at our store.", c.name)
+            } else {
+                summary(&c.description)
+            },
+        ),
+        (Mode::Search, _) if !query.q.is_empty() => (
+            format!("Search results for “{}”", query.q),
+            "/search".to_owned(),
+            format!("Products matching {}", query.q),
+        ),
+        (Mode::Search, _) => (
+            "Search".to_owned(),
+            "/search".to_owned(),
+            "Search the shop.".to_owned(),
+        ),
+        _ => (
+            "All products".to_owned(),
+            "/products".to_owned(),
+            "Browse every product in the shop.".to_owned(),
+        ),
+    };
+    let page = listing.pagination.page;
+    // The canonical address keeps what changes the content (category, page), not sorting.
+    let canonical = if page > 1 {
+        format!("{origin}{path}?page={page}")
+    } else {
+        format!("{origin}{path}")
+    };
+    let total = listing.pagination.total_items;
+    let count = match total {
+        0 => "No products".to_owned(),
+        1 => "1 product".to_owned(),
+        n => format!("{n} products"),
+    };
+    let breadcrumbs = listing.breadcrumbs.clone();
+    let crumbs_json = (!breadcrumbs.is_empty()).then(|| {
+        breadcrumb_json(
+            &origin,
+            &breadcrumbs[..breadcrumbs.len() - 1],
+            Some((&title, &path)),
+        )
+    });
+    // The search page asks for words before it shows anything.
+    let awaiting_words = matches!(mode, Mode::Search) && query.q.trim().is_empty();
+    let empty = listing.items.is_empty() || awaiting_words;
+    let noindex = matches!(mode, Mode::Search) || query.has_filters();
+    view! {
+        <Title text=title.clone() />
+        <Meta name="description" content=description.clone() />
+        <Link rel="canonical" href=canonical.clone() />
+        <Meta property="og:title" content=title.clone() />
+        <Meta property="og:description" content=description />
+        <Meta property="og:url" content=canonical />
+        <Meta property="og:type" content="website" />
+        {noindex.then(|| view! { <Meta name="robots" content="noindex, follow" /> })}
+        {crumbs_json.map(|value| view! { <JsonLd value /> })}
+        {(!breadcrumbs.is_empty()).then(|| view! { <Breadcrumbs trail=breadcrumbs /> })}
+        <header class="shop__head">
+            <h1 data-testid="listing-title">{title}</h1>
+            {listing.category.as_ref().filter(|c| !c.description.is_empty()).map(|c| view! { <p class="shop__lead">{c.description.clone()}</p> })}
+            {(!awaiting_words).then(|| view! { <p class="shop__count" data-testid="result-count">{count}</p> })}
+        </header>
+        <div class="shop__body">
+            <Filters listing=listing.clone() query=query.clone() mode submit categories />
+            <section class="shop__results" aria-live="polite">
+                {if empty {
+                    view! { <Empty query=query.clone() mode /> }.into_any()
+                } else {
+                    view! { <ProductGrid items=listing.items.clone() /> }.into_any()
+                }}
+                {(!awaiting_words).then(|| view! { <Pager pagination=listing.pagination.clone() query /> })}
+            </section>
+        </div>
+    }
+}
+
+#[component]
+fn Filters(
+    listing: Listing,
+    query: ListingQuery,
+    mode: Mode,
+    submit: impl Fn() + Copy + Send + Sync + 'static,
+    categories: Resource<Result<Vec<Category>, PublicError>>,
+) -> impl IntoView {
+    let mut groups: Vec<(String, Vec<Facet>)> = Vec::new();
+    for facet in listing.facets {
+        match groups.last_mut() {
+            Some((name, list)) if *name == facet.name => list.push(facet),
+            _ => groups.push((facet.name.clone(), vec![facet])),
+        }
+    }
+    let chosen = query.options.clone();
+    let price = |m: Option<i64>| {
+        m.map(|m| Money::new(m, Currency::USD).decimal())
+            .unwrap_or_default()
+    };
+    let current_category = query.category.clone().unwrap_or_default();
+    view! {
+        <aside class="filters" aria-label="Filters" data-testid="filters">
+            <details class="filters__panel" open>
+                <summary>"Filters"</summary>
+                {(!matches!(mode, Mode::Category(_))).then(|| view! {
+                    <Suspense fallback=|| ()>
+                        {
+                            let current_category = current_category.clone();
+                            move || {
+                                let current_category = current_category.clone();
+                                Suspend::new(async move {
+                                    let all = categories.await.unwrap_or_default();
+                                    view! {
+                                        <label class="filters__field">
+                                            <span>"Category"</span>
+                                            <select name="category" form=FORM_ID data-testid="filter-category" on:change=move |_| submit()>
+                                                <option value="">"All categories"</option>
+                                                {all.into_iter().map(|c| {
+                                                    let selected = c.slug == current_category;
+                                                    let indent = if c.parent_id.is_some() { "— " } else { "" };
+                                                    view! { <option value=c.slug selected=selected>{indent}{c.name}</option> }
+                                                }).collect_view()}
+                                            </select>
+                                        </label>
+                                    }
+                                })
+                            }
+                        }
+                    </Suspense>
+                })}
+                <fieldset class="filters__group">
+                    <legend>"Price"</legend>
+                    <div class="filters__range">
+                        <input type="number" name="min" min="0" step="0.01" inputmode="decimal" placeholder="Min" aria-label="Minimum price"
+                            form=FORM_ID value=price(query.min_price) data-testid="filter-min" on:change=move |_| submit() />
+                        <span aria-hidden="true">"–"</span>
+                        <input type="number" name="max" min="0" step="0.01" inputmode="decimal" placeholder="Max" aria-label="Maximum price"
+                            form=FORM_ID value=price(query.max_price) data-testid="filter-max" on:change=move |_| submit() />
+                    </div>
+                </fieldset>
+                <label class="filters__check">
+                    <input type="checkbox" name="in_stock" value="1" form=FORM_ID checked=query.in_stock data-testid="filter-in-stock" on:change=move |_| submit() />
+                    "In stock only"
+                </label>
+                {groups.into_iter().map(|(name, values)| {
+                    let chosen = chosen.clone();
+                    view! {
+                        <fieldset class="filters__group">
+                            <legend>{name.clone()}</legend>
+                            {values.into_iter().map(|f| {
+                                let value = format!("{}:{}", f.name, f.value);
+                                let checked = chosen.iter().any(|(n, v)| n.eq_ignore_ascii_case(&f.name) && *v == f.value);
+                                view! {
+                                    <label class="filters__check">
+                                        <input type="checkbox" name="o" value=value form=FORM_ID checked=checked
+                                            data-testid="filter-option" data-option=f.value.clone() on:change=move |_| submit() />
+                                        {f.value}
+                                        <span class="filters__count">{f.count}</span>
+                                    </label>
+                                }
+                            }).collect_view()}
+                        </fieldset>
+                    }
+                }).collect_view()}
+                <button type="submit" form=FORM_ID class="button filters__apply">"Apply filters"</button>
+            </details>
+        </aside>
+    }
+}
+
+#[component]
+fn Empty(query: ListingQuery, mode: Mode) -> impl IntoView {
+    let searching = matches!(mode, Mode::Search);
+    let (title, text) = if searching && query.q.trim().is_empty() {
+        (
+            "What are you looking for?",
+            "Type a product name, a SKU or a category.",
+        )
+    } else if searching {
+        (
+            "No products match your search",
+            "Check the spelling, use fewer words, or browse the categories.",
+        )
+    } else if query.has_filters() {
+        (
+            "No products match these filters",
+            "Remove a filter or widen the price range.",
+        )
+    } else {
+        (
+            "Nothing here yet",
+            "New products are on their way. Browse the rest of the shop meanwhile.",
+        )
+    };
+    view! {
+        <div class="empty" data-testid="empty">
+            <h2>{title}</h2>
+            <p>{text}</p>
+            <a class="button" href="/products">"Browse all products"</a>
+        </div>
+    }
+}
+
+#[component]
+pub fn Pager(pagination: Pagination, query: ListingQuery) -> impl IntoView {
+    if pagination.total_pages <= 1 {
+        return ().into_any();
+    }
+    let href = move |page: u32| format!("?{}", query.to_query_string(page));
+    let current = pagination.page;
+    let last = u32::try_from(pagination.total_pages).unwrap_or(u32::MAX);
+    let mut pages: Vec<u32> = vec![1, current.saturating_sub(1), current, current + 1, last];
+    pages.retain(|p| *p >= 1 && *p <= last);
+    pages.sort_unstable();
+    pages.dedup();
+    view! {
+        <nav class="pager" aria-label="Pages" data-testid="pager">
+            {pagination.has_prev.then(|| view! { <a rel="prev" href=href(current - 1) data-testid="pager-prev">"← Previous"</a> })}
+            {pages.into_iter().map(|p| {
+                if p == current {
+                    view! { <span aria-current="page" class="pager__current">{p}</span> }.into_any()
+                } else {
+                    view! { <a href=href(p)>{p}</a> }.into_any()
+                }
+            }).collect_view()}
+            {pagination.has_next.then(|| view! { <a rel="next" href=href(current + 1) data-testid="pager-next">"Next →"</a> })}
+        </nav>
+    }
+    .into_any()
+}
+
+/// `/categories`: the whole tree.
+#[component]
+pub fn CategoriesPage() -> impl IntoView {
+    let categories = Resource::new(|| (), |_| get_categories());
+    view! {
+        <Title text="Categories" />
+        <Meta name="description" content="Every category in the shop." />
+        <h1>"Categories"</h1>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let all = categories.await.unwrap_or_default();
+                if all.is_empty() {
+                    return view! { <p class="empty">"No categories yet."</p> }.into_any();
+                }
+                let roots: Vec<Category> = all.iter().filter(|c| c.parent_id.is_none()).cloned().collect();
+                view! {
+                    <ul class="category-tree" data-testid="category-tree">
+                        {roots.into_iter().map(|root| {
+                            let children: Vec<Category> = all.iter().filter(|c| c.parent_id.as_deref() == Some(root.id.as_str())).cloned().collect();
+                            view! {
+                                <li>
+                                    <a href=format!("/categories/{}", root.slug) class="category-tree__root">{root.name}</a>
+                                    <ul>
+                                        {children.into_iter().map(|c| view! {
+                                            <li><a href=format!("/categories/{}", c.slug)>{c.name}</a></li>
+                                        }).collect_view()}
+                                    </ul>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            })}
+        </Suspense>
+    }
+}

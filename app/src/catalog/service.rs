@@ -1,0 +1,527 @@
+//! Catalog writes: products with their options and variants, status changes. Each save
+//! is one transaction (product row, options, variants, search entry): a failure, such as
+//! a SKU another product already uses, leaves nothing half-saved. Every write empties the
+//! catalog cache, on every instance.
+
+use super::model::*;
+use super::{markdown, read};
+use crate::db::{now_ms, on_unique, search, Db};
+use crate::error::AppError;
+use crate::state::AppState;
+use sqlx::AnyConnection;
+
+/// A product ready to store: every field checked and converted.
+struct Valid {
+    slug: String,
+    name: String,
+    description: String,
+    status: Status,
+    category_id: Option<String>,
+    featured: bool,
+    seo_title: String,
+    seo_description: String,
+    currency: Currency,
+    options: Vec<String>,
+    variants: Vec<ValidVariant>,
+}
+
+struct ValidVariant {
+    id: Option<String>,
+    sku: String,
+    options: Vec<String>,
+    price: i64,
+    compare_at: Option<i64>,
+    stock: i64,
+    weight_grams: i64,
+    barcode: String,
+}
+
+fn text(field: &str, value: &str, max: usize, required: bool) -> Result<String, AppError> {
+    let value = value.trim();
+    if required && value.is_empty() {
+        return Err(AppError::validation(field, "this field is required"));
+    }
+    if value.chars().count() > max {
+        return Err(AppError::validation(
+            field,
+            format!("at most {max} characters"),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+fn whole(field: &str, value: &str, what: &str) -> Result<i64, AppError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(0);
+    }
+    value
+        .parse::<i64>()
+        .ok()
+        .filter(|n| (0..=1_000_000_000).contains(n))
+        .ok_or_else(|| AppError::validation(field, format!("{what} must be a whole number from 0")))
+}
+
+fn validate(input: &ProductInput, categories: &[Category]) -> Result<Valid, AppError> {
+    let name = text("name", &input.name, 200, true)?;
+    let slug = match input.slug.trim() {
+        "" => Slug::from_name(&name),
+        s => s.to_owned(),
+    };
+    if !Slug::is_valid(&slug) {
+        return Err(AppError::validation(
+            "slug",
+            "use lowercase letters, digits and single hyphens (at most 80)",
+        ));
+    }
+    let currency = match input.currency.trim() {
+        "" => Currency::default(),
+        code => Currency::parse(code)
+            .ok_or_else(|| AppError::validation("currency", "use USD, EUR, GBP, CAD or AUD"))?,
+    };
+    let category_id = input
+        .category_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    if let Some(id) = category_id {
+        if !categories.iter().any(|c| c.id == id) {
+            return Err(AppError::validation(
+                "category_id",
+                "choose an existing category",
+            ));
+        }
+    }
+    let mut options = Vec::new();
+    for (i, option) in input.options.iter().enumerate() {
+        let option = text(&format!("options.{i}"), option, 40, true)?;
+        if options
+            .iter()
+            .any(|o: &String| o.eq_ignore_ascii_case(&option))
+        {
+            return Err(AppError::validation(
+                format!("options.{i}"),
+                "each option needs its own name",
+            ));
+        }
+        options.push(option);
+    }
+    if options.len() > 3 {
+        return Err(AppError::validation("options", "at most three options"));
+    }
+    if input.variants.is_empty() {
+        return Err(AppError::validation(
+            "variants",
+            "add at least one variant with a SKU and a price",
+        ));
+    }
+    if input.variants.len() > 100 {
+        return Err(AppError::validation("variants", "at most 100 variants"));
+    }
+    let mut variants: Vec<ValidVariant> = Vec::new();
+    for (i, v) in input.variants.iter().enumerate() {
+        let field = |f: &str| format!("variants.{i}.{f}");
+        let sku = Sku::parse(&v.sku).ok_or_else(|| {
+            AppError::validation(
+                field("sku"),
+                "a SKU is 1–64 letters, digits or symbols, without spaces",
+            )
+        })?;
+        if variants.iter().any(|o| o.sku == sku) {
+            return Err(AppError::validation(
+                field("sku"),
+                format!("SKU {sku} appears twice"),
+            ));
+        }
+        if v.options.len() != options.len() {
+            return Err(AppError::validation(
+                field("options"),
+                "give a value for every option",
+            ));
+        }
+        let mut values = Vec::new();
+        for (j, value) in v.options.iter().enumerate() {
+            values.push(text(&field(&format!("options.{j}")), value, 60, true)?);
+        }
+        if !values.is_empty() && variants.iter().any(|o| o.options == values) {
+            return Err(AppError::validation(
+                field("options"),
+                format!("two variants are both {}", values.join(" / ")),
+            ));
+        }
+        let price = Money::parse_decimal(&v.price)
+            .ok_or_else(|| AppError::validation(field("price"), "enter a price such as 19.99"))?;
+        let compare_at = match v.compare_at.trim() {
+            "" => None,
+            c => Some(Money::parse_decimal(c).ok_or_else(|| {
+                AppError::validation(
+                    field("compare_at"),
+                    "enter a price such as 24.99, or leave it empty",
+                )
+            })?),
+        };
+        variants.push(ValidVariant {
+            id: v.id.clone().filter(|id| !id.is_empty()),
+            sku,
+            options: values,
+            price,
+            compare_at,
+            stock: whole(&field("stock"), &v.stock, "stock")?,
+            weight_grams: whole(&field("weight_grams"), &v.weight_grams, "the weight")?,
+            barcode: text(&field("barcode"), &v.barcode, 64, false)?,
+        });
+    }
+    if options.is_empty() && variants.len() > 1 {
+        return Err(AppError::validation(
+            "options",
+            "name an option (such as Size) to tell several variants apart",
+        ));
+    }
+    Ok(Valid {
+        slug,
+        description: text("description", &input.description, 20_000, false)?,
+        seo_title: text("seo_title", &input.seo_title, 120, false)?,
+        seo_description: text("seo_description", &input.seo_description, 320, false)?,
+        status: input.status,
+        category_id: category_id.map(str::to_owned),
+        featured: input.featured,
+        currency,
+        options,
+        variants,
+        name,
+    })
+}
+
+/// Creates (`id = None`) or changes a product; returns its id.
+#[tracing::instrument(skip(state, input), fields(slug = %input.slug))]
+pub async fn save_product(
+    state: &AppState,
+    id: Option<&str>,
+    input: &ProductInput,
+) -> Result<String, AppError> {
+    let categories = read::categories(state).await?;
+    let valid = validate(input, &categories)?;
+    let now = now_ms();
+    let price_min = valid.variants.iter().map(|v| v.price).min().unwrap_or(0);
+    let price_max = valid.variants.iter().map(|v| v.price).max().unwrap_or(0);
+    let slug_taken = || {
+        format!(
+            "another product already uses the web address “{}”; choose another",
+            valid.slug
+        )
+    };
+    let mut tx = state.db.pool().begin().await?;
+    let product_id = match id {
+        None => {
+            let id = crate::accounts::token::new_id();
+            sqlx::query(
+                "insert into products (id, slug, name, description, description_html, status, \
+                   category_id, featured, seo_title, seo_description, currency, price_min, \
+                   price_max, created_at, updated_at) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)",
+            )
+            .bind(&id)
+            .bind(&valid.slug)
+            .bind(&valid.name)
+            .bind(&valid.description)
+            .bind(markdown::render(&valid.description))
+            .bind(valid.status.as_str())
+            .bind(valid.category_id.as_deref())
+            .bind(i64::from(valid.featured))
+            .bind(&valid.seo_title)
+            .bind(&valid.seo_description)
+            .bind(valid.currency.code())
+            .bind(price_min)
+            .bind(price_max)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| on_unique(e, &slug_taken()))?;
+            id
+        }
+        Some(id) => {
+            let updated = sqlx::query(
+                "update products set slug = $2, name = $3, description = $4, \
+                   description_html = $5, status = $6, category_id = $7, featured = $8, \
+                   seo_title = $9, seo_description = $10, currency = $11, price_min = $12, \
+                   price_max = $13, updated_at = $14 \
+                 where id = $1",
+            )
+            .bind(id)
+            .bind(&valid.slug)
+            .bind(&valid.name)
+            .bind(&valid.description)
+            .bind(markdown::render(&valid.description))
+            .bind(valid.status.as_str())
+            .bind(valid.category_id.as_deref())
+            .bind(i64::from(valid.featured))
+            .bind(&valid.seo_title)
+            .bind(&valid.seo_description)
+            .bind(valid.currency.code())
+            .bind(price_min)
+            .bind(price_max)
+            .bind(now)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| on_unique(e, &slug_taken()))?;
+            if updated.rows_affected() == 0 {
+                return Err(AppError::NotFound("product".into()));
+            }
+            id.to_owned()
+        }
+    };
+    write_options_and_variants(&mut tx, &product_id, &valid, now).await?;
+    let category_names = valid
+        .category_id
+        .as_deref()
+        .map(|c| read::trail(&categories, c))
+        .unwrap_or_default()
+        .iter()
+        .map(|c| c.name.clone())
+        .collect::<Vec<_>>()
+        .join(" ");
+    index(&mut tx, &state.db, &product_id, &valid, &category_names).await?;
+    tx.commit().await?;
+    state.catalog.invalidate().await;
+    Ok(product_id)
+}
+
+async fn write_options_and_variants(
+    conn: &mut AnyConnection,
+    product_id: &str,
+    valid: &Valid,
+    now: i64,
+) -> Result<(), AppError> {
+    sqlx::query("delete from product_options where product_id = $1")
+        .bind(product_id)
+        .execute(&mut *conn)
+        .await?;
+    for (i, name) in valid.options.iter().enumerate() {
+        sqlx::query("insert into product_options (product_id, position, name) values ($1, $2, $3)")
+            .bind(product_id)
+            .bind(i as i64 + 1)
+            .bind(name)
+            .execute(&mut *conn)
+            .await?;
+    }
+    let existing: Vec<(String,)> = sqlx::query_as("select id from variants where product_id = $1")
+        .bind(product_id)
+        .fetch_all(&mut *conn)
+        .await?;
+    let kept: Vec<&str> = valid
+        .variants
+        .iter()
+        .filter_map(|v| v.id.as_deref())
+        .collect();
+    for (id,) in &existing {
+        if !kept.contains(&id.as_str()) {
+            sqlx::query("delete from variants where id = $1")
+                .bind(id)
+                .execute(&mut *conn)
+                .await?;
+        }
+    }
+    // SKUs may move between this product's variants: park them first so the unique index
+    // only ever compares against other products.
+    sqlx::query("update variants set sku = '~' || id where product_id = $1")
+        .bind(product_id)
+        .execute(&mut *conn)
+        .await?;
+    for (position, v) in valid.variants.iter().enumerate() {
+        let option = |i: usize| v.options.get(i).cloned();
+        let taken = format!("SKU {} is already used by another product", v.sku);
+        let known =
+            v.id.as_deref()
+                .filter(|id| existing.iter().any(|(e,)| e == id));
+        let result = match known {
+            Some(id) => {
+                sqlx::query(
+                    "update variants set position = $2, sku = $3, option1 = $4, option2 = $5, \
+                       option3 = $6, price = $7, compare_at_price = $8, stock = $9, \
+                       weight_grams = $10, barcode = $11, updated_at = $12 \
+                     where id = $1",
+                )
+                .bind(id)
+                .bind(position as i64)
+                .bind(&v.sku)
+                .bind(option(0))
+                .bind(option(1))
+                .bind(option(2))
+                .bind(v.price)
+                .bind(v.compare_at)
+                .bind(v.stock)
+                .bind(v.weight_grams)
+                .bind(&v.barcode)
+                .bind(now)
+                .execute(&mut *conn)
+                .await
+            }
+            None => {
+                sqlx::query(
+                    "insert into variants (id, product_id, position, sku, option1, option2, \
+                       option3, price, compare_at_price, stock, weight_grams, barcode, \
+                       created_at, updated_at) \
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
+                )
+                .bind(crate::accounts::token::new_id())
+                .bind(product_id)
+                .bind(position as i64)
+                .bind(&v.sku)
+                .bind(option(0))
+                .bind(option(1))
+                .bind(option(2))
+                .bind(v.price)
+                .bind(v.compare_at)
+                .bind(v.stock)
+                .bind(v.weight_grams)
+                .bind(&v.barcode)
+                .bind(now)
+                .execute(&mut *conn)
+                .await
+            }
+        };
+        result.map_err(|e| on_unique(e, &taken))?;
+    }
+    Ok(())
+}
+
+async fn index(
+    conn: &mut AnyConnection,
+    db: &Db,
+    product_id: &str,
+    valid: &Valid,
+    category_names: &str,
+) -> Result<(), AppError> {
+    let skus = valid
+        .variants
+        .iter()
+        .map(|v| v.sku.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut body = markdown::plain_text(&valid.description);
+    for v in &valid.variants {
+        for value in &v.options {
+            body.push(' ');
+            body.push_str(value);
+        }
+    }
+    search::index_product(
+        conn,
+        db.backend(),
+        product_id,
+        &search::Document {
+            name: &valid.name,
+            skus: &skus,
+            category: category_names,
+            body: &body,
+        },
+    )
+    .await
+}
+
+/// Sets the status of several products at once; returns how many changed.
+pub async fn set_status(state: &AppState, ids: &[String], status: Status) -> Result<u64, AppError> {
+    if ids.is_empty() {
+        return Err(AppError::validation("ids", "select at least one product"));
+    }
+    if ids.len() > 500 {
+        return Err(AppError::validation(
+            "ids",
+            "at most 500 products at a time",
+        ));
+    }
+    let mut params = super::db::Params::default();
+    let status_param = params.text(status.as_str());
+    let now = params.int(now_ms());
+    let list: Vec<String> = ids.iter().map(|id| params.text(id.clone())).collect();
+    let sql = format!(
+        "update products set status = {status_param}, updated_at = {now} where id in ({})",
+        list.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for arg in &params.0 {
+        query = match arg {
+            super::db::Arg::Text(s) => query.bind(s.as_str()),
+            super::db::Arg::Int(i) => query.bind(*i),
+        };
+    }
+    let done = query.execute(state.db.pool()).await?;
+    state.catalog.invalidate().await;
+    Ok(done.rows_affected())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> ProductInput {
+        ProductInput {
+            name: "Linen Shirt".into(),
+            options: vec!["Size".into()],
+            variants: vec![
+                VariantInput {
+                    sku: "ls-s".into(),
+                    options: vec!["S".into()],
+                    price: "49".into(),
+                    ..Default::default()
+                },
+                VariantInput {
+                    sku: "LS-M".into(),
+                    options: vec!["M".into()],
+                    price: "49.50".into(),
+                    ..Default::default()
+                },
+            ],
+            ..Default::default()
+        }
+    }
+
+    fn field_of(input: &ProductInput) -> Option<String> {
+        match validate(input, &[]) {
+            Err(AppError::Validation { field, .. }) => field,
+            other => panic!(
+                "expected a validation error, got {:?}",
+                other.map(|v| v.slug)
+            ),
+        }
+    }
+
+    #[test]
+    fn a_good_product_gets_a_slug_and_upper_case_skus() {
+        let valid = validate(&input(), &[]).expect("valid");
+        assert_eq!(valid.slug, "linen-shirt");
+        assert_eq!(valid.variants[0].sku, "LS-S");
+        assert_eq!(valid.variants[1].price, 4950);
+    }
+
+    #[test]
+    fn each_bad_value_names_its_field() {
+        let mut i = input();
+        i.variants[1].sku = "ls-s".into();
+        assert_eq!(field_of(&i).as_deref(), Some("variants.1.sku"));
+        let mut i = input();
+        i.variants[0].price = "4.999".into();
+        assert_eq!(field_of(&i).as_deref(), Some("variants.0.price"));
+        let mut i = input();
+        i.variants[1].options = vec!["S".into()];
+        assert_eq!(field_of(&i).as_deref(), Some("variants.1.options"));
+        let mut i = input();
+        i.variants[0].stock = "-3".into();
+        assert_eq!(field_of(&i).as_deref(), Some("variants.0.stock"));
+        let mut i = input();
+        i.slug = "Not A Slug".into();
+        assert_eq!(field_of(&i).as_deref(), Some("slug"));
+        let mut i = input();
+        i.name = "   ".into();
+        assert_eq!(field_of(&i).as_deref(), Some("name"));
+        let mut i = input();
+        i.category_id = Some("nope".into());
+        assert_eq!(field_of(&i).as_deref(), Some("category_id"));
+        let mut i = input();
+        i.variants.clear();
+        assert_eq!(field_of(&i).as_deref(), Some("variants"));
+        let mut i = input();
+        i.name = "🎉🎉".into();
+        assert_eq!(field_of(&i).as_deref(), Some("slug"));
+    }
+}

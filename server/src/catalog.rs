@@ -1,0 +1,176 @@
+//! The catalog's HTTP surface outside the pages: the read-only REST API
+//! (`/api/v1/products`, `/api/v1/categories`), stored pictures (`/media/catalog/…`), the
+//! sitemap, robots.txt and the staff CSV export. Drafts never appear in any of them
+//! except the staff export.
+
+use app::catalog::model::ListingQuery;
+use app::catalog::read::{self, Audience};
+use app::error::AppError;
+use app::state::AppState;
+use axum::extract::{Path, RawQuery, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use http::{header, HeaderValue, StatusCode};
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/api/v1/products", get(list_products))
+        .route("/api/v1/products/{slug}", get(product))
+        .route("/api/v1/categories", get(categories))
+        .route("/media/{*name}", get(media))
+        .route("/sitemap.xml", get(sitemap))
+        .route("/robots.txt", get(robots))
+        .route("/admin/catalog/export.csv", get(export))
+        .with_state(state)
+}
+
+fn parse(raw: Option<String>) -> Result<ListingQuery, AppError> {
+    let raw = raw.unwrap_or_default();
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(raw.as_bytes())
+        .into_owned()
+        .collect();
+    ListingQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .map_err(|e| AppError::validation(e.field, e.message))
+}
+
+/// `GET /api/v1/products?q=&category=&min=&max=&in_stock=&o=&sort=&page=&limit=`
+async fn list_products(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+    let result = async {
+        let query = parse(raw)?;
+        read::listing(&state, &query, None, Audience::Shopper).await
+    }
+    .await;
+    match result {
+        Ok(listing) => app::envelope::page(&listing.items, &listing.pagination),
+        Err(err) => err.into_response(),
+    }
+}
+
+async fn product(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+    match read::product(&state, &slug, Audience::Shopper).await {
+        Ok(p) => app::envelope::success(StatusCode::OK, &*p),
+        Err(err) => err.into_response(),
+    }
+}
+
+async fn categories(State(state): State<AppState>) -> Response {
+    match read::categories(&state).await {
+        Ok(all) => app::envelope::success(StatusCode::OK, &*all),
+        Err(err) => err.into_response(),
+    }
+}
+
+/// A stored picture. Names are generated and never reused, so they are cached for a year.
+async fn media(State(state): State<AppState>, Path(name): Path<String>) -> Response {
+    if !app::catalog::images::is_served_name(&name) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    match state.storage.get(&name).await {
+        Ok(Some(bytes)) => (
+            [
+                (header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg")),
+                (
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("public, max-age=31536000, immutable"),
+                ),
+            ],
+            bytes,
+        )
+            .into_response(),
+        Ok(None) => StatusCode::NOT_FOUND.into_response(),
+        Err(err) => {
+            tracing::error!(error = ?err, "could not read a stored picture");
+            StatusCode::SERVICE_UNAVAILABLE.into_response()
+        }
+    }
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn date(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(ms / 1000)
+        .map(|t| t.date().to_string())
+        .unwrap_or_default()
+}
+
+/// Every active product and every category with active products, plus the fixed pages.
+async fn sitemap(State(state): State<AppState>) -> Response {
+    let result = async {
+        let products = app::catalog::db::active_slugs(&state.db).await?;
+        let categories = read::categories(&state).await?;
+        Ok::<_, AppError>((products, categories))
+    }
+    .await;
+    let (products, categories) = match result {
+        Ok(found) => found,
+        Err(err) => return err.into_response(),
+    };
+    let origin = state.config.public_url.origin().ascii_serialization();
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for path in ["/", "/products", "/categories"] {
+        xml.push_str(&format!("  <url><loc>{origin}{path}</loc></url>\n"));
+    }
+    for c in categories.iter() {
+        xml.push_str(&format!(
+            "  <url><loc>{origin}/categories/{}</loc></url>\n",
+            xml_escape(&c.slug)
+        ));
+    }
+    for (slug, updated) in products {
+        xml.push_str(&format!(
+            "  <url><loc>{origin}/products/{}</loc><lastmod>{}</lastmod></url>\n",
+            xml_escape(&slug),
+            date(updated)
+        ));
+    }
+    xml.push_str("</urlset>\n");
+    (
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+        xml,
+    )
+        .into_response()
+}
+
+async fn robots(State(state): State<AppState>) -> Response {
+    let origin = state.config.public_url.origin().ascii_serialization();
+    let body = format!(
+        "User-agent: *\nAllow: /\nDisallow: /admin\nDisallow: /account\nDisallow: /cart\n\
+         Disallow: /checkout\nDisallow: /api/\nDisallow: /search\n\nSitemap: {origin}/sitemap.xml\n"
+    );
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
+}
+
+/// The whole catalog as CSV (staff only): one row per variant.
+async fn export(State(state): State<AppState>, session: tower_sessions::Session) -> Response {
+    let result = async {
+        app::accounts::session::require_staff(&state.db, &session).await?;
+        app::catalog::csv::export(&state).await
+    }
+    .await;
+    match result {
+        Ok(csv) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"catalog.csv\"",
+                ),
+            ],
+            csv,
+        )
+            .into_response(),
+        Err(AppError::Unauthorized) => {
+            axum::response::Redirect::to("/account/login?next=%2Fadmin%2Fcatalog").into_response()
+        }
+        Err(err) => err.into_response(),
+    }
+}
