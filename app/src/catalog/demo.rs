@@ -192,8 +192,11 @@ pub async fn seed(state: &AppState, count: usize) -> Result<Report, AppError> {
         }
     }
 
-    let mut rng = Rng(0x0ca7_ca27_5eed_0001);
     for n in 1..=count {
+        // Each product draws from its own stream, so skipping one that exists never
+        // changes the next.
+        let mut rng = Rng(0x0ca7_ca27_5eed_0001 ^ (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+        rng.next();
         let kind = &KINDS[rng.below(KINDS.len())];
         let name = format!(
             "{} {} {}",
