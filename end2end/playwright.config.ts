@@ -51,7 +51,8 @@ export default defineConfig({
     ? undefined
     : {
         // Run from the repository root so the binary finds target/site.
-        command: `"${bin}" serve`,
+        // A demo catalog (the same on every run) for the shopper journeys, then serve.
+        command: `"${bin}" seed --demo 80 --if-empty && "${bin}" serve`,
         cwd: resolve(__dirname, ".."),
         url: `${baseURL}/ready`,
         timeout: 60_000,

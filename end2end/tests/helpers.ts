@@ -81,3 +81,24 @@ export function totp(secret: string, offset = 0): string {
   const binary = ((hash[at] & 0x7f) << 24) | (hash[at + 1] << 16) | (hash[at + 2] << 8) | hash[at + 3];
   return String(binary % 1_000_000).padStart(6, "0");
 }
+
+/** An admin made with `oxcart create-admin`, signed in with two-factor turned on. */
+export async function signedInAdmin(page: Page): Promise<string> {
+  const { execFileSync } = await import("node:child_process");
+  const password = "a long admin passphrase";
+  const email = uniqueEmail("admin");
+  execFileSync(process.env.OXCART_BIN!, ["create-admin", "--email", email, "--name", "Grace Hopper"], {
+    env: { ...process.env, OXCART_DATA_DIR: dataDir(), OXCART_ADMIN_PASSWORD: password, RUST_LOG: "warn" },
+  });
+  await page.goto("/account/login");
+  await hydrated(page);
+  await page.getByTestId("input-email").fill(email);
+  await page.getByTestId("input-password").fill(password);
+  await page.getByTestId("login-submit").click();
+  await expect(page).toHaveURL(/\/account\/two-factor\?required=1$/);
+  const secret = (await page.getByTestId("totp-secret").textContent())!.replace(/\s/g, "");
+  await page.getByTestId("input-code").fill(totp(secret));
+  await page.getByTestId("totp-enable-submit").click();
+  await expect(page.getByTestId("recovery-codes").locator("li")).toHaveCount(10);
+  return email;
+}

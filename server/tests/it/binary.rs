@@ -1,5 +1,6 @@
 //! The `oxcart` binary as an operator meets it: one clear line for bad configuration,
-//! `migrate`, `seed` and `create-admin` on both backends, graceful shutdown on SIGTERM.
+//! `migrate`, `seed` (and `seed --demo`) and `create-admin` on both backends, graceful
+//! shutdown on SIGTERM.
 
 use crate::both_backends;
 use crate::helpers::TestDb;
@@ -279,5 +280,65 @@ both_backends!(
             .login_with(&app.client, "grace@example.com", "a long admin passphrase")
             .await;
         assert_eq!(response.headers()["location"], "/admin");
+    }
+);
+
+both_backends!(
+    seed_demo_builds_the_same_catalog_every_time,
+    |backend| async move {
+        let db = TestDb::fresh(backend).await;
+        let seed = |dir: &std::path::Path, url: &str, args: &[&str]| {
+            let output = oxcart(dir)
+                .args(["seed", "--demo"])
+                .args(args)
+                .env("DATABASE_URL", url)
+                .output()
+                .expect("run oxcart");
+            assert!(
+                output.status.success(),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            String::from_utf8_lossy(&output.stdout).into_owned()
+        };
+        let first = seed(db.data_dir.path(), &db.url, &["8"]);
+        assert!(first.contains("8 products"), "{first}");
+        let again = seed(db.data_dir.path(), &db.url, &["8"]);
+        assert!(
+            again.contains("0 products, 0 pictures made, 8 products already there"),
+            "{again}"
+        );
+        let empty_only = seed(db.data_dir.path(), &db.url, &["20", "--if-empty"]);
+        assert!(empty_only.contains("no demo catalog made"), "{empty_only}");
+
+        // Another database, the same N: the same products, variants and prices.
+        let other = TestDb::fresh(crate::helpers::Backend::Sqlite).await;
+        seed(other.data_dir.path(), &other.url, &["8"]);
+        let catalog = |url: String| async move {
+            sqlx::any::install_default_drivers();
+            let pool = sqlx::AnyPool::connect(&url).await.expect("connect");
+            let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
+                "select p.slug, v.sku, v.price, v.stock from products p \
+                 join variants v on v.product_id = p.id order by v.sku",
+            )
+            .fetch_all(&pool)
+            .await
+            .expect("rows");
+            pool.close().await;
+            rows
+        };
+        let (a, b) = (
+            catalog(db.url.clone()).await,
+            catalog(other.url.clone()).await,
+        );
+        assert!(a.len() >= 8);
+        assert_eq!(a, b);
+        let pictures = std::fs::read_dir(other.data_dir.path().join("media").join("catalog"))
+            .expect("pictures stored")
+            .count();
+        assert!(
+            pictures >= 16,
+            "each product has at least one picture in two widths"
+        );
     }
 );

@@ -1,0 +1,105 @@
+//! Typed catalog calls on a `TestApp`: categories and products made through the services
+//! (as staff would), listings read back over HTTP (as shoppers and API clients do).
+
+use crate::accounts_helpers::PASSWORD;
+use crate::helpers::{json, TestApp};
+use app::catalog::model::{CategoryInput, ProductInput, Status, VariantInput};
+use serde_json::Value;
+
+/// A variant: SKU, option values, price (decimal text), stock.
+pub fn v(sku: &str, options: &[&str], price: &str, stock: i64) -> VariantInput {
+    VariantInput {
+        sku: sku.into(),
+        options: options.iter().map(|s| (*s).to_owned()).collect(),
+        price: price.into(),
+        stock: stock.to_string(),
+        ..Default::default()
+    }
+}
+
+pub fn product(name: &str, options: &[&str], variants: Vec<VariantInput>) -> ProductInput {
+    ProductInput {
+        name: name.into(),
+        status: Status::Active,
+        options: options.iter().map(|s| (*s).to_owned()).collect(),
+        variants,
+        ..Default::default()
+    }
+}
+
+/// A small PNG of `width`×`height`.
+pub fn png(width: u32, height: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(width, height, image::Rgb([20, 120, 60]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .expect("png");
+    out.into_inner()
+}
+
+impl TestApp {
+    pub async fn category(&self, name: &str, parent: Option<&str>) -> String {
+        app::catalog::categories::save(
+            &self.state,
+            None,
+            &CategoryInput {
+                name: name.into(),
+                parent_id: parent.map(str::to_owned),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("category saved")
+    }
+
+    /// Saves a product; a short pause keeps creation times (the "newest" sort) distinct.
+    pub async fn save(&self, input: ProductInput) -> String {
+        tokio::time::sleep(std::time::Duration::from_millis(3)).await;
+        app::catalog::service::save_product(&self.state, None, &input)
+            .await
+            .unwrap_or_else(|e| panic!("{} saved: {e:?}", input.name))
+    }
+
+    /// `GET /api/v1/products?{query}` → (names in order, the envelope).
+    pub async fn names(&self, query: &str) -> (Vec<String>, Value) {
+        let response = self.get(&format!("/api/v1/products?{query}")).await;
+        assert_eq!(response.status(), 200, "{query}");
+        let body = json(response).await;
+        let names = body["data"]
+            .as_array()
+            .expect("data")
+            .iter()
+            .map(|p| p["name"].as_str().expect("name").to_owned())
+            .collect();
+        (names, body)
+    }
+
+    /// A signed-in client whose account has the staff role.
+    pub async fn staff_client(&self, email: &str) -> reqwest::Client {
+        self.verified_user(email).await;
+        sqlx::query("update users set role = 'staff' where email = $1")
+            .bind(email)
+            .execute(self.state.db.pool())
+            .await
+            .expect("promote");
+        let client = self.browser();
+        let response = self.login_with(&client, email, PASSWORD).await;
+        assert!(response.status().is_success() || response.status().is_redirection());
+        client
+    }
+
+    /// How many database statements a page costs: counted by the app's `Db` around the
+    /// whole request (body included), the least of three loads, so that a poll of the job
+    /// worker landing in between is not counted.
+    pub async fn queries_for(&self, path: &str) -> u64 {
+        let mut least = u64::MAX;
+        for _ in 0..3 {
+            let before = self.state.db.statements();
+            let response = self.get_page(path).await;
+            assert_eq!(response.status(), 200, "{path}");
+            assert!(response.headers().contains_key("server-timing"));
+            response.text().await.expect("body");
+            least = least.min(self.state.db.statements() - before);
+        }
+        least
+    }
+}
