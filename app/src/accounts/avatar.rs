@@ -1,7 +1,8 @@
 //! Profile pictures: an upload is checked by its content (PNG, JPEG or WebP, by magic
 //! bytes, never by name or declared type), capped in size, and stored under a generated
-//! name in `<data dir>/media/avatars`, served with immutable caching. Re-encoding and
-//! resizing arrive with the catalog's image pipeline (issue 4).
+//! name in `<data dir>/media/avatars`, served with immutable caching. The format check is the
+//! catalog's ([`crate::catalog::images::sniff`]); re-encoding avatars through the catalog's
+//! picture pipeline is still to do (docs/catalog.md).
 
 use super::db::UserRow;
 use super::token::new_id;
@@ -15,17 +16,7 @@ pub const MAX_BYTES: usize = 1024 * 1024;
 pub const URL_PREFIX: &str = "/media/avatars/";
 
 /// The image format of `bytes`, judged by their first bytes: the extension to store.
-pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("png")
-    } else if bytes.starts_with(&[0xff, 0xd8, 0xff]) {
-        Some("jpg")
-    } else if bytes.len() >= 12 && &bytes[0..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
-        Some("webp")
-    } else {
-        None
-    }
-}
+pub use crate::catalog::images::sniff;
 
 pub fn dir(state: &AppState) -> PathBuf {
     state.config.data_dir.join("media").join("avatars")
@@ -101,20 +92,5 @@ pub async fn remove_file(state: &AppState, name: Option<String>) {
     };
     if let Err(err) = tokio::fs::remove_file(dir(state).join(&name)).await {
         tracing::warn!(error = %err, file = %name, "could not delete an old avatar");
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::sniff;
-
-    #[test]
-    fn formats_are_known_by_content_not_name() {
-        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some("png"));
-        assert_eq!(sniff(&[0xff, 0xd8, 0xff, 0xe0, 0, 0]), Some("jpg"));
-        assert_eq!(sniff(b"RIFF\x10\0\0\0WEBPVP8 "), Some("webp"));
-        assert_eq!(sniff(b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>"), None);
-        assert_eq!(sniff(b"GIF89a"), None);
-        assert_eq!(sniff(b""), None);
     }
 }
