@@ -99,7 +99,7 @@ fn date(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-/// Every active product and every category with active products, plus the fixed pages.
+/// Every active product and every category, plus the fixed pages.
 async fn sitemap(State(state): State<AppState>) -> Response {
     let result = async {
         let products = app::catalog::db::active_slugs(&state.db).await?;

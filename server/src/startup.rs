@@ -244,7 +244,14 @@ impl Application {
 pub fn build_router(state: AppState, sessions: SessionLayer, edge: Edge) -> Router {
     let edge = Arc::new(edge);
     let options = state.leptos_options.clone();
-    let routes = leptos_axum::generate_route_list(app::App);
+    // Generated once per process: route discovery renders the app, and doing that again
+    // (a test starting another server) while a page renders elsewhere in the process made
+    // about one render in 150 hang until the request timeout.
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    let routes = ROUTES
+        .get_or_init(|| leptos_axum::generate_route_list(app::App))
+        .clone();
     let pkg_dir = Path::new(&*options.site_root).join(&*options.site_pkg_dir);
     let hashed = options.hash_files;
     let pkg = Router::new()
