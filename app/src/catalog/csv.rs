@@ -5,7 +5,8 @@
 //! background, recording progress and a per-row error report in `catalog_imports` (the
 //! staff page polls it). Each product is one transaction (see `service::save_product`):
 //! a product with any bad row is not imported at all, and the report names every row of
-//! it with the reason; the other products go in.
+//! it with the reason; the other products go in. Cells that a spreadsheet would run as
+//! formulas are exported as text ([`crate::spreadsheet`]) and read back unchanged.
 
 use super::model::*;
 use super::{read, service};
@@ -68,7 +69,7 @@ pub async fn export(state: &AppState) -> Result<String, AppError> {
             let (o1, v1) = option(0);
             let (o2, v2) = option(1);
             let (o3, v3) = option(2);
-            out.write_record([
+            let record = [
                 p.slug.clone(),
                 own(&p.name),
                 own(p.status.as_str()),
@@ -90,8 +91,9 @@ pub async fn export(state: &AppState) -> Result<String, AppError> {
                 v.stock.to_string(),
                 v.weight_grams.to_string(),
                 v.barcode.clone(),
-            ])
-            .map_err(fail)?;
+            ];
+            out.write_record(record.iter().map(|cell| crate::spreadsheet::escape(cell)))
+                .map_err(fail)?;
         }
     }
     let bytes = out
@@ -137,7 +139,7 @@ fn parse(bytes: &[u8]) -> Result<Vec<Group>, AppError> {
         let mut fields = std::collections::HashMap::new();
         for (h, value) in header.iter().zip(record.iter()) {
             if let Some(column) = COLUMNS.iter().find(|c| *c == h) {
-                fields.insert(*column, value.to_owned());
+                fields.insert(*column, crate::spreadsheet::unescape(value));
             }
         }
         let handle = fields

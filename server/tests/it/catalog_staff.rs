@@ -222,6 +222,10 @@ both_backends!(
             vec![v("LS-S", &["S"], "40", 2), v("LS-M", &["M"], "42", 0)],
         ))
         .await;
+        // Cells a spreadsheet would run as formulas.
+        let mut risky = product("@Risky Name", &[], vec![v("RISK-1", &[], "5", 1)]);
+        risky.description = "- first\n- =SUM(A1)".into();
+        app.save(risky).await;
 
         assert_eq!(
             app.get("/admin/catalog/export.csv").await.status(),
@@ -239,6 +243,11 @@ both_backends!(
         assert!(csv.starts_with("handle,name,status,category"));
         assert!(csv.contains("linen-shirt,Linen Shirt,active,"));
         assert!(csv.contains(",LS-M,42.00,"));
+        assert!(
+            csv.contains("risky-name,'@Risky Name,"),
+            "formulas are exported as text"
+        );
+        assert!(csv.contains("\"'- first\n- =SUM(A1)\""));
 
         // Re-importing the export changes nothing; a new product goes in; a product with a
         // bad row does not, and the report names the row and column.
@@ -275,18 +284,18 @@ both_backends!(
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         };
         assert_eq!(status["status"], "done");
-        assert_eq!(status["total_rows"], 5);
-        assert_eq!(status["done_rows"], 5);
-        assert_eq!(status["imported"], 3);
+        assert_eq!(status["total_rows"], 6);
+        assert_eq!(status["done_rows"], 6);
+        assert_eq!(status["imported"], 4);
         let errors = status["errors"].as_array().expect("errors");
         assert_eq!(errors.len(), 2, "{errors:?}");
-        assert_eq!(errors[0]["row"], 5);
+        assert_eq!(errors[0]["row"], 6);
         assert!(errors[0]["column"].is_null());
         assert!(errors[0]["message"]
             .as_str()
             .expect("message")
             .contains("not imported"));
-        assert_eq!(errors[1]["row"], 6);
+        assert_eq!(errors[1]["row"], 7);
         assert_eq!(errors[1]["column"], "price");
 
         assert_eq!(app.get("/api/v1/products/oak-board").await.status(), 200);
@@ -295,6 +304,12 @@ both_backends!(
             404,
             "nothing of a bad product is saved"
         );
+        let risky = json(app.get("/api/v1/products/risky-name").await).await;
+        assert_eq!(
+            risky["data"]["name"], "@Risky Name",
+            "re-imported unchanged"
+        );
+        assert_eq!(risky["data"]["description"], "- first\n- =SUM(A1)");
         let linen = json(app.get("/api/v1/products/linen-shirt").await).await;
         assert_eq!(linen["data"]["variants"].as_array().map(Vec::len), Some(2));
 
