@@ -6,7 +6,8 @@
 #
 #   scripts/bootstrap.sh          build tools
 #   scripts/bootstrap.sh --test   build tools + Chromium, the end-to-end test packages and
-#                                 aiosmtpd (a real SMTP server for the mail tests)
+#                                 aiosmtpd (a real SMTP server for the mail tests),
+#                                 moto (a local S3-compatible server for the storage test)
 set -euo pipefail
 
 CARGO_LEPTOS_VERSION=0.3.10   # 0.3.11 needs rustc 1.96
@@ -58,6 +59,10 @@ if [ "${1:-}" = "--test" ]; then
   if ! command -v chromium >/dev/null; then
     say "installing Chromium (Debian's) for the browser tests"
     apt_install chromium
+  fi
+  if ! command -v moto_server >/dev/null; then
+    say "installing moto (PyPI): a local S3-compatible server for the picture storage test"
+    python3 -m pip install --quiet --disable-pip-version-check "moto[server]==5.2.1"
   fi
   if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
     say "installing aiosmtpd (PyPI) for the SMTP delivery tests"

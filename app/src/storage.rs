@@ -37,8 +37,10 @@ impl Storage {
         })
     }
 
-    /// `file:///abs/path` or `s3://bucket[/prefix]`.
-    pub fn from_url(url: &url::Url) -> anyhow::Result<Self> {
+    /// `file:///abs/path` or `s3://bucket[/prefix]`; `options` are the `AWS_*` settings
+    /// (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`, `AWS_ENDPOINT`,
+    /// `AWS_ALLOW_HTTP`, …) as the configuration read them.
+    pub fn from_url(url: &url::Url, options: &[(String, String)]) -> anyhow::Result<Self> {
         match url.scheme() {
             "file" => {
                 let path = url.to_file_path().map_err(|()| {
@@ -50,7 +52,15 @@ impl Storage {
                 let bucket = url
                     .host_str()
                     .context("STORAGE_URL needs a bucket: s3://bucket")?;
-                let store = object_store::aws::AmazonS3Builder::from_env()
+                let mut builder = object_store::aws::AmazonS3Builder::new();
+                for (key, value) in options {
+                    let key: object_store::aws::AmazonS3ConfigKey = key
+                        .to_ascii_lowercase()
+                        .parse()
+                        .with_context(|| format!("{key} is not an S3 setting"))?;
+                    builder = builder.with_config(key, value);
+                }
+                let store = builder
                     .with_bucket_name(bucket)
                     .build()
                     .context("cannot configure the S3 bucket of STORAGE_URL")?;

@@ -42,6 +42,8 @@ pub struct Config {
     /// `STORAGE_URL`: where uploaded pictures go: `file:///abs/path` or
     /// `s3://bucket/prefix` (credentials from `AWS_*`); unset: `<data dir>/media`.
     pub storage_url: Option<Url>,
+    /// The `AWS_*` settings of an `s3://` `STORAGE_URL` (credentials, region, endpoint).
+    pub storage_options: Vec<(String, Secret)>,
     /// `OXCART_CATALOG_CACHE`: `on` (default) or `off` (every read from the database).
     pub catalog_cache: bool,
 }
@@ -232,6 +234,20 @@ impl Config {
             })
             .transpose()?;
 
+        let storage_options = [
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "AWS_REGION",
+            "AWS_DEFAULT_REGION",
+            "AWS_ENDPOINT",
+            "AWS_ALLOW_HTTP",
+            "AWS_VIRTUAL_HOSTED_STYLE_REQUEST",
+        ]
+        .into_iter()
+        .filter_map(|name| get(name).map(|value| (name.to_owned(), Secret(value))))
+        .collect();
+
         let catalog_cache = match get("OXCART_CATALOG_CACHE").as_deref() {
             None | Some("on" | "true" | "1") => true,
             Some("off" | "false" | "0") => false,
@@ -245,6 +261,7 @@ impl Config {
 
         Ok(Self {
             storage_url,
+            storage_options,
             catalog_cache,
             addr,
             data_dir,

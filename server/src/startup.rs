@@ -83,7 +83,14 @@ pub async fn assemble_state(
         None => secrets::load_or_create(&config.data_dir, "jwt.key")?.into_bytes(),
     };
     let storage = match &config.storage_url {
-        Some(url) => app::storage::Storage::from_url(url)?,
+        Some(url) => {
+            let options: Vec<(String, String)> = config
+                .storage_options
+                .iter()
+                .map(|(k, v)| (k.clone(), v.expose().to_owned()))
+                .collect();
+            app::storage::Storage::from_url(url, &options)?
+        }
         None => app::storage::Storage::local(&config.data_dir.join("media"))?,
     };
     tracing::info!(?storage, "pictures");

@@ -17,3 +17,4 @@ mod pages;
 mod security;
 mod sessions;
 mod staff;
+mod storage;
