@@ -253,6 +253,14 @@ fn Results(
     // The search page asks for words before it shows anything.
     let awaiting_words = matches!(mode, Mode::Search) && query.q.trim().is_empty();
     let empty = listing.items.is_empty() || awaiting_words;
+    // Each part goes to the one piece that shows it: nothing is copied for rendering.
+    let Listing {
+        items,
+        pagination,
+        facets,
+        category,
+        ..
+    } = listing;
     let noindex = matches!(mode, Mode::Search) || query.has_filters();
     view! {
         <Title text=title.clone() />
@@ -267,18 +275,18 @@ fn Results(
         {(!breadcrumbs.is_empty()).then(|| view! { <Breadcrumbs trail=breadcrumbs /> })}
         <header class="shop__head">
             <h1 data-testid="listing-title">{title}</h1>
-            {listing.category.as_ref().filter(|c| !c.description.is_empty()).map(|c| view! { <p class="shop__lead">{c.description.clone()}</p> })}
+            {category.filter(|c| !c.description.is_empty()).map(|c| view! { <p class="shop__lead">{c.description}</p> })}
             {(!awaiting_words).then(|| view! { <p class="shop__count" data-testid="result-count">{count}</p> })}
         </header>
         <div class="shop__body">
-            <Filters listing=listing.clone() query=query.clone() mode submit categories />
+            <Filters facets query=query.clone() mode submit categories />
             <section class="shop__results" aria-live="polite">
                 {if empty {
                     view! { <Empty query=query.clone() mode /> }.into_any()
                 } else {
-                    view! { <ProductGrid items=listing.items.clone() /> }.into_any()
+                    view! { <ProductGrid items /> }.into_any()
                 }}
-                {(!awaiting_words).then(|| view! { <Pager pagination=listing.pagination.clone() query /> })}
+                {(!awaiting_words).then(|| view! { <Pager pagination query /> })}
             </section>
         </div>
     }
@@ -286,14 +294,14 @@ fn Results(
 
 #[component]
 fn Filters(
-    listing: Listing,
+    facets: Vec<Facet>,
     query: ListingQuery,
     mode: Mode,
     submit: impl Fn() + Copy + Send + Sync + 'static,
     categories: Resource<Result<Vec<Category>, PublicError>>,
 ) -> impl IntoView {
     let mut groups: Vec<(String, Vec<Facet>)> = Vec::new();
-    for facet in listing.facets {
+    for facet in facets {
         match groups.last_mut() {
             Some((name, list)) if *name == facet.name => list.push(facet),
             _ => groups.push((facet.name.clone(), vec![facet])),
