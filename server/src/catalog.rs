@@ -3,7 +3,6 @@
 //! sitemap, robots.txt and the staff CSV export. Drafts never appear in any of them
 //! except the staff export.
 
-use app::catalog::model::ListingQuery;
 use app::catalog::read::{self, Audience};
 use app::error::AppError;
 use app::state::AppState;
@@ -25,19 +24,10 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-fn parse(raw: Option<String>) -> Result<ListingQuery, AppError> {
-    let raw = raw.unwrap_or_default();
-    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(raw.as_bytes())
-        .into_owned()
-        .collect();
-    ListingQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
-        .map_err(|e| AppError::validation(e.field, e.message))
-}
-
 /// `GET /api/v1/products?q=&category=&min=&max=&in_stock=&o=&sort=&page=&limit=`
 async fn list_products(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let result = async {
-        let query = parse(raw)?;
+        let query = read::query_from_url(raw.as_deref().unwrap_or_default())?;
         read::listing(&state, &query, None, Audience::Shopper).await
     }
     .await;

@@ -12,17 +12,6 @@ mod edge {
     pub use crate::error::AppError;
     pub use crate::state::AppState;
 
-    /// A listing query from a URL query string (`q=…&page=2`).
-    pub fn parse(query: &str) -> Result<crate::catalog::model::ListingQuery, AppError> {
-        let pairs: Vec<(String, String)> = url::form_urlencoded::parse(query.as_bytes())
-            .into_owned()
-            .collect();
-        crate::catalog::model::ListingQuery::from_pairs(
-            pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        )
-        .map_err(|e| AppError::validation(e.field, e.message))
-    }
-
     /// The state, after checking that the caller is staff.
     pub async fn staff() -> Result<AppState, AppError> {
         let state = AppState::from_context()?;
@@ -45,7 +34,7 @@ pub async fn get_home() -> Result<Home, PublicError> {
 pub async fn get_listing(query: String, category: Option<String>) -> Result<Listing, PublicError> {
     use edge::*;
     let state = AppState::from_context()?;
-    let query = parse(&query)?;
+    let query = read::query_from_url(&query)?;
     let listing = read::listing(&state, &query, category.as_deref(), Audience::Shopper).await?;
     Ok((*listing).clone())
 }
@@ -69,7 +58,7 @@ pub async fn get_categories() -> Result<Vec<Category>, PublicError> {
 pub async fn admin_products(query: String) -> Result<Listing, PublicError> {
     use edge::*;
     let state = staff().await?;
-    let query = parse(&query)?;
+    let query = read::query_from_url(&query)?;
     Ok((*read::listing(&state, &query, None, Audience::Staff).await?).clone())
 }
 

@@ -5,7 +5,7 @@
 
 use super::model::*;
 use super::read;
-use crate::db::{now_ms, on_unique, search};
+use crate::db::{now_ms, on_unique};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -58,49 +58,35 @@ pub async fn save(
     }
     let taken = format!("another category already uses the web address “{slug}”");
     let now = now_ms();
-    let mut tx = state.db.pool().begin().await?;
-    let id = match id {
-        None => {
-            let id = crate::accounts::token::new_id();
-            sqlx::query(
-                "insert into categories (id, parent_id, slug, name, description, position, \
-                   featured, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
-            )
-            .bind(&id)
-            .bind(parent)
-            .bind(&slug)
-            .bind(name)
-            .bind(input.description.trim())
-            .bind(input.position)
-            .bind(i64::from(input.featured))
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| on_unique(e, &taken))?;
-            id
-        }
-        Some(id) => {
-            let done = sqlx::query(
-                "update categories set parent_id = $2, slug = $3, name = $4, description = $5, \
-                   position = $6, featured = $7, updated_at = $8 where id = $1",
-            )
-            .bind(id)
-            .bind(parent)
-            .bind(&slug)
-            .bind(name)
-            .bind(input.description.trim())
-            .bind(input.position)
-            .bind(i64::from(input.featured))
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| on_unique(e, &taken))?;
-            if done.rows_affected() == 0 {
-                return Err(AppError::NotFound("category".into()));
-            }
-            id.to_owned()
-        }
+    // Insert and update list the same columns in the same order ($1 is the id).
+    let (id, sql) = match id {
+        None => (
+            crate::accounts::token::new_id(),
+            "insert into categories (id, parent_id, slug, name, description, position, \
+               featured, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+        ),
+        Some(id) => (
+            id.to_owned(),
+            "update categories set parent_id = $2, slug = $3, name = $4, description = $5, \
+               position = $6, featured = $7, updated_at = $8 where id = $1",
+        ),
     };
+    let mut tx = state.db.pool().begin().await?;
+    let written = sqlx::query(sql)
+        .bind(&id)
+        .bind(parent)
+        .bind(&slug)
+        .bind(name)
+        .bind(input.description.trim())
+        .bind(input.position)
+        .bind(i64::from(input.featured))
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| on_unique(e, &taken))?;
+    if written.rows_affected() == 0 {
+        return Err(AppError::NotFound("category".into()));
+    }
     tx.commit().await?;
     state.catalog.invalidate().await;
     reindex_under(state, &id).await?;
@@ -158,36 +144,18 @@ async fn reindex_under(state: &AppState, id: &str) -> Result<(), AppError> {
 /// Re-writes one product's search entry from what is stored.
 pub async fn reindex(state: &AppState, product_id: &str) -> Result<(), AppError> {
     let product = read::product_by_id(state, product_id).await?;
-    let skus = product
-        .variants
-        .iter()
-        .map(|v| v.sku.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
-    let category = product
-        .breadcrumbs
-        .iter()
-        .map(|c| c.name.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
-    let mut body = super::markdown::plain_text(&product.description);
-    for v in &product.variants {
-        for value in &v.options {
-            body.push(' ');
-            body.push_str(value);
-        }
-    }
     let mut conn = state.db.pool().acquire().await?;
-    search::index_product(
+    super::service::index(
         &mut conn,
         state.db.backend(),
         product_id,
-        &search::Document {
-            name: &product.name,
-            skus: &skus,
-            category: &category,
-            body: &body,
-        },
+        &product.name,
+        &product.description,
+        product
+            .variants
+            .iter()
+            .map(|v| (v.sku.as_str(), v.options.as_slice())),
+        &super::service::category_names(&product.breadcrumbs),
     )
     .await
 }

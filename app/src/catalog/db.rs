@@ -6,7 +6,7 @@ use super::model::*;
 use crate::db::{search, Backend, Db};
 use crate::error::AppError;
 use sqlx::any::AnyArguments;
-use sqlx::query::QueryAs;
+use sqlx::query::{Query, QueryAs};
 use sqlx::Any;
 
 /// A bound value of a query assembled at run time.
@@ -16,17 +16,32 @@ pub enum Arg {
     Int(i64),
 }
 
-pub fn bind<'q, O>(
-    mut q: QueryAs<'q, Any, O, AnyArguments<'q>>,
-    args: &'q [Arg],
-) -> QueryAs<'q, Any, O, AnyArguments<'q>> {
-    for arg in args {
-        q = match arg {
-            Arg::Text(s) => q.bind(s.as_str()),
-            Arg::Int(i) => q.bind(*i),
-        };
+/// A statement that takes [`Arg`]s: `sqlx::query` and `sqlx::query_as` alike.
+pub trait Bind<'q>: Sized {
+    fn bind_arg(self, arg: &'q Arg) -> Self;
+}
+
+impl<'q> Bind<'q> for Query<'q, Any, AnyArguments<'q>> {
+    fn bind_arg(self, arg: &'q Arg) -> Self {
+        match arg {
+            Arg::Text(s) => self.bind(s.as_str()),
+            Arg::Int(i) => self.bind(*i),
+        }
     }
-    q
+}
+
+impl<'q, O> Bind<'q> for QueryAs<'q, Any, O, AnyArguments<'q>> {
+    fn bind_arg(self, arg: &'q Arg) -> Self {
+        match arg {
+            Arg::Text(s) => self.bind(s.as_str()),
+            Arg::Int(i) => self.bind(*i),
+        }
+    }
+}
+
+/// Binds `args` in order (`$1`, `$2`, …).
+pub fn bind<'q, B: Bind<'q>>(query: B, args: &'q [Arg]) -> B {
+    args.iter().fold(query, B::bind_arg)
 }
 
 /// Collects the parameters of a statement and hands out their `$n` names.

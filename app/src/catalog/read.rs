@@ -14,6 +14,16 @@ pub enum Audience {
     Staff,
 }
 
+/// A listing query from a URL query string (`q=linen&page=2`); a bad value is a
+/// validation error naming its parameter. Server functions and the REST API both use it.
+pub fn query_from_url(raw: &str) -> Result<ListingQuery, AppError> {
+    let pairs: Vec<(String, String)> = url::form_urlencoded::parse(raw.as_bytes())
+        .into_owned()
+        .collect();
+    ListingQuery::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .map_err(|e| AppError::validation(e.field, e.message))
+}
+
 /// The category tree (flat, in position order).
 pub async fn categories(state: &AppState) -> Result<Arc<Vec<Category>>, AppError> {
     if let Some(hit) = state.catalog.categories() {

@@ -5,7 +5,7 @@
 
 use super::model::*;
 use super::{markdown, read};
-use crate::db::{now_ms, on_unique, search, Db};
+use crate::db::{now_ms, on_unique, search, Backend};
 use crate::error::AppError;
 use crate::state::AppState;
 use sqlx::AnyConnection;
@@ -192,6 +192,16 @@ fn validate(input: &ProductInput, categories: &[Category]) -> Result<Valid, AppE
     })
 }
 
+const INSERT_PRODUCT: &str = "insert into products (id, slug, name, description, \
+    description_html, status, category_id, featured, seo_title, seo_description, currency, \
+    price_min, price_max, created_at, updated_at) \
+    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)";
+
+const UPDATE_PRODUCT: &str = "update products set slug = $2, name = $3, description = $4, \
+    description_html = $5, status = $6, category_id = $7, featured = $8, seo_title = $9, \
+    seo_description = $10, currency = $11, price_min = $12, price_max = $13, updated_at = $14 \
+    where id = $1";
+
 /// Creates (`id = None`) or changes a product; returns its id.
 #[tracing::instrument(skip(state, input), fields(slug = %input.slug))]
 pub async fn save_product(
@@ -210,77 +220,53 @@ pub async fn save_product(
             valid.slug
         )
     };
-    let mut tx = state.db.pool().begin().await?;
-    let product_id = match id {
-        None => {
-            let id = crate::accounts::token::new_id();
-            sqlx::query(
-                "insert into products (id, slug, name, description, description_html, status, \
-                   category_id, featured, seo_title, seo_description, currency, price_min, \
-                   price_max, created_at, updated_at) \
-                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)",
-            )
-            .bind(&id)
-            .bind(&valid.slug)
-            .bind(&valid.name)
-            .bind(&valid.description)
-            .bind(markdown::render(&valid.description))
-            .bind(valid.status.as_str())
-            .bind(valid.category_id.as_deref())
-            .bind(i64::from(valid.featured))
-            .bind(&valid.seo_title)
-            .bind(&valid.seo_description)
-            .bind(valid.currency.code())
-            .bind(price_min)
-            .bind(price_max)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| on_unique(e, &slug_taken()))?;
-            id
-        }
-        Some(id) => {
-            let updated = sqlx::query(
-                "update products set slug = $2, name = $3, description = $4, \
-                   description_html = $5, status = $6, category_id = $7, featured = $8, \
-                   seo_title = $9, seo_description = $10, currency = $11, price_min = $12, \
-                   price_max = $13, updated_at = $14 \
-                 where id = $1",
-            )
-            .bind(id)
-            .bind(&valid.slug)
-            .bind(&valid.name)
-            .bind(&valid.description)
-            .bind(markdown::render(&valid.description))
-            .bind(valid.status.as_str())
-            .bind(valid.category_id.as_deref())
-            .bind(i64::from(valid.featured))
-            .bind(&valid.seo_title)
-            .bind(&valid.seo_description)
-            .bind(valid.currency.code())
-            .bind(price_min)
-            .bind(price_max)
-            .bind(now)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| on_unique(e, &slug_taken()))?;
-            if updated.rows_affected() == 0 {
-                return Err(AppError::NotFound("product".into()));
-            }
-            id.to_owned()
-        }
+    // The insert and the update list the same columns in the same order ($1 is the id),
+    // so one chain of binds serves both.
+    let (product_id, sql) = match id {
+        None => (crate::accounts::token::new_id(), INSERT_PRODUCT),
+        Some(id) => (id.to_owned(), UPDATE_PRODUCT),
     };
+    let mut tx = state.db.pool().begin().await?;
+    let written = sqlx::query(sql)
+        .bind(&product_id)
+        .bind(&valid.slug)
+        .bind(&valid.name)
+        .bind(&valid.description)
+        .bind(markdown::render(&valid.description))
+        .bind(valid.status.as_str())
+        .bind(valid.category_id.as_deref())
+        .bind(i64::from(valid.featured))
+        .bind(&valid.seo_title)
+        .bind(&valid.seo_description)
+        .bind(valid.currency.code())
+        .bind(price_min)
+        .bind(price_max)
+        .bind(now)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| on_unique(e, &slug_taken()))?;
+    if written.rows_affected() == 0 {
+        return Err(AppError::NotFound("product".into()));
+    }
     write_options_and_variants(&mut tx, &product_id, &valid, now).await?;
-    let category_names = valid
+    let trail = valid
         .category_id
         .as_deref()
         .map(|c| read::trail(&categories, c))
-        .unwrap_or_default()
-        .iter()
-        .map(|c| c.name.clone())
-        .collect::<Vec<_>>()
-        .join(" ");
-    index(&mut tx, &state.db, &product_id, &valid, &category_names).await?;
+        .unwrap_or_default();
+    index(
+        &mut tx,
+        state.db.backend(),
+        &product_id,
+        &valid.name,
+        &valid.description,
+        valid
+            .variants
+            .iter()
+            .map(|v| (v.sku.as_str(), v.options.as_slice())),
+        &category_names(&trail),
+    )
+    .await?;
     tx.commit().await?;
     state.catalog.invalidate().await;
     Ok(product_id)
@@ -385,33 +371,42 @@ async fn write_options_and_variants(
     Ok(())
 }
 
-async fn index(
+/// The category part of a product's search entry: the names from the root down.
+pub(super) fn category_names(trail: &[Category]) -> String {
+    trail
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Writes a product's search entry: its name, the SKUs and option values of its variants,
+/// its category names and its description as plain text.
+pub(super) async fn index<'a>(
     conn: &mut AnyConnection,
-    db: &Db,
+    backend: Backend,
     product_id: &str,
-    valid: &Valid,
+    name: &str,
+    description: &str,
+    variants: impl IntoIterator<Item = (&'a str, &'a [String])>,
     category_names: &str,
 ) -> Result<(), AppError> {
-    let skus = valid
-        .variants
-        .iter()
-        .map(|v| v.sku.as_str())
-        .collect::<Vec<_>>()
-        .join(" ");
-    let mut body = markdown::plain_text(&valid.description);
-    for v in &valid.variants {
-        for value in &v.options {
+    let mut skus = Vec::new();
+    let mut body = markdown::plain_text(description);
+    for (sku, options) in variants {
+        skus.push(sku);
+        for value in options {
             body.push(' ');
             body.push_str(value);
         }
     }
     search::index_product(
         conn,
-        db.backend(),
+        backend,
         product_id,
         &search::Document {
-            name: &valid.name,
-            skus: &skus,
+            name,
+            skus: &skus.join(" "),
             category: category_names,
             body: &body,
         },
@@ -438,14 +433,9 @@ pub async fn set_status(state: &AppState, ids: &[String], status: Status) -> Res
         "update products set status = {status_param}, updated_at = {now} where id in ({})",
         list.join(", ")
     );
-    let mut query = sqlx::query(&sql);
-    for arg in &params.0 {
-        query = match arg {
-            super::db::Arg::Text(s) => query.bind(s.as_str()),
-            super::db::Arg::Int(i) => query.bind(*i),
-        };
-    }
-    let done = query.execute(state.db.pool()).await?;
+    let done = super::db::bind(sqlx::query(&sql), &params.0)
+        .execute(state.db.pool())
+        .await?;
     state.catalog.invalidate().await;
     Ok(done.rows_affected())
 }

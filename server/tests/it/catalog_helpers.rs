@@ -36,6 +36,14 @@ pub fn png(width: u32, height: u32) -> Vec<u8> {
     out.into_inner()
 }
 
+/// The file name (after `/media/catalog/`) of the first picture a page shows.
+pub fn first_picture(page: &str) -> &str {
+    page.split("/media/catalog/")
+        .nth(1)
+        .and_then(|rest| rest.split(['"', ' ']).next())
+        .expect("the page shows a picture")
+}
+
 impl TestApp {
     pub async fn category(&self, name: &str, parent: Option<&str>) -> String {
         app::catalog::categories::save(

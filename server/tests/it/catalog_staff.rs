@@ -126,11 +126,7 @@ both_backends!(
             .text()
             .await
             .expect("html");
-        let src = page
-            .split("/media/catalog/")
-            .nth(1)
-            .and_then(|rest| rest.split(['"', ' ']).next())
-            .expect("the page shows the picture");
+        let src = crate::catalog_helpers::first_picture(&page);
         assert!(page.contains("alt=\"Front view\""));
         assert!(page.contains(" 320w, "), "srcset offers several widths");
         let picture = app.get(&format!("/media/catalog/{src}")).await;

@@ -92,11 +92,7 @@ both_backends!(
             .text()
             .await
             .expect("html");
-        let src = page
-            .split("/media/catalog/")
-            .nth(1)
-            .and_then(|rest| rest.split(['"', ' ']).next())
-            .expect("the page shows the picture");
+        let src = crate::catalog_helpers::first_picture(&page);
         let served = app.get(&format!("/media/catalog/{src}")).await;
         assert_eq!(served.status(), 200);
         assert!(served
