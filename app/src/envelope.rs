@@ -23,7 +23,7 @@ pub fn success<T: Serialize>(status: StatusCode, data: T) -> Response {
 }
 
 /// A success envelope around one page of a list, with its `pagination`.
-pub fn page<T: Serialize>(data: T, pagination: &crate::catalog::model::Pagination) -> Response {
+pub fn page<T: Serialize>(data: T, pagination: &crate::pagination::Pagination) -> Response {
     let body =
         json!({ "status": "success", "data": data, "pagination": pagination, "meta": meta() });
     (StatusCode::OK, Json(body)).into_response()

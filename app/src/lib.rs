@@ -7,6 +7,7 @@ pub mod admin;
 pub mod catalog;
 pub mod error;
 pub mod forms;
+pub mod pagination;
 pub mod settings;
 pub mod shell;
 
