@@ -62,18 +62,29 @@ impl Jobs {
         kind: &str,
         payload: &impl Serialize,
     ) -> Result<String, AppError> {
+        Self::enqueue_at_in(conn, kind, payload, now_ms()).await
+    }
+
+    /// Queues a job to run at `run_at` (unix ms), inside the caller's transaction.
+    pub async fn enqueue_at_in(
+        conn: &mut AnyConnection,
+        kind: &str,
+        payload: &impl Serialize,
+        run_at: i64,
+    ) -> Result<String, AppError> {
         let id = new_id();
         let payload = serde_json::to_string(payload)
             .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("encoding a job")))?;
         let now = now_ms();
         sqlx::query(
             "insert into jobs (id, kind, payload, status, attempts, max_attempts, run_at, created_at, updated_at) \
-             values ($1, $2, $3, 'queued', 0, $4, $5, $5, $5)",
+             values ($1, $2, $3, 'queued', 0, $4, $5, $6, $6)",
         )
         .bind(&id)
         .bind(kind)
         .bind(payload)
         .bind(MAX_ATTEMPTS)
+        .bind(run_at)
         .bind(now)
         .execute(conn)
         .await?;

@@ -4,10 +4,15 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod cart;
 pub mod catalog;
+pub mod checkout;
 pub mod error;
 pub mod forms;
+pub mod inventory;
+pub mod orders;
 pub mod pagination;
+pub mod payments;
 pub mod settings;
 pub mod shell;
 

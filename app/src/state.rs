@@ -25,6 +25,8 @@ pub struct AppState {
     pub catalog: crate::catalog::cache::Catalog,
     /// Uploaded files (product pictures).
     pub storage: crate::storage::Storage,
+    /// The payment provider (Stripe or the offline test provider).
+    pub payments: crate::payments::Payments,
 }
 
 /// The parts of the configuration that request handling needs.

@@ -46,6 +46,14 @@ pub struct Config {
     pub storage_options: Vec<(String, Secret)>,
     /// `OXCART_CATALOG_CACHE`: `on` (default) or `off` (every read from the database).
     pub catalog_cache: bool,
+    /// `STRIPE_SECRET_KEY`: payments through Stripe; unset, the offline test provider.
+    pub stripe_secret_key: Option<Secret>,
+    /// `STRIPE_PUBLISHABLE_KEY`: for Stripe.js in the browser (required with the secret key).
+    pub stripe_publishable_key: Option<String>,
+    /// `STRIPE_WEBHOOK_SECRET`: verifies `POST /webhooks/stripe` (required with the secret key).
+    pub stripe_webhook_secret: Option<Secret>,
+    /// `STRIPE_API_BASE`: another address for Stripe's API (a local fake in tests).
+    pub stripe_api_base: Option<Url>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -259,7 +267,39 @@ impl Config {
             }
         };
 
+        let stripe_secret_key = get("STRIPE_SECRET_KEY");
+        let stripe_publishable_key = get("STRIPE_PUBLISHABLE_KEY");
+        let stripe_webhook_secret = get("STRIPE_WEBHOOK_SECRET");
+        if let Some(key) = &stripe_secret_key {
+            if !(key.starts_with("sk_") || key.starts_with("rk_")) {
+                return Err(invalid("STRIPE_SECRET_KEY", "a Stripe secret key starts with sk_ (or rk_)"));
+            }
+            if !stripe_publishable_key.as_deref().is_some_and(|k| k.starts_with("pk_")) {
+                return Err(invalid(
+                    "STRIPE_PUBLISHABLE_KEY",
+                    "set it (pk_…) with STRIPE_SECRET_KEY: the payment form needs it",
+                ));
+            }
+            if stripe_webhook_secret.is_none() {
+                return Err(invalid(
+                    "STRIPE_WEBHOOK_SECRET",
+                    "set it (whsec_…) with STRIPE_SECRET_KEY: payments are confirmed by webhook",
+                ));
+            }
+        }
+        let stripe_api_base = match get("STRIPE_API_BASE") {
+            None => None,
+            Some(raw) => Some(
+                Url::parse(&raw)
+                    .map_err(|e| invalid("STRIPE_API_BASE", format!("not a URL: {e}")))?,
+            ),
+        };
+
         Ok(Self {
+            stripe_secret_key: stripe_secret_key.map(Secret),
+            stripe_publishable_key,
+            stripe_webhook_secret: stripe_webhook_secret.map(Secret),
+            stripe_api_base,
             storage_url,
             storage_options,
             catalog_cache,

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod catalog;
+pub mod orders;
 pub mod cli;
 pub mod config;
 pub mod health;

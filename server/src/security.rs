@@ -83,8 +83,10 @@ pub async fn security_headers(
         .is_some_and(|v| v.starts_with("text/html"));
     if is_html {
         let policy = format!(
-            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
-             style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
+            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval' https://js.stripe.com; \
+             style-src 'self'; img-src 'self' data: https://*.stripe.com; font-src 'self'; \
+             connect-src 'self' https://api.stripe.com; \
+             frame-src https://js.stripe.com https://hooks.stripe.com; \
              object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
         );
         if let Ok(value) = HeaderValue::from_str(&policy) {

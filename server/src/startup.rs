@@ -101,7 +101,23 @@ pub async fn assemble_state(
             .await
             .context("cannot subscribe to catalog invalidations on REDIS_URL")?;
     }
+    let payments = match &config.stripe_secret_key {
+        Some(key) => app::payments::Payments {
+            provider: Arc::new(app::payments::stripe::StripeProvider::new(
+                key.expose(),
+                config.stripe_api_base.as_ref().map(url::Url::as_str),
+            )),
+            publishable_key: config.stripe_publishable_key.clone(),
+            webhook_secret: config
+                .stripe_webhook_secret
+                .as_ref()
+                .map(|s| s.expose().as_bytes().to_vec()),
+        },
+        None => app::payments::Payments::test(),
+    };
+    tracing::info!(provider = payments.provider.name(), "payments");
     Ok(AppState {
+        payments,
         catalog,
         storage,
         jobs: Jobs::new(db.clone(), Duration::from_secs(2)),
@@ -297,7 +313,8 @@ pub fn build_router(state: AppState, sessions: SessionLayer, edge: Edge) -> Rout
         ))
         .with_state(state.clone())
         .merge(crate::api::router(state.clone()))
-        .merge(crate::catalog::router(state))
+        .merge(crate::catalog::router(state.clone()))
+        .merge(crate::orders::router(state))
         .merge(pkg)
         .merge(avatars)
         .layer(sessions)

@@ -53,6 +53,16 @@ async fn run(state: &AppState, mailer: &Mailer, job: &Job) -> anyhow::Result<()>
                 .await
                 .map_err(anyhow::Error::new)
         }
+        app::checkout::service::EXPIRE_JOB => {
+            #[derive(serde::Deserialize)]
+            struct Expire {
+                payment_id: String,
+            }
+            let job: Expire = serde_json::from_str(&job.payload)?;
+            let released = app::orders::transition::expire(state, &job.payment_id).await?;
+            tracing::info!(payment_id = %job.payment_id, released, "payment hold expired");
+            Ok(())
+        }
         other => anyhow::bail!("unknown job kind {other:?}"),
     }
 }

@@ -2,9 +2,15 @@
 //! check) and the modules themselves. Later issues add catalog, orders, inventory.
 
 mod catalog;
+mod inventory;
+mod orders;
+mod settings;
 mod staff;
 
 pub use catalog::{CatalogPage, CategoriesAdminPage, ImportPage, ProductEditorPage};
+pub use inventory::InventoryPage;
+pub use orders::{OrderAdminPage, OrdersPage};
+pub use settings::CheckoutSettingsPage;
 pub use staff::StaffPage;
 
 use crate::accounts::api::admin_access;
@@ -63,11 +69,11 @@ fn Forbidden() -> impl IntoView {
 const MODULES: &[(&str, &str, bool)] = &[
     ("/admin", "Dashboard", true),
     ("/admin/catalog", "Catalog", true),
-    ("/admin/orders", "Orders", false),
-    ("/admin/inventory", "Inventory", false),
+    ("/admin/orders", "Orders", true),
+    ("/admin/inventory", "Inventory", true),
     ("/admin/customers", "Customers", false),
     ("/admin/staff", "Staff", true),
-    ("/admin/settings", "Settings", false),
+    ("/admin/settings/checkout", "Checkout settings", true),
 ];
 
 #[component]
@@ -105,9 +111,23 @@ fn AdminFrame(user: CurrentUser) -> impl IntoView {
 pub fn DashboardPage() -> impl IntoView {
     let staff = use_context::<Staff>();
     let name = staff.map(|s| s.0.display_name()).unwrap_or_default();
+    let counts = Resource::new(|| (), |_| crate::inventory::api::dashboard_counts());
     view! {
         <Title text="Admin" />
         <h1 data-testid="admin-dashboard">"Welcome, " {name}</h1>
-        <p class="muted">"Catalog, orders and inventory arrive here as they are built. For now you can manage the team under Staff (admins)."</p>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                counts.await.ok().map(|(low, to_ship)| { let warn = low > 0; view! {
+                    <div class="dashboard-cards">
+                        <a class="card dashboard-card" href="/admin/orders?status=paid" data-testid="to-ship">
+                            <strong>{to_ship}</strong>" order(s) to ship"
+                        </a>
+                        <a class="card dashboard-card" class:dashboard-card--warn=warn href="/admin/inventory?low=1" data-testid="low-stock-badge">
+                            <strong>{low}</strong>" variant(s) low on stock"
+                        </a>
+                    </div>
+                }})
+            })}
+        </Suspense>
     }
 }

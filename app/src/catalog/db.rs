@@ -114,7 +114,7 @@ impl CardRow {
 const CARD_COLUMNS: &str = "p.id, p.slug, p.name, p.status, p.currency, p.price_min, p.price_max, \
     (select max(v.compare_at_price) from variants v \
        where v.product_id = p.id and v.compare_at_price > p.price_min) as compare_at, \
-    cast(case when exists (select 1 from variants v where v.product_id = p.id and v.stock > 0) \
+    cast(case when exists (select 1 from variants v where v.product_id = p.id and v.stock - v.reserved > 0) \
        then 1 else 0 end as bigint) as in_stock, \
     i.id as image_id, i.key as image_key, i.alt as image_alt, i.width as image_width, \
     i.height as image_height, i.widths as image_widths";
@@ -166,7 +166,7 @@ impl Filter {
         }
         if query.in_stock {
             conditions.push(
-                "exists (select 1 from variants v where v.product_id = p.id and v.stock > 0)"
+                "exists (select 1 from variants v where v.product_id = p.id and v.stock - v.reserved > 0)"
                     .into(),
             );
         }
@@ -368,7 +368,7 @@ pub async fn product(db: &Db, by: &str, key: &str) -> Result<Option<Product>, Ap
             .fetch_all(db.pool())
             .await?;
     let variants: Vec<VariantRow> = sqlx::query_as(
-        "select id, sku, option1, option2, option3, price, compare_at_price, stock, \
+        "select id, sku, option1, option2, option3, price, compare_at_price, stock - reserved as stock, \
            weight_grams, barcode, image_id \
          from variants where product_id = $1 order by position, id",
     )

@@ -156,9 +156,12 @@ pub struct Report {
     pub images: usize,
 }
 
-/// Makes the demo catalog with `count` products (existing slugs are left alone).
+/// Makes the demo catalog with `count` products (existing slugs are left alone), and
+/// default shipping rates when there are none.
 pub async fn seed(state: &AppState, count: usize) -> Result<Report, AppError> {
     let mut report = Report::default();
+    // A store that can sell at once: two worldwide shipping rates if there are none.
+    crate::checkout::rates::seed_defaults(&state.db).await?;
     let mut ids = std::collections::HashMap::new();
     let existing = super::read::categories(state).await?;
     let mut position = 0;

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A price: minor units (cents) of a currency. Never a float.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Money {
     pub minor: i64,
     pub currency: Currency,

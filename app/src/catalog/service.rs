@@ -3,6 +3,7 @@
 //! a SKU another product already uses, leaves nothing half-saved. Every write empties the
 //! catalog cache, on every instance.
 
+use crate::inventory::Reason;
 use super::model::*;
 use super::{markdown, read};
 use crate::db::{now_ms, on_unique, search, Backend};
@@ -290,7 +291,8 @@ async fn write_options_and_variants(
             .execute(&mut *conn)
             .await?;
     }
-    let existing: Vec<(String,)> = sqlx::query_as("select id from variants where product_id = $1")
+    let existing: Vec<(String, i64)> =
+        sqlx::query_as("select id, stock - reserved from variants where product_id = $1")
         .bind(product_id)
         .fetch_all(&mut *conn)
         .await?;
@@ -299,7 +301,7 @@ async fn write_options_and_variants(
         .iter()
         .filter_map(|v| v.id.as_deref())
         .collect();
-    for (id,) in &existing {
+    for (id, _) in &existing {
         if !kept.contains(&id.as_str()) {
             sqlx::query("delete from variants where id = $1")
                 .bind(id)
@@ -318,12 +320,13 @@ async fn write_options_and_variants(
         let taken = format!("SKU {} is already used by another product", v.sku);
         let known =
             v.id.as_deref()
-                .filter(|id| existing.iter().any(|(e,)| e == id));
+                .filter(|id| existing.iter().any(|(e, _)| e == id));
+        let fresh = crate::accounts::token::new_id();
         let result = match known {
             Some(id) => {
                 sqlx::query(
                     "update variants set position = $2, sku = $3, option1 = $4, option2 = $5, \
-                       option3 = $6, price = $7, compare_at_price = $8, stock = $9, \
+                       option3 = $6, price = $7, compare_at_price = $8, stock = $9 + reserved, \
                        weight_grams = $10, barcode = $11, updated_at = $12 \
                      where id = $1",
                 )
@@ -349,7 +352,7 @@ async fn write_options_and_variants(
                        created_at, updated_at) \
                      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)",
                 )
-                .bind(crate::accounts::token::new_id())
+                .bind(&fresh)
                 .bind(product_id)
                 .bind(position as i64)
                 .bind(&v.sku)
@@ -367,6 +370,32 @@ async fn write_options_and_variants(
             }
         };
         result.map_err(|e| on_unique(e, &taken))?;
+        // Staff edit the available count; the ledger records the change of what is on hand.
+        let before = known.and_then(|id| existing.iter().find(|(e, _)| e == id).map(|(_, a)| *a));
+        let (variant_id, reason, delta) = match (known, before) {
+            (Some(id), Some(before)) => (id, Reason::Edit, v.stock - before),
+            _ => (fresh.as_str(), Reason::Initial, v.stock),
+        };
+        if delta != 0 {
+            let (on_hand,): (i64,) = sqlx::query_as("select stock from variants where id = $1")
+                .bind(variant_id)
+                .fetch_one(&mut *conn)
+                .await?;
+            crate::inventory::service::record(
+                conn,
+                &crate::inventory::service::Entry {
+                    variant_id,
+                    sku: &v.sku,
+                    delta,
+                    on_hand_after: on_hand,
+                    reason,
+                    note: "",
+                    actor: None,
+                    order_id: None,
+                },
+            )
+            .await?;
+        }
     }
     Ok(())
 }

@@ -58,6 +58,16 @@ impl Db {
         &self.pool
     }
 
+    /// A transaction that writes. On SQLite it takes the write lock at once (`begin
+    /// immediate`), so two writers queue on the busy timeout instead of one failing with
+    /// "database is locked" when both read first; PostgreSQL begins as usual.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool().begin_with("begin immediate").await,
+            Backend::Postgres => self.pool().begin().await,
+        }
+    }
+
     /// How many statements (or transactions) have gone through [`Db::pool`].
     pub fn statements(&self) -> u64 {
         self.statements.load(std::sync::atomic::Ordering::Relaxed)

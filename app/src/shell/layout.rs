@@ -17,6 +17,7 @@ type StoreResource = Resource<Result<Storefront, PublicError>>;
 pub fn Layout(children: Children) -> impl IntoView {
     let store: StoreResource = Resource::new_blocking(|| (), |_| get_storefront());
     let user = crate::accounts::pages::provide_user_resource();
+    crate::cart::pages::provide_cart_version();
 
     view! {
         <Suspense fallback=|| ()>
@@ -129,13 +130,7 @@ fn Header(store: StoreResource, user: UserResource) -> impl IntoView {
                             }
                         })}
                     </Suspense>
-                    <a href="/cart" class="icon-link cart-link" aria-label="Cart" data-testid="cart-link">
-                        <svg viewBox="0 0 24 24" aria-hidden="true">
-                            <path d="M3 4h2l2.4 11.2a2 2 0 0 0 2 1.8h7.7a2 2 0 0 0 2-1.6L21 8H6" />
-                            <circle cx="10" cy="20.5" r="1.3" />
-                            <circle cx="17" cy="20.5" r="1.3" />
-                        </svg>
-                    </a>
+                    <crate::cart::pages::MiniCart />
                 </div>
             </div>
         </header>
@@ -152,6 +147,7 @@ fn Footer(store: StoreResource) -> impl IntoView {
                     <a href="/products">"Shop"</a>
                     <a href="/account">"Your account"</a>
                     <a href="/cart">"Cart"</a>
+                    <a href="/orders/lookup">"Find an order"</a>
                 </nav>
                 <p class="site-footer__fine">"Powered by Oxcart"</p>
             </div>

@@ -49,6 +49,10 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/catalog/products/:id") view=admin::ProductEditorPage ssr=SsrMode::Async />
                         <Route path=path!("/catalog/categories") view=admin::CategoriesAdminPage ssr=SsrMode::Async />
                         <Route path=path!("/catalog/import") view=admin::ImportPage ssr=SsrMode::Async />
+                        <Route path=path!("/orders") view=admin::OrdersPage ssr=SsrMode::Async />
+                        <Route path=path!("/orders/:id") view=admin::OrderAdminPage ssr=SsrMode::Async />
+                        <Route path=path!("/inventory") view=admin::InventoryPage ssr=SsrMode::Async />
+                        <Route path=path!("/settings/checkout") view=admin::CheckoutSettingsPage ssr=SsrMode::Async />
                     </ParentRoute>
                     <ParentRoute path=path!("") view=|| view! { <layout::Layout><Outlet /></layout::Layout> } ssr=SsrMode::Async>
                         <Route path=path!("") view=home::HomePage ssr=SsrMode::Async />
@@ -57,6 +61,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/categories") view=catalog::CategoriesPage ssr=SsrMode::Async />
                         <Route path=path!("/categories/:slug") view=catalog::CategoryPage ssr=SsrMode::Async />
                         <Route path=path!("/search") view=catalog::SearchPage ssr=SsrMode::Async />
+                        <Route path=path!("/cart") view=crate::cart::pages::CartPage ssr=SsrMode::Async />
+                        <Route path=path!("/checkout") view=crate::checkout::pages::CheckoutPage ssr=SsrMode::Async />
+                        <Route path=path!("/checkout/pay") view=crate::checkout::pages::PayPage ssr=SsrMode::Async />
+                        <Route path=path!("/checkout/complete") view=crate::checkout::pages::CompletePage ssr=SsrMode::Async />
+                        <Route path=path!("/orders/lookup") view=crate::orders::pages::LookupPage ssr=SsrMode::Async />
+                        <Route path=path!("/orders/:id") view=crate::orders::pages::OrderPage ssr=SsrMode::Async />
+                        <Route path=path!("/account/orders") view=crate::orders::pages::AccountOrdersPage ssr=SsrMode::Async />
                         <Route path=path!("/account") view=account::AccountPage ssr=SsrMode::Async />
                         <Route path=path!("/account/login") view=account::LoginPage ssr=SsrMode::Async />
                         <Route path=path!("/account/register") view=account::RegisterPage ssr=SsrMode::Async />

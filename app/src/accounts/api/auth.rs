@@ -55,7 +55,7 @@ pub async fn login(
         limit(&state).await?;
         match service::authenticate(&state, &email, &password).await? {
             service::SignIn::Done(user) => {
-                session::sign_in(&session, &user).await?;
+                session::sign_in(&state.db, &session, &user).await?;
                 let home = if user.role().is_staff() {
                     "/admin"
                 } else {

@@ -2,7 +2,7 @@
 //! service function and map the result (see [`crate::forms::finish`] for forms without JS).
 
 #[cfg(feature = "ssr")]
-pub(super) mod edge {
+pub(crate) mod edge {
     pub use crate::accounts::{service, session};
     pub use crate::error::AppError;
     pub use crate::forms::finish;
@@ -19,6 +19,13 @@ pub(super) mod edge {
         let (state, session) = context().await?;
         let user = session::require(&state.db, &session).await?;
         Ok((state, session, user))
+    }
+
+    /// The state and the signed-in staff member or admin (else 401/403).
+    pub async fn staff() -> Result<(AppState, crate::accounts::db::UserRow), AppError> {
+        let (state, session) = context().await?;
+        let user = session::require_staff(&state.db, &session).await?;
+        Ok((state, user))
     }
 
     /// Ends a form's server function: the error as [`finish`] maps it, or a redirect to

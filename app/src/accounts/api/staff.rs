@@ -83,7 +83,7 @@ pub async fn accept_invite(
         let (state, session) = context().await?;
         limit(&state).await?;
         let user = crate::accounts::staff::accept(&state, &token, &full_name, &password).await?;
-        session::sign_in(&session, &user).await?;
+        session::sign_in(&state.db, &session, &user).await?;
         // Admins set up two-factor before anything else.
         Ok(if user.role() == crate::accounts::Role::Admin {
             "/account/two-factor?required=1"

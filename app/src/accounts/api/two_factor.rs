@@ -126,7 +126,7 @@ pub async fn complete_two_factor(code: String, next: Option<String>) -> Result<(
                 AppError::validation("code", "the sign-in took too long; log in again")
             })?;
         crate::accounts::two_factor::verify(&state, &user, &code).await?;
-        session::sign_in(&session, &user).await?;
+        session::sign_in(&state.db, &session, &user).await?;
         tracing::info!(user_id = %user.id, "signed in with two factors");
         let home = if user.role().is_staff() {
             "/admin"

@@ -214,6 +214,9 @@ fn ProductView(product: Arc<Product>, chosen: Memo<Option<String>>) -> impl Into
                     {move || variant.get().map(|v| availability(v.stock).1)}
                 </p>
                 {pickers}
+                <crate::cart::pages::AddToCart
+                    variant_id=Signal::derive(move || variant.get().map(|v| v.id))
+                    available=Signal::derive(move || variant.get().map_or(0, |v| v.stock)) />
                 <p class="product__sku">"SKU: " <span data-testid="sku">{move || variant.get().map(|v| v.sku)}</span></p>
                 <div class="product__description prose" inner_html=product.description_html.clone()></div>
             </div>

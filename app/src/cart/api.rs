@@ -1,0 +1,55 @@
+//! Server functions of the cart. Forms post here without JavaScript (the server
+//! redirects back to the cart); after hydration the same functions answer with the cart.
+
+use super::model::*;
+use crate::error::PublicError;
+use leptos::prelude::*;
+
+#[server]
+pub async fn get_cart() -> Result<Cart, PublicError> {
+    use crate::accounts::api::edge::*;
+    let (state, session) = context().await?;
+    Ok(crate::cart::service::current(&state, &session).await?)
+}
+
+#[server]
+pub async fn get_cart_summary() -> Result<CartSummary, PublicError> {
+    use crate::accounts::api::edge::*;
+    let (state, session) = context().await?;
+    let cart = crate::cart::service::current(&state, &session).await?;
+    Ok(CartSummary {
+        count: cart.count,
+        subtotal: cart.subtotal,
+    })
+}
+
+/// Adds a variant; a plain form is sent on to the cart, a hydrated page stays put.
+#[server]
+pub async fn add_to_cart(variant_id: String, quantity: String) -> Result<CartSummary, PublicError> {
+    use crate::accounts::api::edge::*;
+    let result = async {
+        let (state, session) = context().await?;
+        crate::cart::service::add(&state, &session, &variant_id, &quantity).await
+    }
+    .await;
+    let cart = finish("add-to-cart", result, &[("quantity", &quantity)]).await?;
+    if crate::forms::is_plain_form_post() {
+        leptos_axum::redirect("/cart");
+    }
+    Ok(CartSummary {
+        count: cart.count,
+        subtotal: cart.subtotal,
+    })
+}
+
+/// Sets a line's quantity (0 removes it).
+#[server]
+pub async fn update_cart_line(variant_id: String, quantity: String) -> Result<(), PublicError> {
+    use crate::accounts::api::edge::*;
+    let result = async {
+        let (state, session) = context().await?;
+        crate::cart::service::set_quantity(&state, &session, &variant_id, &quantity).await
+    }
+    .await;
+    done("cart", result, &[("variant_id", &variant_id)], "/cart").await
+}

@@ -1,0 +1,192 @@
+//! Server functions of the checkout. Each step is a form that works without JavaScript
+//! (the server redirects back to `/checkout`), and the page re-reads the priced checkout
+//! after every step, so what is shown is always the server's arithmetic.
+
+#![allow(clippy::too_many_arguments)]
+
+use super::model::*;
+use crate::error::PublicError;
+use leptos::prelude::*;
+
+#[server]
+pub async fn get_checkout() -> Result<CheckoutView, PublicError> {
+    use crate::accounts::api::edge::*;
+    let (state, session) = context().await?;
+    Ok(crate::checkout::service::view(&state, &session).await?)
+}
+
+#[server]
+pub async fn save_checkout_contact(
+    email: String,
+    saved_address: Option<String>,
+    full_name: Option<String>,
+    company: Option<String>,
+    line1: Option<String>,
+    line2: Option<String>,
+    city: Option<String>,
+    region: Option<String>,
+    postal_code: Option<String>,
+    country: Option<String>,
+    phone: Option<String>,
+) -> Result<(), PublicError> {
+    use crate::accounts::api::edge::*;
+    let o = |v: &Option<String>| v.clone().unwrap_or_default();
+    let address = crate::accounts::model::AddressInput {
+        full_name: o(&full_name),
+        company: o(&company),
+        line1: o(&line1),
+        line2: o(&line2),
+        city: o(&city),
+        region: o(&region),
+        postal_code: o(&postal_code),
+        country: o(&country),
+        phone: o(&phone),
+        default_shipping: false,
+        default_billing: false,
+    };
+    let result = async {
+        let (state, session) = context().await?;
+        crate::checkout::service::save_contact(&state, &session, &email, saved_address.as_deref(), &address).await
+    }
+    .await;
+    let keep = [
+        ("email", email.as_str()),
+        ("full_name", address.full_name.as_str()),
+        ("company", address.company.as_str()),
+        ("line1", address.line1.as_str()),
+        ("line2", address.line2.as_str()),
+        ("city", address.city.as_str()),
+        ("region", address.region.as_str()),
+        ("postal_code", address.postal_code.as_str()),
+        ("country", address.country.as_str()),
+        ("phone", address.phone.as_str()),
+    ];
+    done("checkout-contact", result, &keep, "/checkout").await
+}
+
+#[server]
+pub async fn choose_shipping(rate_id: String) -> Result<(), PublicError> {
+    use crate::accounts::api::edge::*;
+    let result = async {
+        let (state, session) = context().await?;
+        crate::checkout::service::choose_shipping(&state, &session, &rate_id).await
+    }
+    .await;
+    done("checkout-shipping", result, &[], "/checkout").await
+}
+
+/// Applies a discount code; an empty code removes it.
+#[server]
+pub async fn apply_discount_code(code: String) -> Result<(), PublicError> {
+    use crate::accounts::api::edge::*;
+    let result = async {
+        let (state, session) = context().await?;
+        crate::checkout::service::apply_discount(&state, &session, &code).await
+    }
+    .await;
+    done("checkout-discount", result, &[("code", &code)], "/checkout").await
+}
+
+/// "Pay now" on the review step: holds the stock and opens the payment step.
+#[server]
+pub async fn start_payment() -> Result<(), PublicError> {
+    use crate::accounts::api::edge::*;
+    let result = async {
+        let (state, session) = context().await?;
+        crate::checkout::service::start_payment(&state, &session).await
+    }
+    .await;
+    done("checkout-pay", result, &[], "/checkout/pay").await
+}
+
+/// The offline test provider's card step; on success, to the order.
+#[server]
+pub async fn pay_with_test_card(card: String) -> Result<(), PublicError> {
+    use crate::accounts::api::edge::*;
+    let result = async {
+        let (state, session) = context().await?;
+        let order = crate::checkout::service::pay_test(&state, &session, &card).await?;
+        Ok::<_, AppError>(crate::orders::service::guest_path(&state, &order))
+    }
+    .await;
+    let to = finish("test-card", result, &[]).await?;
+    leptos_axum::redirect(&to);
+    Ok(())
+}
+
+/// Stripe's return URL: the order's path, or `None` while the payment is processing.
+#[server]
+pub async fn complete_payment(payment_intent: String) -> Result<Option<String>, PublicError> {
+    use crate::accounts::api::edge::*;
+    let (state, session) = context().await?;
+    let order = crate::checkout::service::complete_return(&state, &session, &payment_intent).await?;
+    let path = order.map(|id| crate::orders::service::guest_path(&state, &id));
+    if let Some(path) = &path {
+        leptos_axum::redirect(path);
+    }
+    Ok(path)
+}
+
+// ---- Staff settings ---------------------------------------------------------------
+
+#[server]
+pub async fn admin_checkout_settings() -> Result<CheckoutSettings, PublicError> {
+    let (state, _) = crate::accounts::api::edge::staff().await?;
+    Ok(crate::checkout::rates::settings(&state.db).await?)
+}
+
+#[server]
+pub async fn add_shipping_rate(name: String, country: String, base_amount: String, per_kg: String) -> Result<(), PublicError> {
+    use crate::accounts::api::edge::*;
+    let input = ShippingRateInput { name, country, base_amount, per_kg };
+    let result = async {
+        let (state, _) = crate::accounts::api::edge::staff().await?;
+        crate::checkout::rates::save_shipping(&state.db, &input).await
+    }
+    .await;
+    done("shipping-rate", result, &[("name", &input.name), ("country", &input.country), ("base_amount", &input.base_amount), ("per_kg", &input.per_kg)], "/admin/settings/checkout").await
+}
+
+#[server]
+pub async fn add_tax_rate(name: String, country: String, region: String, rate: String, inclusive: Option<String>) -> Result<(), PublicError> {
+    use crate::accounts::api::edge::*;
+    let input = TaxRateInput { name, country, region, rate, inclusive: inclusive.is_some() };
+    let result = async {
+        let (state, _) = crate::accounts::api::edge::staff().await?;
+        crate::checkout::rates::save_tax(&state.db, &input).await
+    }
+    .await;
+    done("tax-rate", result, &[("name", &input.name), ("country", &input.country), ("region", &input.region), ("rate", &input.rate)], "/admin/settings/checkout").await
+}
+
+#[server]
+pub async fn add_discount(
+    code: String,
+    kind: String,
+    value: String,
+    min_subtotal: String,
+    usage_limit: String,
+    per_customer_limit: String,
+    starts_on: String,
+    ends_on: String,
+) -> Result<(), PublicError> {
+    use crate::accounts::api::edge::*;
+    let input = DiscountInput { code, kind, value, min_subtotal, usage_limit, per_customer_limit, starts_on, ends_on };
+    let result = async {
+        let (state, _) = crate::accounts::api::edge::staff().await?;
+        crate::checkout::rates::save_discount(&state.db, &input).await
+    }
+    .await;
+    done("discount", result, &[("code", &input.code), ("value", &input.value)], "/admin/settings/checkout").await
+}
+
+#[server]
+pub async fn delete_checkout_setting(what: String, id: String) -> Result<(), PublicError> {
+    use crate::accounts::api::edge::*;
+    let result = async {
+        let (state, _) = crate::accounts::api::edge::staff().await?;
+        crate::checkout::rates::delete(&state.db, &what, &id).await
+    }
+    .await;
+    done("checkout-settings", result, &[], "/admin/settings/checkout").await
+}

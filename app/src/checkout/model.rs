@@ -1,0 +1,116 @@
+//! Checkout types shared by the pages and the server.
+
+use super::pricing::{DiscountKind, ShippingRate, TaxRate};
+use crate::accounts::model::{Address, AddressInput};
+use crate::cart::Cart;
+use crate::catalog::model::Money;
+use crate::payments::{PendingPayment, ProviderInfo};
+use serde::{Deserialize, Serialize};
+
+/// How long a payment holds its stock and discount use.
+pub const HOLD_MS: i64 = 15 * 60 * 1000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateOption {
+    pub id: String,
+    pub name: String,
+    pub price: Money,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct MoneyTotals {
+    pub subtotal: Money,
+    pub discount: Money,
+    pub shipping: Money,
+    pub tax: Money,
+    pub total: Money,
+    pub tax_inclusive: bool,
+}
+
+/// Everything the checkout page shows, computed by the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct CheckoutView {
+    pub cart: Cart,
+    pub signed_in: bool,
+    pub email: String,
+    pub address: Option<AddressInput>,
+    pub saved_addresses: Vec<Address>,
+    /// The rates for the address's country (empty until there is an address).
+    pub rates: Vec<RateOption>,
+    pub shipping_rate_id: Option<String>,
+    pub discount_code: Option<String>,
+    /// Why the entered code does not apply now, if it does not.
+    pub discount_problem: Option<String>,
+    pub tax_name: Option<String>,
+    pub totals: MoneyTotals,
+    pub provider: ProviderInfo,
+    /// A payment started and not finished: the pay step.
+    pub pending: Option<PendingPayment>,
+    /// The latest payment attempt failed with this message.
+    pub last_error: Option<String>,
+}
+
+impl CheckoutView {
+    /// Contact, address and shipping method are all there, and the cart can be bought.
+    pub fn ready(&self) -> bool {
+        !self.cart.is_empty()
+            && !self.cart.has_problems()
+            && !self.email.is_empty()
+            && self.address.is_some()
+            && self.shipping_rate_id.is_some()
+            && self.discount_problem.is_none()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Discount {
+    pub id: String,
+    pub code: String,
+    pub kind: DiscountKind,
+    pub value: i64,
+    pub min_subtotal: i64,
+    pub usage_limit: Option<i64>,
+    pub per_customer_limit: Option<i64>,
+    pub used_count: i64,
+    pub starts_at: Option<i64>,
+    pub ends_at: Option<i64>,
+    pub active: bool,
+}
+
+/// The staff's checkout settings page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct CheckoutSettings {
+    pub shipping: Vec<ShippingRate>,
+    pub taxes: Vec<TaxRate>,
+    pub discounts: Vec<Discount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ShippingRateInput {
+    pub name: String,
+    pub country: String,
+    pub base_amount: String,
+    pub per_kg: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct TaxRateInput {
+    pub name: String,
+    pub country: String,
+    pub region: String,
+    pub rate: String,
+    pub inclusive: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct DiscountInput {
+    pub code: String,
+    /// "percent" or "fixed".
+    pub kind: String,
+    pub value: String,
+    pub min_subtotal: String,
+    pub usage_limit: String,
+    pub per_customer_limit: String,
+    pub starts_on: String,
+    pub ends_on: String,
+}

@@ -1,0 +1,388 @@
+//! Stock changes. Each is one conditional update inside the caller's transaction; the
+//! ledger entry goes in the same transaction, so the ledger and the counts agree.
+
+use super::model::*;
+use crate::accounts::token::new_id;
+use crate::db::now_ms;
+use crate::error::AppError;
+use crate::state::AppState;
+use sqlx::AnyConnection;
+
+/// One line of the ledger, written next to the change it describes.
+pub struct Entry<'a> {
+    pub variant_id: &'a str,
+    pub sku: &'a str,
+    pub delta: i64,
+    pub on_hand_after: i64,
+    pub reason: Reason,
+    pub note: &'a str,
+    pub actor: Option<&'a str>,
+    pub order_id: Option<&'a str>,
+}
+
+pub async fn record(conn: &mut AnyConnection, e: &Entry<'_>) -> Result<(), AppError> {
+    sqlx::query(
+        "insert into inventory_ledger (id, variant_id, sku, delta, on_hand_after, reason, note, \
+           actor, order_id, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(new_id())
+    .bind(e.variant_id)
+    .bind(e.sku)
+    .bind(e.delta)
+    .bind(e.on_hand_after)
+    .bind(e.reason.as_str())
+    .bind(e.note)
+    .bind(e.actor)
+    .bind(e.order_id)
+    .bind(now_ms())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Holds `quantity` units for a checkout if that many are available; `false` if not.
+pub async fn reserve(conn: &mut AnyConnection, variant_id: &str, quantity: i64) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "update variants set reserved = reserved + $2 where id = $1 and stock - reserved >= $2",
+    )
+    .bind(variant_id)
+    .bind(quantity)
+    .execute(conn)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Gives back a hold (payment failed or expired). A variant deleted since is skipped.
+pub async fn release(conn: &mut AnyConnection, variant_id: &str, quantity: i64) -> Result<(), AppError> {
+    sqlx::query("update variants set reserved = reserved - $2 where id = $1 and reserved >= $2")
+        .bind(variant_id)
+        .bind(quantity)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// A variant that fell to its low-stock threshold with this change.
+#[derive(Debug, Clone)]
+pub struct LowStock {
+    pub sku: String,
+    pub available: i64,
+    pub threshold: i64,
+}
+
+/// Takes sold units off the shelf: out of the reservation when `held`, else (the hold
+/// expired before the payment arrived) out of what is available. `Ok(false)`: not enough
+/// left, nothing changed.
+pub async fn sell(
+    conn: &mut AnyConnection,
+    variant_id: &str,
+    quantity: i64,
+    held: bool,
+    order_id: &str,
+    low: &mut Vec<LowStock>,
+) -> Result<bool, AppError> {
+    let sql = if held {
+        "update variants set stock = stock - $2, reserved = reserved - $2 \
+         where id = $1 and reserved >= $2 \
+         returning sku, stock, reserved, low_stock_threshold"
+    } else {
+        "update variants set stock = stock - $2 where id = $1 and stock - reserved >= $2 \
+         returning sku, stock, reserved, low_stock_threshold"
+    };
+    let row: Option<(String, i64, i64, i64)> = sqlx::query_as(sql)
+        .bind(variant_id)
+        .bind(quantity)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some((sku, stock, reserved, threshold)) = row else {
+        return Ok(false);
+    };
+    record(
+        conn,
+        &Entry {
+            variant_id,
+            sku: &sku,
+            delta: -quantity,
+            on_hand_after: stock,
+            reason: Reason::Sale,
+            note: "",
+            actor: None,
+            order_id: Some(order_id),
+        },
+    )
+    .await?;
+    let available = stock - reserved;
+    // Crossed the line with this sale (not already below it): one mail per crossing.
+    if threshold > 0 && available <= threshold && available + quantity > threshold {
+        low.push(LowStock {
+            sku,
+            available,
+            threshold,
+        });
+    }
+    Ok(true)
+}
+
+/// Puts units back on the shelf (a cancelled order).
+pub async fn restock(
+    conn: &mut AnyConnection,
+    variant_id: &str,
+    quantity: i64,
+    order_id: &str,
+    actor: Option<&str>,
+) -> Result<(), AppError> {
+    let row: Option<(String, i64)> = sqlx::query_as(
+        "update variants set stock = stock + $2 where id = $1 returning sku, stock",
+    )
+    .bind(variant_id)
+    .bind(quantity)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some((sku, stock)) = row {
+        record(
+            conn,
+            &Entry {
+                variant_id,
+                sku: &sku,
+                delta: quantity,
+                on_hand_after: stock,
+                reason: Reason::Restock,
+                note: "",
+                actor,
+                order_id: Some(order_id),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Queues the low-stock mail to every active staff member and admin.
+pub async fn mail_low_stock(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    low: &[LowStock],
+) -> Result<(), AppError> {
+    if low.is_empty() {
+        return Ok(());
+    }
+    let staff: Vec<(String,)> = sqlx::query_as(
+        "select email from users where role in ('staff', 'admin') and status = 'active'",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    let store = crate::settings::db::storefront(&state.db).await?.name;
+    let link = crate::accounts::service::link(state, "/admin/inventory?low=1");
+    for (email,) in staff {
+        let mail = crate::mail::templates::low_stock(&store, &email, low, &link);
+        crate::jobs::Jobs::enqueue_in(conn, crate::mail::SEND_JOB, &mail).await?;
+    }
+    Ok(())
+}
+
+/// A staff adjustment: `delta` units in (positive) or out (negative), with a reason.
+/// Refused if it would leave fewer on hand than checkouts are holding.
+pub async fn adjust(
+    state: &AppState,
+    actor: &str,
+    variant_id: &str,
+    delta: i64,
+    reason: Reason,
+    note: &str,
+) -> Result<i64, AppError> {
+    if !Reason::STAFF.contains(&reason) {
+        return Err(AppError::validation("reason", "choose received, damaged or correction"));
+    }
+    if delta == 0 || delta.abs() > 1_000_000 {
+        return Err(AppError::validation(
+            "delta",
+            "enter a whole number of units to add (e.g. 5) or remove (e.g. -2), up to 1,000,000",
+        ));
+    }
+    let note = note.trim();
+    if note.chars().count() > 200 {
+        return Err(AppError::validation("note", "keep the note under 200 characters"));
+    }
+    let mut tx = state.db.pool().begin().await?;
+    let row: Option<(String, i64, i64, i64)> = sqlx::query_as(
+        "update variants set stock = stock + $2, updated_at = $3 \
+         where id = $1 and stock + $2 >= reserved \
+         returning sku, stock, reserved, low_stock_threshold",
+    )
+    .bind(variant_id)
+    .bind(delta)
+    .bind(now_ms())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((sku, stock, reserved, threshold)) = row else {
+        let exists: Option<(i64, i64)> =
+            sqlx::query_as("select stock, reserved from variants where id = $1")
+                .bind(variant_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        return Err(match exists {
+            None => AppError::NotFound("variant".into()),
+            Some((stock, reserved)) => AppError::validation(
+                "delta",
+                format!(
+                    "only {} can be removed: {stock} on hand, {reserved} held by checkouts",
+                    stock - reserved
+                ),
+            ),
+        });
+    };
+    record(
+        &mut tx,
+        &Entry {
+            variant_id,
+            sku: &sku,
+            delta,
+            on_hand_after: stock,
+            reason,
+            note,
+            actor: Some(actor),
+            order_id: None,
+        },
+    )
+    .await?;
+    let available = stock - reserved;
+    if delta < 0 && threshold > 0 && available <= threshold && available - delta > threshold {
+        let low = [LowStock {
+            sku,
+            available,
+            threshold,
+        }];
+        mail_low_stock(state, &mut tx, &low).await?;
+    }
+    tx.commit().await?;
+    state.jobs.notify();
+    state.catalog.invalidate().await;
+    Ok(stock)
+}
+
+pub async fn set_threshold(state: &AppState, variant_id: &str, threshold: i64) -> Result<(), AppError> {
+    if !(0..=1_000_000).contains(&threshold) {
+        return Err(AppError::validation(
+            "threshold",
+            "enter a whole number from 0 (no alert) to 1,000,000",
+        ));
+    }
+    let done = sqlx::query("update variants set low_stock_threshold = $2 where id = $1")
+        .bind(variant_id)
+        .bind(threshold)
+        .execute(state.db.pool())
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::NotFound("variant".into()));
+    }
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct LevelRow {
+    variant_id: String,
+    product_id: String,
+    product_name: String,
+    option1: Option<String>,
+    option2: Option<String>,
+    option3: Option<String>,
+    sku: String,
+    stock: i64,
+    reserved: i64,
+    low_stock_threshold: i64,
+}
+
+/// Variants whose available stock is at or under their threshold.
+pub async fn low_count(state: &AppState) -> Result<i64, AppError> {
+    let (n,): (i64,) = sqlx::query_as(
+        "select count(*) from variants v join products p on p.id = v.product_id \
+         where p.status <> 'archived' and v.low_stock_threshold > 0 \
+           and v.stock - v.reserved <= v.low_stock_threshold",
+    )
+    .fetch_one(state.db.pool())
+    .await?;
+    Ok(n)
+}
+
+/// The staff inventory page: `q` matches SKU or product name; `low` keeps only variants
+/// at or under their threshold.
+pub async fn page(state: &AppState, q: &str, low: bool, page: u32) -> Result<InventoryPage, AppError> {
+    const LIMIT: u32 = 50;
+    let page = page.max(1);
+    let q = q.trim().to_lowercase();
+    let mut conditions = vec!["p.status <> 'archived'".to_owned()];
+    if !q.is_empty() {
+        conditions.push("(lower(v.sku) like $1 or lower(p.name) like $1)".into());
+    } else {
+        conditions.push("$1 = $1".into());
+    }
+    if low {
+        conditions.push(
+            "v.low_stock_threshold > 0 and v.stock - v.reserved <= v.low_stock_threshold".into(),
+        );
+    }
+    let filter = format!(
+        "from variants v join products p on p.id = v.product_id where {}",
+        conditions.join(" and ")
+    );
+    let pattern = format!("%{}%", q.replace('%', "").replace('_', ""));
+    let (total,): (i64,) = sqlx::query_as(&format!("select count(*) {filter}"))
+        .bind(&pattern)
+        .fetch_one(state.db.pool())
+        .await?;
+    let rows: Vec<LevelRow> = sqlx::query_as(&format!(
+        "select v.id as variant_id, p.id as product_id, p.name as product_name, v.option1, \
+           v.option2, v.option3, v.sku, v.stock, v.reserved, v.low_stock_threshold \
+         {filter} order by (v.stock - v.reserved) - v.low_stock_threshold, p.name, v.position \
+         limit {LIMIT} offset {}",
+        (page - 1) * LIMIT
+    ))
+    .bind(&pattern)
+    .fetch_all(state.db.pool())
+    .await?;
+    let levels = rows
+        .into_iter()
+        .map(|r| StockLevel {
+            variant_title: [r.option1, r.option2, r.option3]
+                .into_iter()
+                .flatten()
+                .filter(|o| !o.is_empty())
+                .collect::<Vec<_>>()
+                .join(" / "),
+            variant_id: r.variant_id,
+            product_id: r.product_id,
+            product_name: r.product_name,
+            sku: r.sku,
+            on_hand: r.stock,
+            reserved: r.reserved,
+            available: r.stock - r.reserved,
+            low_stock_threshold: r.low_stock_threshold,
+        })
+        .collect();
+    let recent: Vec<(String, i64, i64, String, String, Option<String>, Option<String>, i64)> =
+        sqlx::query_as(
+            "select l.sku, l.delta, l.on_hand_after, l.reason, l.note, u.email, l.order_id, l.created_at \
+             from inventory_ledger l left join users u on u.id = l.actor \
+             order by l.created_at desc, l.id limit 20",
+        )
+        .fetch_all(state.db.pool())
+        .await?;
+    Ok(InventoryPage {
+        levels,
+        low_count: low_count(state).await?,
+        recent: recent
+            .into_iter()
+            .map(|(sku, delta, on_hand_after, reason, note, actor, order_id, at)| Movement {
+                sku,
+                delta,
+                on_hand_after,
+                reason: Reason::parse(&reason).unwrap_or(Reason::Correction),
+                note,
+                actor,
+                order_id,
+                at,
+            })
+            .collect(),
+        pagination: crate::pagination::Pagination::new(page, LIMIT, total),
+    })
+}

@@ -1,0 +1,87 @@
+//! Server functions of orders: the customer's and guest's views, and the staff's list,
+//! detail and actions.
+
+use super::model::*;
+use crate::error::PublicError;
+use leptos::prelude::*;
+
+/// One order, for its customer, staff, or a guest with the order's token.
+#[server]
+pub async fn get_order(id: String, token: Option<String>) -> Result<Order, PublicError> {
+    use crate::accounts::api::edge::*;
+    let (state, session) = context().await?;
+    Ok(crate::orders::service::for_viewer(&state, &session, &id, token.as_deref()).await?)
+}
+
+#[server]
+pub async fn my_orders(page: u32) -> Result<OrderList, PublicError> {
+    use crate::accounts::api::edge::*;
+    let (state, _, user) = signed_in().await?;
+    Ok(crate::orders::service::history(&state, &user.id, page).await?)
+}
+
+/// Guest look-up by email and order number; on a match, to the order.
+#[server]
+pub async fn lookup_order(email: String, number: String) -> Result<(), PublicError> {
+    use crate::accounts::api::edge::*;
+    let result = async {
+        let (state, _) = context().await?;
+        limit(&state).await?;
+        crate::orders::service::lookup(&state, &email, &number).await
+    }
+    .await;
+    let to = finish("order-lookup", result, &[("email", &email), ("number", &number)]).await?;
+    leptos_axum::redirect(&to);
+    Ok(())
+}
+
+/// The staff list; `query` is the page's query string (status, from, to, customer, min,
+/// max, page).
+#[server]
+pub async fn admin_orders(query: String) -> Result<OrderList, PublicError> {
+    use crate::accounts::api::edge::*;
+    let (state, _) = staff().await?;
+    let filter = crate::orders::service::OrderFilter::from_query(&query)?;
+    Ok(crate::orders::service::list(&state, &filter, None).await?)
+}
+
+#[server]
+pub async fn admin_order(id: String) -> Result<Order, PublicError> {
+    use crate::accounts::api::edge::*;
+    let (state, _) = staff().await?;
+    Ok(crate::orders::service::for_staff(&state, &id).await?)
+}
+
+/// A staff action on an order: `fulfil` (carrier, tracking_number), `deliver`, `cancel`
+/// (reason) or `refund` (amount, reason). Back to the order either way.
+#[server]
+pub async fn order_action(
+    id: String,
+    action: String,
+    carrier: Option<String>,
+    tracking_number: Option<String>,
+    amount: Option<String>,
+    reason: Option<String>,
+) -> Result<(), PublicError> {
+    use crate::accounts::api::edge::*;
+    use crate::orders::service;
+    let o = |v: &Option<String>| v.clone().unwrap_or_default();
+    let result = async {
+        let (state, user) = staff().await?;
+        match action.as_str() {
+            "fulfil" => service::fulfil(&state, &user.id, &id, &o(&carrier), &o(&tracking_number)).await,
+            "deliver" => service::deliver(&state, &user.id, &id).await,
+            "cancel" => service::cancel(&state, &user.id, &id, &o(&reason)).await,
+            "refund" => {
+                let amount = crate::catalog::model::Money::parse_decimal(&o(&amount))
+                    .ok_or_else(|| AppError::validation("amount", "enter an amount such as 10 or 4.99"))?;
+                service::refund(&state, &user.id, &id, amount, &o(&reason)).await
+            }
+            _ => Err(AppError::validation("action", "unknown action")),
+        }
+    }
+    .await;
+    let keep = [("carrier", o(&carrier)), ("tracking_number", o(&tracking_number)), ("amount", o(&amount)), ("reason", o(&reason))];
+    let keep: Vec<(&str, &str)> = keep.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    done(&format!("order-{action}"), result, &keep, &format!("/admin/orders/{id}")).await
+}

@@ -1,0 +1,15 @@
+//! Orders: made by exactly one transition per payment ([`transition`]), then followed by
+//! staff (fulfil with carrier and tracking number, mark delivered, cancel with restock
+//! and refund, full or partial refunds) and by the customer (history, detail, guest
+//! look-up). Order pages are addressed by an opaque id; a guest proves access with a
+//! token derived from it (sent in the confirmation mail) or with email + order number.
+
+pub mod api;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
+pub mod transition;
+
+pub use model::*;

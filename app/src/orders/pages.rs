@@ -1,0 +1,229 @@
+//! The customer's order pages: `/orders/:id` (with `?token=` for guests), the guest
+//! look-up `/orders/lookup` and the history `/account/orders`.
+
+use super::api::*;
+use super::model::*;
+use crate::error::ErrorCode;
+use crate::forms::{error_signal, kept, take_flash, Field, FormError};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+/// "25 Nov 2026, 14:03 UTC" (plain arithmetic: the browser build has no date crate).
+pub fn when(ms: i64) -> String {
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let secs = ms.div_euclid(1000);
+    let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{day} {} {year}, {:02}:{:02} UTC",
+        MONTHS[(month - 1) as usize],
+        rest / 3600,
+        rest % 3600 / 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dates_read_like_dates() {
+        assert_eq!(super::when(0), "1 Jan 1970, 00:00 UTC");
+        assert_eq!(super::when(1_795_618_980_000), "25 Nov 2026, 15:03 UTC");
+        assert_eq!(super::when(951_782_400_000), "29 Feb 2000, 00:00 UTC");
+    }
+}
+
+#[component]
+pub fn OrderPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let key = Memo::new(move |_| {
+        (
+            params.with(|p| p.get("id").unwrap_or_default()),
+            query.with(|q| q.get("token")),
+        )
+    });
+    let order = Resource::new(move || key.get(), |(id, token)| get_order(id, token));
+    view! {
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match order.await {
+                    Ok(order) => view! {
+                        <Title text=format!("Order {}", number_label(order.number)) />
+                        <OrderDetail order staff=false />
+                    }.into_any(),
+                    Err(err) if err.code == ErrorCode::NotFound => view! {
+                        <Title text="Order not found" />
+                        <h1>"Order not found"</h1>
+                        <p>"Check the link in your confirmation mail, or " <a href="/orders/lookup">"find your order"</a> " with your email and order number."</p>
+                    }.into_any(),
+                    Err(err) => view! { <p class="form-error" role="alert">{err.message}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// An order: status, tracking, lines, totals, address and (for staff, or what customers
+/// may see of it) the timeline.
+#[component]
+pub fn OrderDetail(order: Order, staff: bool) -> impl IntoView {
+    let number = number_label(order.number);
+    let a = order.address.clone();
+    view! {
+        <article class="order" data-testid="order" data-status=order.status.as_str()>
+            <header class="order__head">
+                <h1>"Order " <span data-testid="order-number">{number}</span></h1>
+                <p class="order__date">{when(order.created_at)}</p>
+                <p class="status" data-testid="order-status">{order.status.label()}</p>
+                {(order.payment_status != PaymentStatus::Paid).then(|| view! {
+                    <p class="status status--refund" data-testid="payment-status">{order.payment_status.label()}</p>
+                })}
+                {(staff && order.stock_short).then(|| view! { <p class="form-error" role="alert">"Sold short: see the timeline."</p> })}
+            </header>
+            {order.tracking_number.clone().map(|t| view! {
+                <p class="order__tracking" data-testid="tracking">"Shipped with " {order.carrier.clone().unwrap_or_default()} ", tracking number " <strong>{t}</strong></p>
+            })}
+            <table class="order__lines">
+                <thead><tr><th>"Item"</th><th>"SKU"</th><th>"Qty"</th><th>"Price"</th><th>"Total"</th></tr></thead>
+                <tbody>
+                    {order.lines.iter().map(|l| view! {
+                        <tr data-testid="order-line">
+                            <td>{l.product_name.clone()}{(!l.variant_title.is_empty()).then(|| format!(" ({})", l.variant_title))}</td>
+                            <td>{l.sku.clone()}</td>
+                            <td>{l.quantity}</td>
+                            <td>{l.unit_price.to_string()}</td>
+                            <td>{l.line_total.to_string()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <dl class="totals">
+                <dt>"Subtotal"</dt><dd>{order.subtotal.to_string()}</dd>
+                {(order.discount.minor > 0).then(|| view! {
+                    <dt>{format!("Discount{}", order.discount_code.clone().map(|c| format!(" ({c})")).unwrap_or_default())}</dt>
+                    <dd>{format!("−{}", order.discount)}</dd>
+                })}
+                <dt>{format!("Shipping ({})", order.shipping_name)}</dt><dd>{order.shipping.to_string()}</dd>
+                {(order.tax.minor > 0).then(|| view! {
+                    <dt>{if order.tax_inclusive { "Tax (included)" } else { "Tax" }}</dt><dd>{order.tax.to_string()}</dd>
+                })}
+                <dt class="totals__grand">"Total"</dt><dd class="totals__grand" data-testid="order-total">{order.total.to_string()}</dd>
+                {(order.refunded.minor > 0).then(|| view! {
+                    <dt>"Refunded"</dt><dd data-testid="order-refunded">{order.refunded.to_string()}</dd>
+                })}
+            </dl>
+            <section class="order__address">
+                <h2>"Shipping to"</h2>
+                <address>
+                    {a.full_name}<br/>
+                    {(!a.company.is_empty()).then(|| view! { {a.company.clone()}<br/> })}
+                    {a.line1}<br/>
+                    {(!a.line2.is_empty()).then(|| view! { {a.line2.clone()}<br/> })}
+                    {format!("{} {} {}", a.postal_code, a.city, a.region)}<br/>
+                    {crate::accounts::countries::name(&a.country).unwrap_or_default()}
+                </address>
+                <p>{order.email.clone()}</p>
+            </section>
+            <section class="order__timeline">
+                <h2>"History"</h2>
+                <ol class="timeline" data-testid="timeline">
+                    {order.events.iter().map(|e| view! {
+                        <li data-kind=e.kind.clone()>
+                            <time>{when(e.at)}</time> " " {e.message.clone()}
+                            {e.actor.clone().map(|a| view! { <span class="timeline__actor">{format!(" — {a}")}</span> })}
+                        </li>
+                    }).collect_view()}
+                </ol>
+            </section>
+        </article>
+    }
+}
+
+#[component]
+pub fn LookupPage() -> impl IntoView {
+    let lookup = ServerAction::<LookupOrder>::new();
+    let flash = Resource::new_blocking(|| (), |_| take_flash("order-lookup".into()));
+    view! {
+        <Title text="Find your order" />
+        <h1>"Find your order"</h1>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let flash = flash.await.ok().flatten();
+                let error = error_signal(lookup.value(), flash.clone());
+                view! {
+                    <ActionForm action=lookup attr:class="form card narrow" attr:data-testid="lookup-form">
+                        <p>"Enter the email you ordered with and the order number from your confirmation."</p>
+                        <FormError error />
+                        <Field label="Email" name="email" kind="email" autocomplete="email" value=kept(&flash, "email") error />
+                        <Field label="Order number" name="number" autocomplete="off" value=kept(&flash, "number") hint="For example 1042" error />
+                        <button type="submit" class="button button--primary">"Find order"</button>
+                    </ActionForm>
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn AccountOrdersPage() -> impl IntoView {
+    let query = use_query_map();
+    let page = Memo::new(move |_| query.with(|q| q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1u32)));
+    let orders = Resource::new(move || page.get(), my_orders);
+    view! {
+        <Title text="Your orders" />
+        <h1>"Your orders"</h1>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match orders.await {
+                    Ok(list) if list.orders.is_empty() => view! {
+                        <div class="empty"><p>"No orders yet."</p><a class="button" href="/products">"Start shopping"</a></div>
+                    }.into_any(),
+                    Ok(list) => view! { <OrderTable list href=|id: &str| format!("/orders/{id}") /> }.into_any(),
+                    Err(err) if err.code == ErrorCode::Unauthorized => view! {
+                        <p>"Please " <a href="/account/login?next=/account/orders">"log in"</a> " to see your orders."</p>
+                    }.into_any(),
+                    Err(err) => view! { <p class="form-error" role="alert">{err.message}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// A list of orders with a pager; `href` makes each row's link.
+#[component]
+pub fn OrderTable(list: OrderList, href: fn(&str) -> String) -> impl IntoView {
+    let p = list.pagination;
+    view! {
+        <table class="table" data-testid="orders">
+            <thead><tr><th>"Order"</th><th>"Date"</th><th>"Customer"</th><th>"Status"</th><th>"Payment"</th><th>"Items"</th><th>"Total"</th></tr></thead>
+            <tbody>
+                {list.orders.into_iter().map(|o| view! {
+                    <tr data-testid="order-row" data-number=o.number>
+                        <td><a href=href(&o.id)>{number_label(o.number)}</a></td>
+                        <td>{when(o.created_at)}</td>
+                        <td>{o.email}</td>
+                        <td>{o.status.label()}</td>
+                        <td>{o.payment_status.label()}</td>
+                        <td>{o.items}</td>
+                        <td>{o.total.to_string()}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+        <nav class="pager" aria-label="Pages">
+            {p.has_prev.then(|| view! { <a href=format!("?page={}", p.page - 1)>"Previous"</a> })}
+            <span>{format!("Page {} of {}", p.page, p.total_pages.max(1))}</span>
+            {p.has_next.then(|| view! { <a href=format!("?page={}", p.page + 1)>"Next"</a> })}
+        </nav>
+    }
+}

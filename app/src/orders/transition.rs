@@ -1,0 +1,460 @@
+//! The one way an order comes to exist, and the other payment events.
+//!
+//! Every event about a payment — the webhook, the shopper's return, the test card step,
+//! the expiry job — ends here, keyed by the payment (provider + reference). Each is one
+//! transaction that starts with a conditional update of the payment's status: of two
+//! racing deliveries, one changes the row and does the work, the other changes nothing
+//! and finds the order the first made. `orders.payment_id` is unique besides, so even a
+//! bug here could not make a second order for one payment.
+
+use crate::accounts::token::new_id;
+use crate::db::now_ms;
+use crate::error::AppError;
+use crate::inventory::service as inventory;
+use crate::state::AppState;
+use sqlx::AnyConnection;
+
+/// What a provider event does.
+#[derive(Debug, Clone)]
+pub enum Effect {
+    Succeeded { reference: String, amount: i64 },
+    Failed { reference: String, message: String },
+    /// The provider's total refunded so far for the payment.
+    Refunded { reference: String, amount_refunded: i64 },
+}
+
+/// What the transition found to do; the caller acts after the commit.
+#[derive(Debug, Default)]
+struct After {
+    jobs: bool,
+    stock: bool,
+}
+
+impl After {
+    async fn run(self, state: &AppState) {
+        if self.jobs {
+            state.jobs.notify();
+        }
+        if self.stock {
+            state.catalog.invalidate().await;
+        }
+    }
+}
+
+/// Applies a provider event once: its id is recorded in the same transaction as its
+/// effect, so a replay finds it and changes nothing.
+pub async fn apply_event(
+    state: &AppState,
+    provider: &str,
+    event_id: &str,
+    kind: &str,
+    effect: Effect,
+) -> Result<crate::payments::webhook::Outcome, AppError> {
+    use crate::payments::webhook::Outcome;
+    let mut tx = state.db.begin_write().await?;
+    let fresh = sqlx::query(
+        "insert into webhook_events (id, kind, received_at) values ($1, $2, $3) \
+         on conflict (id) do nothing",
+    )
+    .bind(format!("{provider}:{event_id}"))
+    .bind(kind)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if !fresh {
+        return Ok(Outcome::Duplicate);
+    }
+    let mut after = After::default();
+    match effect {
+        Effect::Succeeded { reference, amount } => {
+            succeed_in(state, &mut tx, provider, &reference, amount, &mut after).await?;
+        }
+        Effect::Failed { reference, message } => {
+            fail_in(&mut tx, provider, &reference, &message, &mut after).await?;
+        }
+        Effect::Refunded {
+            reference,
+            amount_refunded,
+        } => {
+            refunded_in(state, &mut tx, provider, &reference, amount_refunded, &mut after).await?;
+        }
+    }
+    tx.commit().await?;
+    after.run(state).await;
+    Ok(Outcome::Applied)
+}
+
+/// The payment succeeded: makes its order (once) and returns the order's id.
+pub async fn payment_succeeded(
+    state: &AppState,
+    provider: &str,
+    reference: &str,
+    amount: i64,
+) -> Result<String, AppError> {
+    let mut tx = state.db.begin_write().await?;
+    let mut after = After::default();
+    let order = succeed_in(state, &mut tx, provider, reference, amount, &mut after).await?;
+    tx.commit().await?;
+    after.run(state).await;
+    Ok(order)
+}
+
+/// The payment was declined: its holds are released (the shopper may try again).
+pub async fn payment_failed(
+    state: &AppState,
+    provider: &str,
+    reference: &str,
+    message: &str,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin_write().await?;
+    let mut after = After::default();
+    fail_in(&mut tx, provider, reference, message, &mut after).await?;
+    tx.commit().await?;
+    after.run(state).await;
+    Ok(())
+}
+
+/// The expiry job: a payment still pending when its hold runs out gives the stock and
+/// the discount use back. A payment that succeeds later still makes its order.
+pub async fn expire(state: &AppState, payment_id: &str) -> Result<bool, AppError> {
+    let mut tx = state.db.begin_write().await?;
+    let row: Option<(i64,)> = sqlx::query_as(
+        "update payments set status = 'expired', held = 0, updated_at = $2 \
+         where id = $1 and status = 'pending' and expires_at <= $2 returning held",
+    )
+    .bind(payment_id)
+    .bind(now_ms())
+    .fetch_optional(&mut *tx)
+    .await?;
+    if row.is_some() {
+        release_holds(&mut tx, payment_id).await?;
+    }
+    tx.commit().await?;
+    if row.is_some() {
+        state.catalog.invalidate().await;
+    }
+    Ok(row.is_some())
+}
+
+/// Gives back what a payment held: its stock and its discount use.
+pub async fn release_holds(conn: &mut AnyConnection, payment_id: &str) -> Result<(), AppError> {
+    let lines: Vec<(String, i64)> =
+        sqlx::query_as("select variant_id, quantity from payment_lines where payment_id = $1")
+            .bind(payment_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    for (variant_id, quantity) in lines {
+        inventory::release(conn, &variant_id, quantity).await?;
+    }
+    let discount: Option<(Option<String>, Option<String>)> = sqlx::query_as(
+        "select discount_id, discount_customer from payments where id = $1",
+    )
+    .bind(payment_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some((Some(discount_id), customer)) = discount {
+        crate::checkout::rates::release_use(conn, &discount_id, customer.as_deref()).await?;
+    }
+    Ok(())
+}
+
+async fn fail_in(
+    conn: &mut AnyConnection,
+    provider: &str,
+    reference: &str,
+    message: &str,
+    _after: &mut After,
+) -> Result<(), AppError> {
+    let row: Option<(String, i64)> = sqlx::query_as(
+        "update payments set status = 'failed', held = 0, last_error = $3, updated_at = $4 \
+         where provider = $1 and reference = $2 and status = 'pending' returning id, held",
+    )
+    .bind(provider)
+    .bind(reference)
+    .bind(message)
+    .bind(now_ms())
+    .fetch_optional(&mut *conn)
+    .await?;
+    // Only a pending payment holds anything (expiry and failure end both), so the row
+    // changing here means its holds are still in place.
+    if let Some((payment_id, _)) = row {
+        release_holds(conn, &payment_id).await?;
+    }
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct PaymentRow {
+    id: String,
+    checkout_id: String,
+    user_id: Option<String>,
+    email: String,
+    address: String,
+    shipping_name: String,
+    discount_id: Option<String>,
+    discount_code: Option<String>,
+    discount_customer: Option<String>,
+    currency: String,
+    subtotal: i64,
+    discount: i64,
+    shipping: i64,
+    tax: i64,
+    total: i64,
+    tax_inclusive: i64,
+}
+
+async fn succeed_in(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    provider: &str,
+    reference: &str,
+    amount: i64,
+    after: &mut After,
+) -> Result<String, AppError> {
+    let now = now_ms();
+    // The snapshot to make the order from; whether this delivery makes it is decided by
+    // the conditional update that follows, not by what is read here.
+    let before: Option<PaymentRow> = sqlx::query_as(
+        "select id, checkout_id, user_id, email, address, shipping_name, discount_id, \
+           discount_code, discount_customer, currency, subtotal, discount, shipping, tax, total, \
+           tax_inclusive from payments where provider = $1 and reference = $2",
+    )
+    .bind(provider)
+    .bind(reference)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(payment) = before else {
+        return Err(AppError::NotFound("payment".into()));
+    };
+    let won = sqlx::query(
+        "update payments set status = 'succeeded', last_error = null, updated_at = $2 \
+         where id = $1 and status <> 'succeeded'",
+    )
+    .bind(&payment.id)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1;
+    if !won {
+        let (order,): (String,) = sqlx::query_as("select id from orders where payment_id = $1")
+            .bind(&payment.id)
+            .fetch_one(&mut *conn)
+            .await?;
+        return Ok(order);
+    }
+    // The row is ours now (on PostgreSQL the update waited for any racing transaction on
+    // it), so `held` read now is current: 1 while the stock and the discount use are still
+    // held, 0 if the payment failed or expired first and gave them back.
+    let (held,): (i64,) = sqlx::query_as("select held from payments where id = $1")
+        .bind(&payment.id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let held = held == 1;
+    sqlx::query("update payments set held = 0 where id = $1")
+        .bind(&payment.id)
+        .execute(&mut *conn)
+        .await?;
+
+    let (number,): (i64,) = sqlx::query_as(
+        "update counters set value = value + 1 where name = 'order_number' returning value",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    let order_id = new_id();
+    sqlx::query(
+        "insert into orders (id, number, payment_id, checkout_id, user_id, email, status, \
+           payment_status, currency, subtotal, discount, shipping, tax, total, tax_inclusive, \
+           captured, refunded, address, shipping_name, discount_code, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, 'paid', 'paid', $7, $8, $9, $10, $11, $12, $13, $14, 0, \
+           $15, $16, $17, $18, $18)",
+    )
+    .bind(&order_id)
+    .bind(number)
+    .bind(&payment.id)
+    .bind(&payment.checkout_id)
+    .bind(&payment.user_id)
+    .bind(&payment.email)
+    .bind(&payment.currency)
+    .bind(payment.subtotal)
+    .bind(payment.discount)
+    .bind(payment.shipping)
+    .bind(payment.tax)
+    .bind(payment.total)
+    .bind(payment.tax_inclusive)
+    .bind(amount)
+    .bind(&payment.address)
+    .bind(&payment.shipping_name)
+    .bind(&payment.discount_code)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "insert into order_lines (order_id, position, variant_id, product_name, variant_title, \
+           sku, unit_price, quantity) \
+         select $1, position, variant_id, product_name, variant_title, sku, unit_price, quantity \
+         from payment_lines where payment_id = $2",
+    )
+    .bind(&order_id)
+    .bind(&payment.id)
+    .execute(&mut *conn)
+    .await?;
+
+    let currency = crate::catalog::model::Currency::parse(&payment.currency).unwrap_or_default();
+    let money = |minor| crate::catalog::model::Money::new(minor, currency).to_string();
+    event(
+        conn,
+        &order_id,
+        "placed",
+        &format!("Order placed; {} received ({provider} {reference}).", money(amount)),
+        None,
+    )
+    .await?;
+    if amount != payment.total {
+        event(
+            conn,
+            &order_id,
+            "amount_mismatch",
+            &format!("The provider captured {} for a total of {}: check before shipping.", money(amount), money(payment.total)),
+            None,
+        )
+        .await?;
+    }
+
+    // Stock: out of the hold, or (the hold expired or failed first) out of what is left.
+    let lines: Vec<(String, i64, String)> = sqlx::query_as(
+        "select variant_id, quantity, sku from payment_lines where payment_id = $1 order by position",
+    )
+    .bind(&payment.id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut low = Vec::new();
+    let mut short = Vec::new();
+    for (variant_id, quantity, sku) in &lines {
+        if !inventory::sell(conn, variant_id, *quantity, held, &order_id, &mut low).await? {
+            short.push(format!("{quantity} × {sku}"));
+        }
+    }
+    if !short.is_empty() {
+        sqlx::query("update orders set stock_short = 1 where id = $1")
+            .bind(&order_id)
+            .execute(&mut *conn)
+            .await?;
+        event(
+            conn,
+            &order_id,
+            "stock_short",
+            &format!(
+                "Paid after its stock hold ran out, and not enough was left: {}. Restock or refund.",
+                short.join(", ")
+            ),
+            None,
+        )
+        .await?;
+    }
+    // A discount use held by the payment is now spent; one released meanwhile is taken
+    // again if the limits still allow, else noted.
+    if let Some(discount_id) = &payment.discount_id {
+        if !held
+            && !crate::checkout::rates::take_use(conn, discount_id, payment.discount_customer.as_deref()).await?
+        {
+            event(
+                conn,
+                &order_id,
+                "discount_over_limit",
+                "The discount code's limit was reached while this payment was pending.",
+                None,
+            )
+            .await?;
+        }
+    }
+    sqlx::query("update checkouts set status = 'completed', updated_at = $2 where id = $1")
+        .bind(&payment.checkout_id)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    let (cart_id,): (String,) = sqlx::query_as("select cart_id from checkouts where id = $1")
+        .bind(&payment.checkout_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    crate::cart::service::clear(conn, &cart_id).await?;
+
+    super::service::mail_confirmation(state, conn, &order_id).await?;
+    inventory::mail_low_stock(state, conn, &low).await?;
+    after.jobs = true;
+    after.stock = true;
+    tracing::info!(order_id, number, provider, reference, amount, "order placed");
+    Ok(order_id)
+}
+
+async fn refunded_in(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    provider: &str,
+    reference: &str,
+    amount_refunded: i64,
+    after: &mut After,
+) -> Result<(), AppError> {
+    let order: Option<(String, i64, i64)> = sqlx::query_as(
+        "select o.id, o.captured, o.refunded from orders o join payments p on p.id = o.payment_id \
+         where p.provider = $1 and p.reference = $2",
+    )
+    .bind(provider)
+    .bind(reference)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((order_id, captured, _)) = order else {
+        // Not yet: the order is made by another event still on its way. Stripe retries.
+        return Err(AppError::Unavailable("the order of this refund".into()));
+    };
+    let amount = amount_refunded.clamp(0, captured);
+    // Raises `refunded` to what the provider reports; refunds made here already counted.
+    let raised: Option<(i64,)> = sqlx::query_as(
+        "update orders set refunded = $2, payment_status = case when $2 >= captured then 'refunded' \
+           else 'partially_refunded' end, updated_at = $3 \
+         where id = $1 and refunded < $2 returning refunded",
+    )
+    .bind(&order_id)
+    .bind(amount)
+    .bind(now_ms())
+    .fetch_optional(&mut *conn)
+    .await?;
+    if raised.is_some() {
+        event(
+            conn,
+            &order_id,
+            "refunded",
+            &format!("Refunds at the provider now total {} (minor units).", amount),
+            None,
+        )
+        .await?;
+        super::service::mail_refund(state, conn, &order_id, amount).await?;
+        after.jobs = true;
+    }
+    Ok(())
+}
+
+/// Adds a line to an order's timeline.
+pub async fn event(
+    conn: &mut AnyConnection,
+    order_id: &str,
+    kind: &str,
+    message: &str,
+    actor: Option<&str>,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "insert into order_events (id, order_id, kind, message, actor, created_at) \
+         values ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(new_id())
+    .bind(order_id)
+    .bind(kind)
+    .bind(message)
+    .bind(actor)
+    .bind(now_ms())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
