@@ -272,9 +272,15 @@ impl Config {
         let stripe_webhook_secret = get("STRIPE_WEBHOOK_SECRET");
         if let Some(key) = &stripe_secret_key {
             if !(key.starts_with("sk_") || key.starts_with("rk_")) {
-                return Err(invalid("STRIPE_SECRET_KEY", "a Stripe secret key starts with sk_ (or rk_)"));
+                return Err(invalid(
+                    "STRIPE_SECRET_KEY",
+                    "a Stripe secret key starts with sk_ (or rk_)",
+                ));
             }
-            if !stripe_publishable_key.as_deref().is_some_and(|k| k.starts_with("pk_")) {
+            if !stripe_publishable_key
+                .as_deref()
+                .is_some_and(|k| k.starts_with("pk_"))
+            {
                 return Err(invalid(
                     "STRIPE_PUBLISHABLE_KEY",
                     "set it (pk_…) with STRIPE_SECRET_KEY: the payment form needs it",

@@ -3,11 +3,11 @@
 
 pub mod api;
 pub mod catalog;
-pub mod orders;
 pub mod cli;
 pub mod config;
 pub mod health;
 pub mod middleware;
+pub mod orders;
 pub mod secrets;
 pub mod security;
 pub mod site;

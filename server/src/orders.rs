@@ -18,8 +18,14 @@ pub fn router(state: AppState) -> Router {
 
 /// Stripe's events: 400 for a bad signature or body (nothing changes), 200 once applied
 /// (or already applied: a replay), 503 when it cannot be applied yet (Stripe retries).
-async fn stripe_webhook(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let signature = headers.get("stripe-signature").and_then(|v| v.to_str().ok());
+async fn stripe_webhook(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let signature = headers
+        .get("stripe-signature")
+        .and_then(|v| v.to_str().ok());
     match app::payments::webhook::receive(&state, signature, &body).await {
         Ok(outcome) => {
             tracing::info!(?outcome, "stripe webhook");
@@ -48,7 +54,10 @@ async fn export(
         Ok(csv) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (header::CONTENT_DISPOSITION, "attachment; filename=\"orders.csv\""),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"orders.csv\"",
+                ),
             ],
             csv,
         )

@@ -17,7 +17,13 @@ pub fn InventoryPage() -> impl IntoView {
     let threshold = ServerAction::<SetLowStock>::new();
     let search = Memo::new(move |_| location.search.get());
     let page = Resource::new(
-        move || (search.get(), adjust.version().get(), threshold.version().get()),
+        move || {
+            (
+                search.get(),
+                adjust.version().get(),
+                threshold.version().get(),
+            )
+        },
         |(q, _, _)| admin_inventory(q),
     );
     let flash = Resource::new_blocking(|| (), |_| take_flash("inventory".into()));

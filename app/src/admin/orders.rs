@@ -54,11 +54,19 @@ pub fn OrderAdminPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
     let action = ServerAction::<OrderAction>::new();
-    let order = Resource::new(move || (id.get(), action.version().get()), |(id, _)| admin_order(id));
+    let order = Resource::new(
+        move || (id.get(), action.version().get()),
+        |(id, _)| admin_order(id),
+    );
     let flashes = Resource::new_blocking(
         || (),
         |_| async {
-            for form in ["order-fulfil", "order-deliver", "order-cancel", "order-refund"] {
+            for form in [
+                "order-fulfil",
+                "order-deliver",
+                "order-cancel",
+                "order-refund",
+            ] {
                 if let Ok(Some(flash)) = take_flash(form.to_owned()).await {
                     return Some(flash);
                 }
@@ -87,7 +95,11 @@ pub fn OrderAdminPage() -> impl IntoView {
 }
 
 #[component]
-fn Actions(order: Order, action: ServerAction<OrderAction>, flash: Option<crate::forms::Flash>) -> impl IntoView {
+fn Actions(
+    order: Order,
+    action: ServerAction<OrderAction>,
+    flash: Option<crate::forms::Flash>,
+) -> impl IntoView {
     let [id1, id2, id3, id4] = [0; 4].map(|_| order.id.clone());
     let (f1, f2) = (flash.clone(), flash);
     let refundable = order.refundable();

@@ -1,6 +1,8 @@
 //! `/admin/settings/checkout`: shipping rates, tax rates and discount codes.
 
-use crate::checkout::api::{admin_checkout_settings, AddDiscount, AddShippingRate, AddTaxRate, DeleteCheckoutSetting};
+use crate::checkout::api::{
+    admin_checkout_settings, AddDiscount, AddShippingRate, AddTaxRate, DeleteCheckoutSetting,
+};
 use crate::checkout::pricing::DiscountKind;
 use crate::forms::{error_signal, take_flash, FormError};
 use leptos::prelude::*;
@@ -17,7 +19,14 @@ pub fn CheckoutSettingsPage() -> impl IntoView {
     let discount = ServerAction::<AddDiscount>::new();
     let delete = ServerAction::<DeleteCheckoutSetting>::new();
     let settings = Resource::new(
-        move || (shipping.version().get(), tax.version().get(), discount.version().get(), delete.version().get()),
+        move || {
+            (
+                shipping.version().get(),
+                tax.version().get(),
+                discount.version().get(),
+                delete.version().get(),
+            )
+        },
         |_| admin_checkout_settings(),
     );
     let flashes = Resource::new_blocking(
@@ -31,12 +40,14 @@ pub fn CheckoutSettingsPage() -> impl IntoView {
             None
         },
     );
-    let remove = move |what: &'static str, id: String| view! {
-        <ActionForm action=delete attr:class="form--inline">
-            <input type="hidden" name="what" value=what />
-            <input type="hidden" name="id" value=id />
-            <button type="submit" class="link-button">{if what == "discount" { "Switch off" } else { "Delete" }}</button>
-        </ActionForm>
+    let remove = move |what: &'static str, id: String| {
+        view! {
+            <ActionForm action=delete attr:class="form--inline">
+                <input type="hidden" name="what" value=what />
+                <input type="hidden" name="id" value=id />
+                <button type="submit" class="link-button">{if what == "discount" { "Switch off" } else { "Delete" }}</button>
+            </ActionForm>
+        }
     };
     view! {
         <Title text="Checkout settings" />

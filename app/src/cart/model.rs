@@ -81,7 +81,18 @@ mod tests {
         assert_eq!(parse_quantity("1", false), Ok(1));
         assert_eq!(parse_quantity(" 99 ", false), Ok(99));
         assert_eq!(parse_quantity("0", true), Ok(0));
-        for bad in ["0", "-1", "1.5", "1e3", "100", "99999999999999999999", "two", "", "+3", "0x10"] {
+        for bad in [
+            "0",
+            "-1",
+            "1.5",
+            "1e3",
+            "100",
+            "99999999999999999999",
+            "two",
+            "",
+            "+3",
+            "0x10",
+        ] {
             assert!(parse_quantity(bad, false).is_err(), "{bad:?} accepted");
         }
         assert!(parse_quantity("-0", true).is_err());

@@ -42,10 +42,11 @@ pub async fn cart_id(
 ) -> Result<Option<String>, AppError> {
     match owner {
         Owner::Customer(user_id) => {
-            let found: Option<(String,)> = sqlx::query_as("select id from carts where user_id = $1")
-                .bind(user_id)
-                .fetch_optional(db.pool())
-                .await?;
+            let found: Option<(String,)> =
+                sqlx::query_as("select id from carts where user_id = $1")
+                    .bind(user_id)
+                    .fetch_optional(db.pool())
+                    .await?;
             if found.is_some() || !create {
                 return Ok(found.map(|(id,)| id));
             }
@@ -92,7 +93,8 @@ pub async fn add(
     variant_id: &str,
     quantity: &str,
 ) -> Result<Cart, AppError> {
-    let quantity = parse_quantity(quantity, false).map_err(|m| AppError::validation("quantity", m))?;
+    let quantity =
+        parse_quantity(quantity, false).map_err(|m| AppError::validation("quantity", m))?;
     let (available, currency) = buyable(&state.db, variant_id).await?;
     if available <= 0 {
         return Err(AppError::Conflict("Sorry, this is sold out.".into()));
@@ -145,7 +147,8 @@ pub async fn set_quantity(
     variant_id: &str,
     quantity: &str,
 ) -> Result<Cart, AppError> {
-    let quantity = parse_quantity(quantity, true).map_err(|m| AppError::validation("quantity", m))?;
+    let quantity =
+        parse_quantity(quantity, true).map_err(|m| AppError::validation("quantity", m))?;
     let owner = owner(state, session).await?;
     let Some(cart) = cart_id(&state.db, session, &owner, false).await? else {
         return Ok(Cart::default());
@@ -266,7 +269,10 @@ pub async fn read(db: &Db, cart_id: &str) -> Result<Cart, AppError> {
         } else if r.available <= 0 {
             Some("Sold out; remove it to check out.".to_owned())
         } else if r.quantity > r.available {
-            Some(format!("Only {} left; lower the quantity to check out.", r.available))
+            Some(format!(
+                "Only {} left; lower the quantity to check out.",
+                r.available
+            ))
         } else {
             None
         };
@@ -307,7 +313,10 @@ pub async fn merge_at_sign_in(db: &Db, session: &Session, user_id: &str) -> Resu
     let Some(guest) = session.get::<String>(CART).await.map_err(session_error)? else {
         return Ok(());
     };
-    session.remove::<String>(CART).await.map_err(session_error)?;
+    session
+        .remove::<String>(CART)
+        .await
+        .map_err(session_error)?;
     let owner = Owner::Customer(user_id.to_owned());
     let Some(mine) = cart_id(db, session, &owner, true).await? else {
         return Ok(());

@@ -3,11 +3,11 @@
 //! a SKU another product already uses, leaves nothing half-saved. Every write empties the
 //! catalog cache, on every instance.
 
-use crate::inventory::Reason;
 use super::model::*;
 use super::{markdown, read};
 use crate::db::{now_ms, on_unique, search, Backend};
 use crate::error::AppError;
+use crate::inventory::Reason;
 use crate::state::AppState;
 use sqlx::AnyConnection;
 
@@ -293,9 +293,9 @@ async fn write_options_and_variants(
     }
     let existing: Vec<(String, i64)> =
         sqlx::query_as("select id, stock - reserved from variants where product_id = $1")
-        .bind(product_id)
-        .fetch_all(&mut *conn)
-        .await?;
+            .bind(product_id)
+            .fetch_all(&mut *conn)
+            .await?;
     let kept: Vec<&str> = valid
         .variants
         .iter()

@@ -46,7 +46,14 @@ pub async fn save_checkout_contact(
     };
     let result = async {
         let (state, session) = context().await?;
-        crate::checkout::service::save_contact(&state, &session, &email, saved_address.as_deref(), &address).await
+        crate::checkout::service::save_contact(
+            &state,
+            &session,
+            &email,
+            saved_address.as_deref(),
+            &address,
+        )
+        .await
     }
     .await;
     let keep = [
@@ -119,7 +126,8 @@ pub async fn pay_with_test_card(card: String) -> Result<(), PublicError> {
 pub async fn complete_payment(payment_intent: String) -> Result<Option<String>, PublicError> {
     use crate::accounts::api::edge::*;
     let (state, session) = context().await?;
-    let order = crate::checkout::service::complete_return(&state, &session, &payment_intent).await?;
+    let order =
+        crate::checkout::service::complete_return(&state, &session, &payment_intent).await?;
     let path = order.map(|id| crate::orders::service::guest_path(&state, &id));
     if let Some(path) = &path {
         leptos_axum::redirect(path);
@@ -136,27 +144,71 @@ pub async fn admin_checkout_settings() -> Result<CheckoutSettings, PublicError> 
 }
 
 #[server]
-pub async fn add_shipping_rate(name: String, country: String, base_amount: String, per_kg: String) -> Result<(), PublicError> {
+pub async fn add_shipping_rate(
+    name: String,
+    country: String,
+    base_amount: String,
+    per_kg: String,
+) -> Result<(), PublicError> {
     use crate::accounts::api::edge::*;
-    let input = ShippingRateInput { name, country, base_amount, per_kg };
+    let input = ShippingRateInput {
+        name,
+        country,
+        base_amount,
+        per_kg,
+    };
     let result = async {
         let (state, _) = crate::accounts::api::edge::staff().await?;
         crate::checkout::rates::save_shipping(&state.db, &input).await
     }
     .await;
-    done("shipping-rate", result, &[("name", &input.name), ("country", &input.country), ("base_amount", &input.base_amount), ("per_kg", &input.per_kg)], "/admin/settings/checkout").await
+    done(
+        "shipping-rate",
+        result,
+        &[
+            ("name", &input.name),
+            ("country", &input.country),
+            ("base_amount", &input.base_amount),
+            ("per_kg", &input.per_kg),
+        ],
+        "/admin/settings/checkout",
+    )
+    .await
 }
 
 #[server]
-pub async fn add_tax_rate(name: String, country: String, region: String, rate: String, inclusive: Option<String>) -> Result<(), PublicError> {
+pub async fn add_tax_rate(
+    name: String,
+    country: String,
+    region: String,
+    rate: String,
+    inclusive: Option<String>,
+) -> Result<(), PublicError> {
     use crate::accounts::api::edge::*;
-    let input = TaxRateInput { name, country, region, rate, inclusive: inclusive.is_some() };
+    let input = TaxRateInput {
+        name,
+        country,
+        region,
+        rate,
+        inclusive: inclusive.is_some(),
+    };
     let result = async {
         let (state, _) = crate::accounts::api::edge::staff().await?;
         crate::checkout::rates::save_tax(&state.db, &input).await
     }
     .await;
-    done("tax-rate", result, &[("name", &input.name), ("country", &input.country), ("region", &input.region), ("rate", &input.rate)], "/admin/settings/checkout").await
+    done(
+        "tax-rate",
+        result,
+        &[
+            ("name", &input.name),
+            ("country", &input.country),
+            ("region", &input.region),
+            ("rate", &input.rate),
+        ],
+        "/admin/settings/checkout",
+    )
+    .await
 }
 
 #[server]
@@ -171,13 +223,28 @@ pub async fn add_discount(
     ends_on: String,
 ) -> Result<(), PublicError> {
     use crate::accounts::api::edge::*;
-    let input = DiscountInput { code, kind, value, min_subtotal, usage_limit, per_customer_limit, starts_on, ends_on };
+    let input = DiscountInput {
+        code,
+        kind,
+        value,
+        min_subtotal,
+        usage_limit,
+        per_customer_limit,
+        starts_on,
+        ends_on,
+    };
     let result = async {
         let (state, _) = crate::accounts::api::edge::staff().await?;
         crate::checkout::rates::save_discount(&state.db, &input).await
     }
     .await;
-    done("discount", result, &[("code", &input.code), ("value", &input.value)], "/admin/settings/checkout").await
+    done(
+        "discount",
+        result,
+        &[("code", &input.code), ("value", &input.value)],
+        "/admin/settings/checkout",
+    )
+    .await
 }
 
 #[server]

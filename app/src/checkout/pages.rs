@@ -101,12 +101,21 @@ fn ContactStep(
     flash: Option<crate::forms::Flash>,
 ) -> impl IntoView {
     let a = view.address.clone().unwrap_or_default();
-    let value = move |name: &str, current: &str| if flash.is_some() { kept(&flash, name) } else { current.to_owned() };
+    let value = move |name: &str, current: &str| {
+        if flash.is_some() {
+            kept(&flash, name)
+        } else {
+            current.to_owned()
+        }
+    };
     let email = value("email", &view.email);
     let country = value("country", &a.country);
     let saved = view.saved_addresses.clone();
     let country_error = move || {
-        error.get().filter(|e| e.field.as_deref() == Some("country")).map(|e| view! { <p class="field__error">{e.message}</p> })
+        error
+            .get()
+            .filter(|e| e.field.as_deref() == Some("country"))
+            .map(|e| view! { <p class="field__error">{e.message}</p> })
     };
     view! {
         <section class="checkout-step card" data-testid="step-contact">
@@ -157,7 +166,8 @@ fn ShippingStep(
     error: Signal<Option<crate::error::PublicError>>,
 ) -> impl IntoView {
     let body = if view.address.is_none() {
-        view! { <p class="field__hint">"Enter your address to see the shipping methods."</p> }.into_any()
+        view! { <p class="field__hint">"Enter your address to see the shipping methods."</p> }
+            .into_any()
     } else if view.rates.is_empty() {
         view! { <p class="form-error" role="alert" data-testid="no-rates">"We do not ship to this country yet."</p> }.into_any()
     } else {
@@ -363,7 +373,9 @@ fn load_stripe_scripts() {
             return;
         }
         let Some(body) = document.body() else { return };
-        let Ok(stripe) = document.create_element("script") else { return };
+        let Ok(stripe) = document.create_element("script") else {
+            return;
+        };
         let _ = stripe.set_attribute("src", "https://js.stripe.com/v3/");
         let closure = leptos::wasm_bindgen::closure::Closure::once_into_js(move || {
             if let Ok(script) = leptos::prelude::document().create_element("script") {

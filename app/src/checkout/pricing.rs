@@ -102,7 +102,12 @@ mod tests {
     #[test]
     fn exclusive_tax_is_added_to_discounted_goods_and_shipping() {
         // 100.00 − 10 % = 90.00, + 5.00 shipping = 95.00, + 8.25 % = 7.84 (7.8375 rounded)
-        let t = totals(10_000, Some((DiscountKind::Percent, 10)), 500, Some((825, false)));
+        let t = totals(
+            10_000,
+            Some((DiscountKind::Percent, 10)),
+            500,
+            Some((825, false)),
+        );
         assert_eq!((t.discount, t.tax, t.total), (1_000, 784, 10_284));
     }
 

@@ -42,14 +42,16 @@ pub async fn tax_for(db: &Db, country: &str, region: &str) -> Result<Option<TaxR
     .bind(region.trim().to_uppercase())
     .fetch_optional(db.pool())
     .await?;
-    Ok(row.map(|(id, name, country, region, rate_bp, inclusive)| TaxRate {
-        id,
-        name,
-        country,
-        region,
-        rate_bp,
-        inclusive: inclusive == 1,
-    }))
+    Ok(
+        row.map(|(id, name, country, region, rate_bp, inclusive)| TaxRate {
+            id,
+            name,
+            country,
+            region,
+            rate_bp,
+            inclusive: inclusive == 1,
+        }),
+    )
 }
 
 #[derive(sqlx::FromRow)]
@@ -107,11 +109,12 @@ pub async fn check_discount(
     currency: crate::catalog::model::Currency,
 ) -> Result<Result<Discount, String>, AppError> {
     let code = normalize_code(code);
-    let row: Option<DiscountRow> =
-        sqlx::query_as(&format!("select {DISCOUNT_COLUMNS} from discounts where code = $1"))
-            .bind(&code)
-            .fetch_optional(db.pool())
-            .await?;
+    let row: Option<DiscountRow> = sqlx::query_as(&format!(
+        "select {DISCOUNT_COLUMNS} from discounts where code = $1"
+    ))
+    .bind(&code)
+    .fetch_optional(db.pool())
+    .await?;
     let Some(discount) = row.map(Discount::from) else {
         return Ok(Err(format!("{code} is not a valid code.")));
     };
@@ -122,7 +125,10 @@ pub async fn check_discount(
     if discount.ends_at.is_some_and(|e| now >= e) {
         return Ok(Err(format!("{code} has expired.")));
     }
-    if discount.usage_limit.is_some_and(|l| discount.used_count >= l) {
+    if discount
+        .usage_limit
+        .is_some_and(|l| discount.used_count >= l)
+    {
         return Ok(Err(format!("{code} has been used up.")));
     }
     if subtotal < discount.min_subtotal {
@@ -194,10 +200,12 @@ pub async fn take_use(
 }
 
 async fn release_total(conn: &mut AnyConnection, discount_id: &str) -> Result<(), AppError> {
-    sqlx::query("update discounts set used_count = used_count - 1 where id = $1 and used_count > 0")
-        .bind(discount_id)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "update discounts set used_count = used_count - 1 where id = $1 and used_count > 0",
+    )
+    .bind(discount_id)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -284,7 +292,10 @@ fn country(raw: &str, allow_any: bool) -> Result<String, AppError> {
 fn name(raw: &str) -> Result<String, AppError> {
     let name = raw.trim();
     if name.is_empty() || name.chars().count() > 80 {
-        return Err(AppError::validation("name", "enter a name of 1 to 80 characters"));
+        return Err(AppError::validation(
+            "name",
+            "enter a name of 1 to 80 characters",
+        ));
     }
     Ok(name.to_owned())
 }
@@ -326,12 +337,17 @@ pub async fn save_tax(db: &Db, input: &TaxRateInput) -> Result<String, AppError>
     let country = country(&input.country, false)?;
     let region = input.region.trim().to_uppercase();
     if region.chars().count() > 40 {
-        return Err(AppError::validation("region", "use the region's code, e.g. CA"));
+        return Err(AppError::validation(
+            "region",
+            "use the region's code, e.g. CA",
+        ));
     }
     let rate = input.rate.trim().trim_end_matches('%');
     let rate_bp = crate::catalog::model::Money::parse_decimal(rate)
         .filter(|bp| *bp <= 10_000)
-        .ok_or_else(|| AppError::validation("rate", "enter a percentage from 0 to 100, e.g. 8.25"))?;
+        .ok_or_else(|| {
+            AppError::validation("rate", "enter a percentage from 0 to 100, e.g. 8.25")
+        })?;
     let id = new_id();
     let now = now_ms();
     sqlx::query(
@@ -360,16 +376,16 @@ fn date(raw: &str, field: &str) -> Result<Option<i64>, AppError> {
     let format = time::macros::format_description!("[year]-[month]-[day]");
     let day = time::Date::parse(raw, format)
         .map_err(|_| AppError::validation(field, "use a date like 2026-12-31"))?;
-    Ok(Some(
-        day.midnight().assume_utc().unix_timestamp() * 1000,
-    ))
+    Ok(Some(day.midnight().assume_utc().unix_timestamp() * 1000))
 }
 
 pub async fn save_discount(db: &Db, input: &DiscountInput) -> Result<String, AppError> {
     let code = normalize_code(&input.code);
     if code.is_empty()
         || code.len() > 40
-        || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        || !code
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
         return Err(AppError::validation(
             "code",
@@ -385,14 +401,24 @@ pub async fn save_discount(db: &Db, input: &DiscountInput) -> Result<String, App
                 .parse()
                 .ok()
                 .filter(|p| (1..=100).contains(p))
-                .ok_or_else(|| AppError::validation("value", "enter a whole percentage from 1 to 100"))?;
+                .ok_or_else(|| {
+                    AppError::validation("value", "enter a whole percentage from 1 to 100")
+                })?;
             ("percent", pct)
         }
         "fixed" => ("fixed", amount(&input.value, "value")?.max(0)),
-        _ => return Err(AppError::validation("kind", "choose percentage or fixed amount")),
+        _ => {
+            return Err(AppError::validation(
+                "kind",
+                "choose percentage or fixed amount",
+            ))
+        }
     };
     if value <= 0 {
-        return Err(AppError::validation("value", "the discount must be more than 0"));
+        return Err(AppError::validation(
+            "value",
+            "the discount must be more than 0",
+        ));
     }
     let min_subtotal = if input.min_subtotal.trim().is_empty() {
         0
@@ -408,7 +434,12 @@ pub async fn save_discount(db: &Db, input: &DiscountInput) -> Result<String, App
             .ok()
             .filter(|n| (1..=10_000_000).contains(n))
             .map(Some)
-            .ok_or_else(|| AppError::validation(field, "enter a whole number of uses, or leave it empty for no limit"))
+            .ok_or_else(|| {
+                AppError::validation(
+                    field,
+                    "enter a whole number of uses, or leave it empty for no limit",
+                )
+            })
     };
     let usage_limit = limit(&input.usage_limit, "usage_limit")?;
     let per_customer = limit(&input.per_customer_limit, "per_customer_limit")?;
@@ -416,7 +447,10 @@ pub async fn save_discount(db: &Db, input: &DiscountInput) -> Result<String, App
     let ends_at = date(&input.ends_on, "ends_on")?.map(|e| e + 24 * 3600 * 1000);
     if let (Some(s), Some(e)) = (starts_at, ends_at) {
         if e <= s {
-            return Err(AppError::validation("ends_on", "the end must be after the start"));
+            return Err(AppError::validation(
+                "ends_on",
+                "the end must be after the start",
+            ));
         }
     }
     let id = new_id();

@@ -58,7 +58,11 @@ async fn row(state: &AppState, session: &Session, ctx: &Context) -> Result<Optio
     let Some(cart_id) = &ctx.cart_id else {
         return Ok(None);
     };
-    if let Some(id) = session.get::<String>(CHECKOUT).await.map_err(session_error)? {
+    if let Some(id) = session
+        .get::<String>(CHECKOUT)
+        .await
+        .map_err(session_error)?
+    {
         let found: Option<Row> = sqlx::query_as(
             "select id, email, address, shipping_rate_id, discount_code from checkouts \
              where id = $1 and cart_id = $2 and status = 'open'",
@@ -155,7 +159,11 @@ async fn price(state: &AppState, session: &Session) -> Result<Priced, AppError> 
         None => Cart::default(),
     };
     let currency = cart.subtotal.currency;
-    let Some(row) = (if cart.is_empty() { None } else { row(state, session, &ctx).await? }) else {
+    let Some(row) = (if cart.is_empty() {
+        None
+    } else {
+        row(state, session, &ctx).await?
+    }) else {
         view.cart = cart;
         return Ok(Priced {
             view,
@@ -195,7 +203,15 @@ async fn price(state: &AppState, session: &Session) -> Result<Priced, AppError> 
     if let Some(code) = &row.discount_code {
         view.discount_code = Some(code.clone());
         let customer = customer_key(&row.email);
-        match rates::check_discount(&state.db, code, cart.subtotal.minor, customer.as_deref(), currency).await? {
+        match rates::check_discount(
+            &state.db,
+            code,
+            cart.subtotal.minor,
+            customer.as_deref(),
+            currency,
+        )
+        .await?
+        {
             Ok(d) => discount = Some(d),
             Err(problem) => view.discount_problem = Some(problem),
         }
@@ -215,7 +231,15 @@ async fn price(state: &AppState, session: &Session) -> Result<Priced, AppError> 
         total: m(totals.total),
         tax_inclusive: totals.tax_inclusive,
     };
-    let latest: Option<(String, String, i64, Option<String>, i64, Option<String>, String)> = sqlx::query_as(
+    let latest: Option<(
+        String,
+        String,
+        i64,
+        Option<String>,
+        i64,
+        Option<String>,
+        String,
+    )> = sqlx::query_as(
         "select id, status, total, client_secret, expires_at, last_error, currency from payments \
          where checkout_id = $1 order by created_at desc limit 1",
     )
@@ -279,10 +303,9 @@ pub async fn save_contact(
     let address = match (saved_address.filter(|s| !s.is_empty()), &ctx.owner) {
         (Some(id), Owner::Customer(user_id)) => {
             let saved = crate::accounts::addresses::list(&state.db, user_id).await?;
-            let found = saved
-                .iter()
-                .find(|a| a.id == id)
-                .ok_or_else(|| AppError::validation("saved_address", "choose one of your addresses"))?;
+            let found = saved.iter().find(|a| a.id == id).ok_or_else(|| {
+                AppError::validation("saved_address", "choose one of your addresses")
+            })?;
             address_of(found)
         }
         _ => crate::accounts::addresses::validate(address)?,
@@ -297,11 +320,12 @@ pub async fn save_contact(
     if let Some(current) = &old.1 {
         let rates = rates::shipping_for(&state.db, &address.country).await?;
         if !rates.iter().any(|r| &r.id == current) {
-            let old_name = sqlx::query_as::<_, (String,)>("select name from shipping_rates where id = $1")
-                .bind(current)
-                .fetch_optional(state.db.pool())
-                .await?
-                .map(|(n,)| n);
+            let old_name =
+                sqlx::query_as::<_, (String,)>("select name from shipping_rates where id = $1")
+                    .bind(current)
+                    .fetch_optional(state.db.pool())
+                    .await?
+                    .map(|(n,)| n);
             rate_id = rates
                 .iter()
                 .find(|r| Some(&r.name) == old_name.as_ref())
@@ -321,7 +345,11 @@ pub async fn save_contact(
     Ok(())
 }
 
-pub async fn choose_shipping(state: &AppState, session: &Session, rate_id: &str) -> Result<(), AppError> {
+pub async fn choose_shipping(
+    state: &AppState,
+    session: &Session,
+    rate_id: &str,
+) -> Result<(), AppError> {
     let id = open_id(state, session).await?;
     let (address,): (String,) = sqlx::query_as("select address from checkouts where id = $1")
         .bind(&id)
@@ -332,7 +360,10 @@ pub async fn choose_shipping(state: &AppState, session: &Session, rate_id: &str)
         .ok_or_else(|| AppError::validation("rate_id", "enter the shipping address first"))?;
     let rates = rates::shipping_for(&state.db, &country).await?;
     if !rates.iter().any(|r| r.id == rate_id) {
-        return Err(AppError::validation("rate_id", "choose one of the shipping methods shown"));
+        return Err(AppError::validation(
+            "rate_id",
+            "choose one of the shipping methods shown",
+        ));
     }
     sqlx::query("update checkouts set shipping_rate_id = $2, updated_at = $3 where id = $1")
         .bind(&id)
@@ -344,7 +375,11 @@ pub async fn choose_shipping(state: &AppState, session: &Session, rate_id: &str)
 }
 
 /// Applies a code (checked now against the cart) or, with an empty code, removes it.
-pub async fn apply_discount(state: &AppState, session: &Session, code: &str) -> Result<(), AppError> {
+pub async fn apply_discount(
+    state: &AppState,
+    session: &Session,
+    code: &str,
+) -> Result<(), AppError> {
     let id = open_id(state, session).await?;
     let code = rates::normalize_code(code);
     if !code.is_empty() {
@@ -375,7 +410,10 @@ pub async fn apply_discount(state: &AppState, session: &Session, code: &str) -> 
 /// Freezes the checkout into a payment: holds the stock of every line and one use of the
 /// discount code (all or nothing), queues the hold's expiry, then asks the provider for a
 /// payment of the server's total. Any earlier attempt still pending is given up first.
-pub async fn start_payment(state: &AppState, session: &Session) -> Result<PendingPayment, AppError> {
+pub async fn start_payment(
+    state: &AppState,
+    session: &Session,
+) -> Result<PendingPayment, AppError> {
     let priced = price(state, session).await?;
     let view = &priced.view;
     let checkout_id = priced
@@ -390,7 +428,10 @@ pub async fn start_payment(state: &AppState, session: &Session) -> Result<Pendin
         )));
     }
     if view.email.is_empty() || view.address.is_none() {
-        return Err(AppError::validation("email", "enter your email and shipping address"));
+        return Err(AppError::validation(
+            "email",
+            "enter your email and shipping address",
+        ));
     }
     let shipping_name = view
         .rates
@@ -437,7 +478,10 @@ pub async fn start_payment(state: &AppState, session: &Session) -> Result<Pendin
         if !rates::take_use(&mut tx, &discount.id, customer.as_deref()).await? {
             return Err(AppError::validation(
                 "code",
-                format!("{} has just been used up; remove it to continue.", discount.code),
+                format!(
+                    "{} has just been used up; remove it to continue.",
+                    discount.code
+                ),
             ));
         }
     }
@@ -485,14 +529,26 @@ pub async fn start_payment(state: &AppState, session: &Session) -> Result<Pendin
         .execute(&mut *tx)
         .await?;
     }
-    crate::jobs::Jobs::enqueue_at_in(&mut tx, EXPIRE_JOB, &serde_json::json!({ "payment_id": payment_id }), expires_at).await?;
+    crate::jobs::Jobs::enqueue_at_in(
+        &mut tx,
+        EXPIRE_JOB,
+        &serde_json::json!({ "payment_id": payment_id }),
+        expires_at,
+    )
+    .await?;
     tx.commit().await?;
     state.catalog.invalidate().await;
 
     // Nothing to charge (a 100 % code with free shipping): the order is made at once.
     if totals.total == 0 {
         set_reference(state, &payment_id, &format!("free_{payment_id}"), None).await?;
-        crate::orders::transition::payment_succeeded(state, state.payments.provider.name(), &format!("free_{payment_id}"), 0).await?;
+        crate::orders::transition::payment_succeeded(
+            state,
+            state.payments.provider.name(),
+            &format!("free_{payment_id}"),
+            0,
+        )
+        .await?;
     } else {
         let created = state
             .payments
@@ -501,10 +557,21 @@ pub async fn start_payment(state: &AppState, session: &Session) -> Result<Pendin
             .await;
         match created {
             Ok(created) => {
-                set_reference(state, &payment_id, &created.reference, created.client_secret.as_deref()).await?;
+                set_reference(
+                    state,
+                    &payment_id,
+                    &created.reference,
+                    created.client_secret.as_deref(),
+                )
+                .await?;
             }
             Err(err) => {
-                abandon(state, &payment_id, "The payment provider could not be reached.").await?;
+                abandon(
+                    state,
+                    &payment_id,
+                    "The payment provider could not be reached.",
+                )
+                .await?;
                 return Err(err);
             }
         }
@@ -529,13 +596,15 @@ async fn set_reference(
     reference: &str,
     client_secret: Option<&str>,
 ) -> Result<(), AppError> {
-    sqlx::query("update payments set reference = $2, client_secret = $3, updated_at = $4 where id = $1")
-        .bind(payment_id)
-        .bind(reference)
-        .bind(client_secret)
-        .bind(now_ms())
-        .execute(state.db.pool())
-        .await?;
+    sqlx::query(
+        "update payments set reference = $2, client_secret = $3, updated_at = $4 where id = $1",
+    )
+    .bind(payment_id)
+    .bind(reference)
+    .bind(client_secret)
+    .bind(now_ms())
+    .execute(state.db.pool())
+    .await?;
     Ok(())
 }
 
@@ -564,9 +633,18 @@ pub async fn abandon(state: &AppState, payment_id: &str, message: &str) -> Resul
 }
 
 /// The session's payment in progress: (payment id, provider reference, total).
-async fn pending_payment(state: &AppState, session: &Session) -> Result<(String, String, i64), AppError> {
-    let Some(checkout) = session.get::<String>(CHECKOUT).await.map_err(session_error)? else {
-        return Err(AppError::Conflict("There is no payment in progress.".into()));
+async fn pending_payment(
+    state: &AppState,
+    session: &Session,
+) -> Result<(String, String, i64), AppError> {
+    let Some(checkout) = session
+        .get::<String>(CHECKOUT)
+        .await
+        .map_err(session_error)?
+    else {
+        return Err(AppError::Conflict(
+            "There is no payment in progress.".into(),
+        ));
     };
     let row: Option<(String, Option<String>, i64)> = sqlx::query_as(
         "select id, reference, total from payments where checkout_id = $1 and status = 'pending' \
@@ -610,24 +688,32 @@ pub async fn pay_test(state: &AppState, session: &Session, card: &str) -> Result
 /// The shopper is back from the provider (Stripe's return URL): asks the provider and, if
 /// the payment succeeded, goes through the same transition as the webhook. Returns the
 /// order's id, or `None` if the payment is still processing.
-pub async fn complete_return(state: &AppState, session: &Session, reference: &str) -> Result<Option<String>, AppError> {
-    let Some(checkout) = session.get::<String>(CHECKOUT).await.map_err(session_error)? else {
+pub async fn complete_return(
+    state: &AppState,
+    session: &Session,
+    reference: &str,
+) -> Result<Option<String>, AppError> {
+    let Some(checkout) = session
+        .get::<String>(CHECKOUT)
+        .await
+        .map_err(session_error)?
+    else {
         return Err(AppError::NotFound("payment".into()));
     };
-    let known: Option<(String,)> = sqlx::query_as(
-        "select id from payments where checkout_id = $1 and reference = $2",
-    )
-    .bind(&checkout)
-    .bind(reference)
-    .fetch_optional(state.db.pool())
-    .await?;
+    let known: Option<(String,)> =
+        sqlx::query_as("select id from payments where checkout_id = $1 and reference = $2")
+            .bind(&checkout)
+            .bind(reference)
+            .fetch_optional(state.db.pool())
+            .await?;
     if known.is_none() {
         return Err(AppError::NotFound("payment".into()));
     }
     let provider = state.payments.provider.name();
     match state.payments.provider.status(reference).await? {
         crate::payments::RemoteStatus::Succeeded { amount } => Ok(Some(
-            crate::orders::transition::payment_succeeded(state, provider, reference, amount).await?,
+            crate::orders::transition::payment_succeeded(state, provider, reference, amount)
+                .await?,
         )),
         crate::payments::RemoteStatus::Failed { message } => {
             crate::orders::transition::payment_failed(state, provider, reference, &message).await?;

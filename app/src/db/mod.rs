@@ -21,6 +21,33 @@ pub struct Db {
     backend: Backend,
     /// Statements run through [`Db::pool`] since start-up (tests count a page's queries).
     statements: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// SQLite's writers queue here (see [`Db::begin_write`]).
+    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A write transaction from [`Db::begin_write`]; rolled back if dropped uncommitted.
+pub struct WriteTx {
+    tx: sqlx::Transaction<'static, sqlx::Any>,
+    _guard: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl WriteTx {
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+impl std::ops::Deref for WriteTx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for WriteTx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
 }
 
 /// Why the schema could not be brought up to date.
@@ -46,6 +73,7 @@ impl Db {
             pool,
             backend,
             statements: Default::default(),
+            writer: Default::default(),
         })
     }
 
@@ -58,13 +86,25 @@ impl Db {
         &self.pool
     }
 
-    /// A transaction that writes. On SQLite it takes the write lock at once (`begin
-    /// immediate`), so two writers queue on the busy timeout instead of one failing with
-    /// "database is locked" when both read first; PostgreSQL begins as usual.
-    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+    /// A transaction that writes. On SQLite, which has one writer at a time anyway,
+    /// writers queue in the process first (an async lock, holding no connection while
+    /// they wait) and then take the write lock at once (`begin immediate`): 200 racing
+    /// checkouts then wait their turn instead of holding every pooled connection in
+    /// SQLite's busy loop until the pool times out. PostgreSQL begins as usual.
+    pub async fn begin_write(&self) -> Result<WriteTx, sqlx::Error> {
         match self.backend {
-            Backend::Sqlite => self.pool().begin_with("begin immediate").await,
-            Backend::Postgres => self.pool().begin().await,
+            Backend::Sqlite => {
+                let guard = self.writer.clone().lock_owned().await;
+                let tx = self.pool().begin_with("begin immediate").await?;
+                Ok(WriteTx {
+                    tx,
+                    _guard: Some(guard),
+                })
+            }
+            Backend::Postgres => Ok(WriteTx {
+                tx: self.pool().begin().await?,
+                _guard: None,
+            }),
         }
     }
 

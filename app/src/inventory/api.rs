@@ -16,7 +16,13 @@ pub async fn admin_inventory(query: String) -> Result<InventoryPage, PublicError
         match k.as_ref() {
             "q" => q = v.chars().take(100).collect(),
             "low" => low = v == "1",
-            "page" => page = v.parse().ok().filter(|p| (1..=100_000).contains(p)).unwrap_or(1),
+            "page" => {
+                page = v
+                    .parse()
+                    .ok()
+                    .filter(|p| (1..=100_000).contains(p))
+                    .unwrap_or(1)
+            }
             _ => {}
         }
     }
@@ -24,19 +30,38 @@ pub async fn admin_inventory(query: String) -> Result<InventoryPage, PublicError
 }
 
 #[server]
-pub async fn adjust_stock(variant_id: String, delta: String, reason: String, note: String) -> Result<(), PublicError> {
+pub async fn adjust_stock(
+    variant_id: String,
+    delta: String,
+    reason: String,
+    note: String,
+) -> Result<(), PublicError> {
     use crate::accounts::api::edge::*;
     let result = async {
         let (state, user) = staff().await?;
         let delta: i64 = delta.trim().trim_start_matches('+').parse().map_err(|_| {
-            AppError::validation("delta", "enter a whole number of units to add (5) or remove (-2)")
+            AppError::validation(
+                "delta",
+                "enter a whole number of units to add (5) or remove (-2)",
+            )
         })?;
-        let reason = Reason::parse(&reason)
-            .ok_or_else(|| AppError::validation("reason", "choose received, damaged or correction"))?;
+        let reason = Reason::parse(&reason).ok_or_else(|| {
+            AppError::validation("reason", "choose received, damaged or correction")
+        })?;
         crate::inventory::service::adjust(&state, &user.id, &variant_id, delta, reason, &note).await
     }
     .await;
-    done("inventory", result, &[("variant_id", &variant_id), ("delta", &delta), ("note", &note)], "/admin/inventory").await
+    done(
+        "inventory",
+        result,
+        &[
+            ("variant_id", &variant_id),
+            ("delta", &delta),
+            ("note", &note),
+        ],
+        "/admin/inventory",
+    )
+    .await
 }
 
 #[server]
@@ -44,14 +69,19 @@ pub async fn set_low_stock(variant_id: String, threshold: String) -> Result<(), 
     use crate::accounts::api::edge::*;
     let result = async {
         let (state, _) = staff().await?;
-        let threshold: i64 = threshold
-            .trim()
-            .parse()
-            .map_err(|_| AppError::validation("threshold", "enter a whole number (0 for no alert)"))?;
+        let threshold: i64 = threshold.trim().parse().map_err(|_| {
+            AppError::validation("threshold", "enter a whole number (0 for no alert)")
+        })?;
         crate::inventory::service::set_threshold(&state, &variant_id, threshold).await
     }
     .await;
-    done("inventory", result, &[("variant_id", &variant_id), ("threshold", &threshold)], "/admin/inventory").await
+    done(
+        "inventory",
+        result,
+        &[("variant_id", &variant_id), ("threshold", &threshold)],
+        "/admin/inventory",
+    )
+    .await
 }
 
 /// The dashboard's badges: variants at or under their threshold, orders to ship.

@@ -5,10 +5,10 @@
 //! `update … where <enough is left>` (0 rows = not enough), never a read followed by a
 //! write, and a CHECK (0 ≤ reserved ≤ on hand) on both engines backs it up.
 
+pub mod api;
 pub mod model;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
-pub mod api;
-pub mod pages;
 
 pub use model::*;

@@ -41,7 +41,11 @@ pub async fn record(conn: &mut AnyConnection, e: &Entry<'_>) -> Result<(), AppEr
 }
 
 /// Holds `quantity` units for a checkout if that many are available; `false` if not.
-pub async fn reserve(conn: &mut AnyConnection, variant_id: &str, quantity: i64) -> Result<bool, AppError> {
+pub async fn reserve(
+    conn: &mut AnyConnection,
+    variant_id: &str,
+    quantity: i64,
+) -> Result<bool, AppError> {
     let done = sqlx::query(
         "update variants set reserved = reserved + $2 where id = $1 and stock - reserved >= $2",
     )
@@ -53,7 +57,11 @@ pub async fn reserve(conn: &mut AnyConnection, variant_id: &str, quantity: i64) 
 }
 
 /// Gives back a hold (payment failed or expired). A variant deleted since is skipped.
-pub async fn release(conn: &mut AnyConnection, variant_id: &str, quantity: i64) -> Result<(), AppError> {
+pub async fn release(
+    conn: &mut AnyConnection,
+    variant_id: &str,
+    quantity: i64,
+) -> Result<(), AppError> {
     sqlx::query("update variants set reserved = reserved - $2 where id = $1 and reserved >= $2")
         .bind(variant_id)
         .bind(quantity)
@@ -131,13 +139,12 @@ pub async fn restock(
     order_id: &str,
     actor: Option<&str>,
 ) -> Result<(), AppError> {
-    let row: Option<(String, i64)> = sqlx::query_as(
-        "update variants set stock = stock + $2 where id = $1 returning sku, stock",
-    )
-    .bind(variant_id)
-    .bind(quantity)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let row: Option<(String, i64)> =
+        sqlx::query_as("update variants set stock = stock + $2 where id = $1 returning sku, stock")
+            .bind(variant_id)
+            .bind(quantity)
+            .fetch_optional(&mut *conn)
+            .await?;
     if let Some((sku, stock)) = row {
         record(
             conn,
@@ -171,7 +178,7 @@ pub async fn mail_low_stock(
     )
     .fetch_all(&mut *conn)
     .await?;
-    let store = crate::settings::db::storefront(&state.db).await?.name;
+    let store = crate::settings::db::store_name_in(conn).await?;
     let link = crate::accounts::service::link(state, "/admin/inventory?low=1");
     for (email,) in staff {
         let mail = crate::mail::templates::low_stock(&store, &email, low, &link);
@@ -191,7 +198,10 @@ pub async fn adjust(
     note: &str,
 ) -> Result<i64, AppError> {
     if !Reason::STAFF.contains(&reason) {
-        return Err(AppError::validation("reason", "choose received, damaged or correction"));
+        return Err(AppError::validation(
+            "reason",
+            "choose received, damaged or correction",
+        ));
     }
     if delta == 0 || delta.abs() > 1_000_000 {
         return Err(AppError::validation(
@@ -201,7 +211,10 @@ pub async fn adjust(
     }
     let note = note.trim();
     if note.chars().count() > 200 {
-        return Err(AppError::validation("note", "keep the note under 200 characters"));
+        return Err(AppError::validation(
+            "note",
+            "keep the note under 200 characters",
+        ));
     }
     let mut tx = state.db.pool().begin().await?;
     let row: Option<(String, i64, i64, i64)> = sqlx::query_as(
@@ -260,7 +273,11 @@ pub async fn adjust(
     Ok(stock)
 }
 
-pub async fn set_threshold(state: &AppState, variant_id: &str, threshold: i64) -> Result<(), AppError> {
+pub async fn set_threshold(
+    state: &AppState,
+    variant_id: &str,
+    threshold: i64,
+) -> Result<(), AppError> {
     if !(0..=1_000_000).contains(&threshold) {
         return Err(AppError::validation(
             "threshold",
@@ -306,7 +323,12 @@ pub async fn low_count(state: &AppState) -> Result<i64, AppError> {
 
 /// The staff inventory page: `q` matches SKU or product name; `low` keeps only variants
 /// at or under their threshold.
-pub async fn page(state: &AppState, q: &str, low: bool, page: u32) -> Result<InventoryPage, AppError> {
+pub async fn page(
+    state: &AppState,
+    q: &str,
+    low: bool,
+    page: u32,
+) -> Result<InventoryPage, AppError> {
     const LIMIT: u32 = 50;
     let page = page.max(1);
     let q = q.trim().to_lowercase();
@@ -372,16 +394,18 @@ pub async fn page(state: &AppState, q: &str, low: bool, page: u32) -> Result<Inv
         low_count: low_count(state).await?,
         recent: recent
             .into_iter()
-            .map(|(sku, delta, on_hand_after, reason, note, actor, order_id, at)| Movement {
-                sku,
-                delta,
-                on_hand_after,
-                reason: Reason::parse(&reason).unwrap_or(Reason::Correction),
-                note,
-                actor,
-                order_id,
-                at,
-            })
+            .map(
+                |(sku, delta, on_hand_after, reason, note, actor, order_id, at)| Movement {
+                    sku,
+                    delta,
+                    on_hand_after,
+                    reason: Reason::parse(&reason).unwrap_or(Reason::Correction),
+                    note,
+                    actor,
+                    order_id,
+                    at,
+                },
+            )
             .collect(),
         pagination: crate::pagination::Pagination::new(page, LIMIT, total),
     })

@@ -190,15 +190,26 @@ fn order_lines(order: &crate::orders::Order) -> Vec<String> {
     if order.discount.minor > 0 {
         out.push(format!(
             "Discount{}: −{}",
-            order.discount_code.as_deref().map(|c| format!(" ({c})")).unwrap_or_default(),
+            order
+                .discount_code
+                .as_deref()
+                .map(|c| format!(" ({c})"))
+                .unwrap_or_default(),
             order.discount
         ));
     }
-    out.push(format!("Shipping ({}): {}", order.shipping_name, order.shipping));
+    out.push(format!(
+        "Shipping ({}): {}",
+        order.shipping_name, order.shipping
+    ));
     if order.tax.minor > 0 {
         out.push(format!(
             "Tax{}: {}",
-            if order.tax_inclusive { " (included)" } else { "" },
+            if order.tax_inclusive {
+                " (included)"
+            } else {
+                ""
+            },
             order.tax
         ));
     }
@@ -278,11 +289,22 @@ pub fn low_stock(
         to,
         Content {
             store,
-            subject: format!("Low stock: {}", low.iter().map(|l| l.sku.as_str()).collect::<Vec<_>>().join(", ")),
+            subject: format!(
+                "Low stock: {}",
+                low.iter()
+                    .map(|l| l.sku.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
             heading: "Stock is running low".to_owned(),
             paragraphs: low
                 .iter()
-                .map(|l| format!("{}: {} available (alert at {}).", l.sku, l.available, l.threshold))
+                .map(|l| {
+                    format!(
+                        "{}: {} available (alert at {}).",
+                        l.sku, l.available, l.threshold
+                    )
+                })
                 .collect(),
             button: Some(("Open inventory", link)),
             footnote: "You get this mail when a variant falls to its low-stock threshold.",

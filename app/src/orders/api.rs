@@ -30,7 +30,12 @@ pub async fn lookup_order(email: String, number: String) -> Result<(), PublicErr
         crate::orders::service::lookup(&state, &email, &number).await
     }
     .await;
-    let to = finish("order-lookup", result, &[("email", &email), ("number", &number)]).await?;
+    let to = finish(
+        "order-lookup",
+        result,
+        &[("email", &email), ("number", &number)],
+    )
+    .await?;
     leptos_axum::redirect(&to);
     Ok(())
 }
@@ -69,19 +74,34 @@ pub async fn order_action(
     let result = async {
         let (state, user) = staff().await?;
         match action.as_str() {
-            "fulfil" => service::fulfil(&state, &user.id, &id, &o(&carrier), &o(&tracking_number)).await,
+            "fulfil" => {
+                service::fulfil(&state, &user.id, &id, &o(&carrier), &o(&tracking_number)).await
+            }
             "deliver" => service::deliver(&state, &user.id, &id).await,
             "cancel" => service::cancel(&state, &user.id, &id, &o(&reason)).await,
             "refund" => {
-                let amount = crate::catalog::model::Money::parse_decimal(&o(&amount))
-                    .ok_or_else(|| AppError::validation("amount", "enter an amount such as 10 or 4.99"))?;
+                let amount =
+                    crate::catalog::model::Money::parse_decimal(&o(&amount)).ok_or_else(|| {
+                        AppError::validation("amount", "enter an amount such as 10 or 4.99")
+                    })?;
                 service::refund(&state, &user.id, &id, amount, &o(&reason)).await
             }
             _ => Err(AppError::validation("action", "unknown action")),
         }
     }
     .await;
-    let keep = [("carrier", o(&carrier)), ("tracking_number", o(&tracking_number)), ("amount", o(&amount)), ("reason", o(&reason))];
+    let keep = [
+        ("carrier", o(&carrier)),
+        ("tracking_number", o(&tracking_number)),
+        ("amount", o(&amount)),
+        ("reason", o(&reason)),
+    ];
     let keep: Vec<(&str, &str)> = keep.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    done(&format!("order-{action}"), result, &keep, &format!("/admin/orders/{id}")).await
+    done(
+        &format!("order-{action}"),
+        result,
+        &keep,
+        &format!("/admin/orders/{id}"),
+    )
+    .await
 }

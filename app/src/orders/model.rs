@@ -15,7 +15,12 @@ pub enum OrderStatus {
 }
 
 impl OrderStatus {
-    pub const ALL: [OrderStatus; 4] = [Self::Paid, Self::Fulfilled, Self::Delivered, Self::Cancelled];
+    pub const ALL: [OrderStatus; 4] = [
+        Self::Paid,
+        Self::Fulfilled,
+        Self::Delivered,
+        Self::Cancelled,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -139,7 +144,10 @@ pub struct Order {
 
 impl Order {
     pub fn refundable(&self) -> Money {
-        Money::new(self.captured.minor - self.refunded.minor, self.captured.currency)
+        Money::new(
+            self.captured.minor - self.refunded.minor,
+            self.captured.currency,
+        )
     }
 }
 

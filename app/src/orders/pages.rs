@@ -11,7 +11,9 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 /// "25 Nov 2026, 14:03 UTC" (plain arithmetic: the browser build has no date crate).
 pub fn when(ms: i64) -> String {
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let secs = ms.div_euclid(1000);
     let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
@@ -177,7 +179,9 @@ pub fn LookupPage() -> impl IntoView {
 #[component]
 pub fn AccountOrdersPage() -> impl IntoView {
     let query = use_query_map();
-    let page = Memo::new(move |_| query.with(|q| q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1u32)));
+    let page = Memo::new(move |_| {
+        query.with(|q| q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1u32))
+    });
     let orders = Resource::new(move || page.get(), my_orders);
     view! {
         <Title text="Your orders" />

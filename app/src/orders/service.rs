@@ -63,7 +63,10 @@ const ORDER_COLUMNS: &str = "id, number, user_id, email, status, payment_status,
     subtotal, discount, shipping, tax, total, tax_inclusive, captured, refunded, address, \
     shipping_name, discount_code, carrier, tracking_number, stock_short, created_at";
 
-async fn load(conn: &mut AnyConnection, order_id: &str) -> Result<Option<(Order, Option<String>)>, AppError> {
+async fn load(
+    conn: &mut AnyConnection,
+    order_id: &str,
+) -> Result<Option<(Order, Option<String>)>, AppError> {
     let row: Option<OrderRow> =
         sqlx::query_as(&format!("select {ORDER_COLUMNS} from orders where id = $1"))
             .bind(order_id)
@@ -95,14 +98,16 @@ async fn load(conn: &mut AnyConnection, order_id: &str) -> Result<Option<(Order,
         created_at: r.created_at,
         lines: lines
             .into_iter()
-            .map(|(product_name, variant_title, sku, unit_price, quantity)| OrderLine {
-                product_name,
-                variant_title,
-                sku,
-                unit_price: m(unit_price),
-                quantity,
-                line_total: m(unit_price * quantity),
-            })
+            .map(
+                |(product_name, variant_title, sku, unit_price, quantity)| OrderLine {
+                    product_name,
+                    variant_title,
+                    sku,
+                    unit_price: m(unit_price),
+                    quantity,
+                    line_total: m(unit_price * quantity),
+                },
+            )
             .collect(),
         subtotal: m(r.subtotal),
         discount: m(r.discount),
@@ -154,7 +159,12 @@ pub async fn for_viewer(
     }
     if !is_staff {
         // Customers see the story, not the staff's notes on stock and amounts.
-        order.events.retain(|e| matches!(e.kind.as_str(), "placed" | "fulfilled" | "delivered" | "cancelled" | "refunded"));
+        order.events.retain(|e| {
+            matches!(
+                e.kind.as_str(),
+                "placed" | "fulfilled" | "delivered" | "cancelled" | "refunded"
+            )
+        });
     }
     order.token = Some(self::token(state, order_id));
     Ok(order)
@@ -162,20 +172,23 @@ pub async fn for_viewer(
 
 /// Guest look-up by email and order number: the order's id and token, or not found.
 pub async fn lookup(state: &AppState, email: &str, number: &str) -> Result<String, AppError> {
-    let number: i64 = number
-        .trim()
-        .trim_start_matches('#')
-        .parse()
-        .map_err(|_| AppError::validation("number", "enter the order number from your confirmation, e.g. 1042"))?;
-    let row: Option<(String,)> = sqlx::query_as(
-        "select id from orders where number = $1 and lower(email) = $2",
-    )
-    .bind(number)
-    .bind(email.trim().to_lowercase())
-    .fetch_optional(state.db.pool())
-    .await?;
+    let number: i64 = number.trim().trim_start_matches('#').parse().map_err(|_| {
+        AppError::validation(
+            "number",
+            "enter the order number from your confirmation, e.g. 1042",
+        )
+    })?;
+    let row: Option<(String,)> =
+        sqlx::query_as("select id from orders where number = $1 and lower(email) = $2")
+            .bind(number)
+            .bind(email.trim().to_lowercase())
+            .fetch_optional(state.db.pool())
+            .await?;
     let (id,) = row.ok_or_else(|| {
-        AppError::validation("number", "no order matches that email and number; check both")
+        AppError::validation(
+            "number",
+            "no order matches that email and number; check both",
+        )
     })?;
     Ok(guest_path(state, &id))
 }
@@ -260,7 +273,10 @@ impl OrderFilter {
             match key.as_ref() {
                 "status" => {
                     f.status = Some(OrderStatus::parse(value).ok_or_else(|| {
-                        AppError::validation("status", "choose paid, fulfilled, delivered or cancelled")
+                        AppError::validation(
+                            "status",
+                            "choose paid, fulfilled, delivered or cancelled",
+                        )
                     })?);
                 }
                 "from" => f.from = Some(day(value, "from")?),
@@ -273,7 +289,9 @@ impl OrderFilter {
                         .parse()
                         .ok()
                         .filter(|p| (1..=100_000).contains(p))
-                        .ok_or_else(|| AppError::validation("page", "page must be a whole number from 1"))?;
+                        .ok_or_else(|| {
+                            AppError::validation("page", "page must be a whole number from 1")
+                        })?;
                 }
                 _ => {}
             }
@@ -283,7 +301,11 @@ impl OrderFilter {
 }
 
 /// Staff list (all customers) or a customer's history (`user_id`).
-pub async fn list(state: &AppState, f: &OrderFilter, user_id: Option<&str>) -> Result<OrderList, AppError> {
+pub async fn list(
+    state: &AppState,
+    f: &OrderFilter,
+    user_id: Option<&str>,
+) -> Result<OrderList, AppError> {
     const LIMIT: u32 = 25;
     let (conditions, args) = conditions(f, user_id);
     let where_ = if conditions.is_empty() {
@@ -362,7 +384,10 @@ fn conditions(f: &OrderFilter, user_id: Option<&str>) -> (Vec<String>, Vec<Arg>)
             Ok(number) => push("o.number = ?", Arg::Int(number)),
             Err(_) => push(
                 "lower(o.email) like ?",
-                Arg::Text(format!("%{}%", customer.to_lowercase().replace(['%', '_'], ""))),
+                Arg::Text(format!(
+                    "%{}%",
+                    customer.to_lowercase().replace(['%', '_'], "")
+                )),
             ),
         }
     }
@@ -382,13 +407,22 @@ pub async fn for_staff(state: &AppState, order_id: &str) -> Result<Order, AppErr
 fn text(raw: &str, field: &str, label: &str, max: usize) -> Result<String, AppError> {
     let value = raw.trim();
     if value.is_empty() || value.chars().count() > max || value.chars().any(char::is_control) {
-        return Err(AppError::validation(field, format!("enter the {label} (up to {max} characters)")));
+        return Err(AppError::validation(
+            field,
+            format!("enter the {label} (up to {max} characters)"),
+        ));
     }
     Ok(value.to_owned())
 }
 
 /// Paid → fulfilled, with the carrier and tracking number; mails the customer.
-pub async fn fulfil(state: &AppState, actor: &str, order_id: &str, carrier: &str, tracking: &str) -> Result<(), AppError> {
+pub async fn fulfil(
+    state: &AppState,
+    actor: &str,
+    order_id: &str,
+    carrier: &str,
+    tracking: &str,
+) -> Result<(), AppError> {
     let carrier = text(carrier, "carrier", "carrier", 60)?;
     let tracking = text(tracking, "tracking_number", "tracking number", 100)?;
     let mut tx = state.db.begin_write().await?;
@@ -405,9 +439,18 @@ pub async fn fulfil(state: &AppState, actor: &str, order_id: &str, carrier: &str
     if done.rows_affected() == 0 {
         return Err(refused(&mut tx, order_id, "fulfilled").await);
     }
-    event(&mut tx, order_id, "fulfilled", &format!("Shipped with {carrier}, tracking {tracking}."), Some(actor)).await?;
-    let (order, _) = load(&mut tx, order_id).await?.ok_or_else(|| AppError::NotFound("order".into()))?;
-    let store = crate::settings::db::storefront(&state.db).await?.name;
+    event(
+        &mut tx,
+        order_id,
+        "fulfilled",
+        &format!("Shipped with {carrier}, tracking {tracking}."),
+        Some(actor),
+    )
+    .await?;
+    let (order, _) = load(&mut tx, order_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("order".into()))?;
+    let store = crate::settings::db::store_name_in(&mut tx).await?;
     let link = crate::accounts::service::link(state, &guest_path(state, order_id));
     let mail = crate::mail::templates::order_shipped(&store, &order, &link);
     crate::jobs::Jobs::enqueue_in(&mut tx, crate::mail::SEND_JOB, &mail).await?;
@@ -434,10 +477,11 @@ pub async fn deliver(state: &AppState, actor: &str, order_id: &str) -> Result<()
 
 /// Why a status change did not apply: the order is missing or in the wrong state.
 async fn refused(conn: &mut AnyConnection, order_id: &str, what: &str) -> AppError {
-    let status: Result<Option<(String,)>, _> = sqlx::query_as("select status from orders where id = $1")
-        .bind(order_id)
-        .fetch_optional(conn)
-        .await;
+    let status: Result<Option<(String,)>, _> =
+        sqlx::query_as("select status from orders where id = $1")
+            .bind(order_id)
+            .fetch_optional(conn)
+            .await;
     match status {
         Ok(Some((status,))) => AppError::Conflict(format!(
             "This order is {} and cannot be {what}.",
@@ -451,7 +495,13 @@ async fn refused(conn: &mut AnyConnection, order_id: &str, what: &str) -> AppErr
 /// Refunds `amount` (minor units) through the provider. The amount is counted against the
 /// order first (a conditional update that cannot pass what was captured), then the
 /// provider is asked with an idempotency key; if it refuses, the count is given back.
-pub async fn refund(state: &AppState, actor: &str, order_id: &str, amount: i64, reason: &str) -> Result<(), AppError> {
+pub async fn refund(
+    state: &AppState,
+    actor: &str,
+    order_id: &str,
+    amount: i64,
+    reason: &str,
+) -> Result<(), AppError> {
     if amount <= 0 {
         return Err(AppError::validation("amount", "enter an amount above 0"));
     }
@@ -483,7 +533,10 @@ pub async fn refund(state: &AppState, actor: &str, order_id: &str, amount: i64, 
                 "amount",
                 format!(
                     "at most {} can still be refunded",
-                    Money::new(captured - refunded, Currency::parse(&currency).unwrap_or_default())
+                    Money::new(
+                        captured - refunded,
+                        Currency::parse(&currency).unwrap_or_default()
+                    )
                 ),
             ),
         });
@@ -510,7 +563,11 @@ pub async fn refund(state: &AppState, actor: &str, order_id: &str, amount: i64, 
     .await?;
     let outcome = match reference {
         Some(reference) if provider == state.payments.provider.name() => {
-            state.payments.provider.refund(&reference, amount, &refund_id).await
+            state
+                .payments
+                .provider
+                .refund(&reference, amount, &refund_id)
+                .await
         }
         _ => Err(AppError::Conflict(format!(
             "This order was paid through {provider}, which is not configured now; refund it there."
@@ -525,11 +582,17 @@ pub async fn refund(state: &AppState, actor: &str, order_id: &str, amount: i64, 
                 .bind(now_ms())
                 .execute(&mut *tx)
                 .await?;
-            let (order, _) = load(&mut tx, order_id).await?.ok_or_else(|| AppError::NotFound("order".into()))?;
+            let (order, _) = load(&mut tx, order_id)
+                .await?
+                .ok_or_else(|| AppError::NotFound("order".into()))?;
             let msg = format!(
                 "Refunded {}{}.",
                 Money::new(amount, order.captured.currency),
-                if reason.is_empty() { String::new() } else { format!(": {reason}") }
+                if reason.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {reason}")
+                }
             );
             event(&mut tx, order_id, "refunded", &msg, Some(actor)).await?;
             mail_refund(state, &mut tx, order_id, amount).await?;
@@ -551,7 +614,14 @@ pub async fn refund(state: &AppState, actor: &str, order_id: &str, amount: i64, 
             .bind(amount)
             .execute(&mut *tx)
             .await?;
-            event(&mut tx, order_id, "refund_failed", &format!("A refund failed: {err}"), Some(actor)).await?;
+            event(
+                &mut tx,
+                order_id,
+                "refund_failed",
+                &format!("A refund failed: {err}"),
+                Some(actor),
+            )
+            .await?;
             tx.commit().await?;
             Err(err)
         }
@@ -559,13 +629,20 @@ pub async fn refund(state: &AppState, actor: &str, order_id: &str, amount: i64, 
 }
 
 /// Cancels a paid, unshipped order: puts its stock back and refunds what is left.
-pub async fn cancel(state: &AppState, actor: &str, order_id: &str, reason: &str) -> Result<(), AppError> {
+pub async fn cancel(
+    state: &AppState,
+    actor: &str,
+    order_id: &str,
+    reason: &str,
+) -> Result<(), AppError> {
     let mut tx = state.db.begin_write().await?;
-    let done = sqlx::query("update orders set status = 'cancelled', updated_at = $2 where id = $1 and status = 'paid'")
-        .bind(order_id)
-        .bind(now_ms())
-        .execute(&mut *tx)
-        .await?;
+    let done = sqlx::query(
+        "update orders set status = 'cancelled', updated_at = $2 where id = $1 and status = 'paid'",
+    )
+    .bind(order_id)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
     if done.rows_affected() == 0 {
         return Err(refused(&mut tx, order_id, "cancelled").await);
     }
@@ -573,12 +650,11 @@ pub async fn cancel(state: &AppState, actor: &str, order_id: &str, reason: &str)
         .bind(order_id)
         .fetch_one(&mut *tx)
         .await?;
-    let lines: Vec<(String, i64)> = sqlx::query_as(
-        "select variant_id, quantity from order_lines where order_id = $1",
-    )
-    .bind(order_id)
-    .fetch_all(&mut *tx)
-    .await?;
+    let lines: Vec<(String, i64)> =
+        sqlx::query_as("select variant_id, quantity from order_lines where order_id = $1")
+            .bind(order_id)
+            .fetch_all(&mut *tx)
+            .await?;
     // An order sold short took no stock for its missing lines; restock only what the
     // ledger shows it took.
     for (variant_id, quantity) in lines {
@@ -590,9 +666,14 @@ pub async fn cancel(state: &AppState, actor: &str, order_id: &str, reason: &str)
         .bind(&variant_id)
         .fetch_one(&mut *tx)
         .await?;
-        let back = if short == 1 { took.0.min(quantity) } else { quantity };
+        let back = if short == 1 {
+            took.0.min(quantity)
+        } else {
+            quantity
+        };
         if back > 0 {
-            crate::inventory::service::restock(&mut tx, &variant_id, back, order_id, Some(actor)).await?;
+            crate::inventory::service::restock(&mut tx, &variant_id, back, order_id, Some(actor))
+                .await?;
         }
     }
     let reason = reason.trim();
@@ -600,37 +681,67 @@ pub async fn cancel(state: &AppState, actor: &str, order_id: &str, reason: &str)
         &mut tx,
         order_id,
         "cancelled",
-        &if reason.is_empty() { "Cancelled; items restocked.".to_owned() } else { format!("Cancelled ({reason}); items restocked.") },
+        &if reason.is_empty() {
+            "Cancelled; items restocked.".to_owned()
+        } else {
+            format!("Cancelled ({reason}); items restocked.")
+        },
         Some(actor),
     )
     .await?;
-    let (captured, refunded): (i64, i64) = sqlx::query_as("select captured, refunded from orders where id = $1")
-        .bind(order_id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let (captured, refunded): (i64, i64) =
+        sqlx::query_as("select captured, refunded from orders where id = $1")
+            .bind(order_id)
+            .fetch_one(&mut *tx)
+            .await?;
     tx.commit().await?;
     state.catalog.invalidate().await;
     if captured > refunded {
-        refund(state, actor, order_id, captured - refunded, "order cancelled").await?;
+        refund(
+            state,
+            actor,
+            order_id,
+            captured - refunded,
+            "order cancelled",
+        )
+        .await?;
     }
     Ok(())
 }
 
 /// Queues the order confirmation, inside the transition's transaction.
-pub async fn mail_confirmation(state: &AppState, conn: &mut AnyConnection, order_id: &str) -> Result<(), AppError> {
-    let (order, _) = load(conn, order_id).await?.ok_or_else(|| AppError::NotFound("order".into()))?;
-    let store = crate::settings::db::storefront(&state.db).await?.name;
+pub async fn mail_confirmation(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    order_id: &str,
+) -> Result<(), AppError> {
+    let (order, _) = load(conn, order_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("order".into()))?;
+    let store = crate::settings::db::store_name_in(conn).await?;
     let link = crate::accounts::service::link(state, &guest_path(state, order_id));
     let mail = crate::mail::templates::order_confirmation(&store, &order, &link);
     crate::jobs::Jobs::enqueue_in(conn, crate::mail::SEND_JOB, &mail).await?;
     Ok(())
 }
 
-pub async fn mail_refund(state: &AppState, conn: &mut AnyConnection, order_id: &str, amount: i64) -> Result<(), AppError> {
-    let (order, _) = load(conn, order_id).await?.ok_or_else(|| AppError::NotFound("order".into()))?;
-    let store = crate::settings::db::storefront(&state.db).await?.name;
+pub async fn mail_refund(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    order_id: &str,
+    amount: i64,
+) -> Result<(), AppError> {
+    let (order, _) = load(conn, order_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("order".into()))?;
+    let store = crate::settings::db::store_name_in(conn).await?;
     let link = crate::accounts::service::link(state, &guest_path(state, order_id));
-    let mail = crate::mail::templates::order_refund(&store, &order, Money::new(amount, order.captured.currency), &link);
+    let mail = crate::mail::templates::order_refund(
+        &store,
+        &order,
+        Money::new(amount, order.captured.currency),
+        &link,
+    );
     crate::jobs::Jobs::enqueue_in(conn, crate::mail::SEND_JOB, &mail).await?;
     Ok(())
 }
@@ -682,9 +793,26 @@ pub async fn export_csv(state: &AppState, f: &OrderFilter) -> Result<String, App
     let rows = q.fetch_all(state.db.pool()).await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let header = [
-        "number", "date", "email", "status", "payment_status", "currency", "subtotal", "discount",
-        "shipping", "tax", "total", "refunded", "shipping_method", "carrier", "tracking_number",
-        "sku", "product", "variant", "quantity", "unit_price",
+        "number",
+        "date",
+        "email",
+        "status",
+        "payment_status",
+        "currency",
+        "subtotal",
+        "discount",
+        "shipping",
+        "tax",
+        "total",
+        "refunded",
+        "shipping_method",
+        "carrier",
+        "tracking_number",
+        "sku",
+        "product",
+        "variant",
+        "quantity",
+        "unit_price",
     ];
     let csv_err = |e: csv::Error| AppError::Internal(anyhow::Error::new(e));
     out.write_record(header).map_err(csv_err)?;
@@ -693,18 +821,39 @@ pub async fn export_csv(state: &AppState, f: &OrderFilter) -> Result<String, App
         let dec = |m: i64| Money::new(m, currency).decimal();
         let date = time::OffsetDateTime::from_unix_timestamp(r.created_at / 1000)
             .ok()
-            .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok())
+            .and_then(|t| {
+                t.format(&time::format_description::well_known::Rfc3339)
+                    .ok()
+            })
             .unwrap_or_default();
         let record = [
-            r.number.to_string(), date, r.email, r.status, r.payment_status, r.currency.clone(),
-            dec(r.subtotal), dec(r.discount), dec(r.shipping), dec(r.tax), dec(r.total), dec(r.refunded),
-            r.shipping_name, r.carrier.unwrap_or_default(), r.tracking_number.unwrap_or_default(),
-            r.sku, r.product_name, r.variant_title, r.quantity.to_string(), dec(r.unit_price),
+            r.number.to_string(),
+            date,
+            r.email,
+            r.status,
+            r.payment_status,
+            r.currency.clone(),
+            dec(r.subtotal),
+            dec(r.discount),
+            dec(r.shipping),
+            dec(r.tax),
+            dec(r.total),
+            dec(r.refunded),
+            r.shipping_name,
+            r.carrier.unwrap_or_default(),
+            r.tracking_number.unwrap_or_default(),
+            r.sku,
+            r.product_name,
+            r.variant_title,
+            r.quantity.to_string(),
+            dec(r.unit_price),
         ];
         out.write_record(record.iter().map(|cell| crate::spreadsheet::escape(cell)))
             .map_err(csv_err)?;
     }
-    let bytes = out.into_inner().map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
+    let bytes = out
+        .into_inner()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?;
     String::from_utf8(bytes).map_err(|e| AppError::Internal(anyhow::Error::new(e)))
 }
 

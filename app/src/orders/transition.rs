@@ -17,10 +17,19 @@ use sqlx::AnyConnection;
 /// What a provider event does.
 #[derive(Debug, Clone)]
 pub enum Effect {
-    Succeeded { reference: String, amount: i64 },
-    Failed { reference: String, message: String },
+    Succeeded {
+        reference: String,
+        amount: i64,
+    },
+    Failed {
+        reference: String,
+        message: String,
+    },
     /// The provider's total refunded so far for the payment.
-    Refunded { reference: String, amount_refunded: i64 },
+    Refunded {
+        reference: String,
+        amount_refunded: i64,
+    },
 }
 
 /// What the transition found to do; the caller acts after the commit.
@@ -78,7 +87,15 @@ pub async fn apply_event(
             reference,
             amount_refunded,
         } => {
-            refunded_in(state, &mut tx, provider, &reference, amount_refunded, &mut after).await?;
+            refunded_in(
+                state,
+                &mut tx,
+                provider,
+                &reference,
+                amount_refunded,
+                &mut after,
+            )
+            .await?;
         }
     }
     tx.commit().await?;
@@ -148,12 +165,11 @@ pub async fn release_holds(conn: &mut AnyConnection, payment_id: &str) -> Result
     for (variant_id, quantity) in lines {
         inventory::release(conn, &variant_id, quantity).await?;
     }
-    let discount: Option<(Option<String>, Option<String>)> = sqlx::query_as(
-        "select discount_id, discount_customer from payments where id = $1",
-    )
-    .bind(payment_id)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let discount: Option<(Option<String>, Option<String>)> =
+        sqlx::query_as("select discount_id, discount_customer from payments where id = $1")
+            .bind(payment_id)
+            .fetch_optional(&mut *conn)
+            .await?;
     if let Some((Some(discount_id), customer)) = discount {
         crate::checkout::rates::release_use(conn, &discount_id, customer.as_deref()).await?;
     }
@@ -308,7 +324,10 @@ async fn succeed_in(
         conn,
         &order_id,
         "placed",
-        &format!("Order placed; {} received ({provider} {reference}).", money(amount)),
+        &format!(
+            "Order placed; {} received ({provider} {reference}).",
+            money(amount)
+        ),
         None,
     )
     .await?;
@@ -317,7 +336,11 @@ async fn succeed_in(
             conn,
             &order_id,
             "amount_mismatch",
-            &format!("The provider captured {} for a total of {}: check before shipping.", money(amount), money(payment.total)),
+            &format!(
+                "The provider captured {} for a total of {}: check before shipping.",
+                money(amount),
+                money(payment.total)
+            ),
             None,
         )
         .await?;
@@ -358,7 +381,12 @@ async fn succeed_in(
     // again if the limits still allow, else noted.
     if let Some(discount_id) = &payment.discount_id {
         if !held
-            && !crate::checkout::rates::take_use(conn, discount_id, payment.discount_customer.as_deref()).await?
+            && !crate::checkout::rates::take_use(
+                conn,
+                discount_id,
+                payment.discount_customer.as_deref(),
+            )
+            .await?
         {
             event(
                 conn,
@@ -385,7 +413,14 @@ async fn succeed_in(
     inventory::mail_low_stock(state, conn, &low).await?;
     after.jobs = true;
     after.stock = true;
-    tracing::info!(order_id, number, provider, reference, amount, "order placed");
+    tracing::info!(
+        order_id,
+        number,
+        provider,
+        reference,
+        amount,
+        "order placed"
+    );
     Ok(order_id)
 }
 
@@ -426,7 +461,10 @@ async fn refunded_in(
             conn,
             &order_id,
             "refunded",
-            &format!("Refunds at the provider now total {} (minor units).", amount),
+            &format!(
+                "Refunds at the provider now total {} (minor units).",
+                amount
+            ),
             None,
         )
         .await?;

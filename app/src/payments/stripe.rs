@@ -39,9 +39,9 @@ impl StripeProvider {
     }
 
     fn client(&self) -> Result<&stripe::Client, AppError> {
-        self.client
-            .as_ref()
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("the Stripe client could not be built: {e}")))
+        self.client.as_ref().map_err(|e| {
+            AppError::Internal(anyhow::anyhow!("the Stripe client could not be built: {e}"))
+        })
     }
 }
 
@@ -81,13 +81,16 @@ impl Provider for StripeProvider {
         idempotency_key: &str,
         payment_id: &str,
     ) -> Result<Created, AppError> {
-        let currency: stripe_types::Currency = currency
-            .to_ascii_lowercase()
-            .parse()
-            .map_err(|_| AppError::Internal(anyhow::anyhow!("currency {currency} unknown to Stripe")))?;
+        let currency: stripe_types::Currency =
+            currency.to_ascii_lowercase().parse().map_err(|_| {
+                AppError::Internal(anyhow::anyhow!("currency {currency} unknown to Stripe"))
+            })?;
         let intent = CreatePaymentIntent::new(amount, currency)
             .automatic_payment_methods(CreatePaymentIntentAutomaticPaymentMethods::new(true))
-            .metadata(HashMap::from([("oxcart_payment".to_owned(), payment_id.to_owned())]))
+            .metadata(HashMap::from([(
+                "oxcart_payment".to_owned(),
+                payment_id.to_owned(),
+            )]))
             .customize()
             .request_strategy(key(idempotency_key)?)
             .send(self.client()?)
@@ -99,7 +102,12 @@ impl Provider for StripeProvider {
         })
     }
 
-    async fn refund(&self, reference: &str, amount: i64, idempotency_key: &str) -> Result<String, AppError> {
+    async fn refund(
+        &self,
+        reference: &str,
+        amount: i64,
+        idempotency_key: &str,
+    ) -> Result<String, AppError> {
         let refund = CreateRefund::new()
             .payment_intent(reference)
             .amount(amount)
@@ -124,12 +132,14 @@ impl Provider for StripeProvider {
             S::Canceled => RemoteStatus::Failed {
                 message: "The payment was cancelled.".into(),
             },
-            S::RequiresPaymentMethod if intent.last_payment_error.is_some() => RemoteStatus::Failed {
-                message: intent
-                    .last_payment_error
-                    .and_then(|e| e.message)
-                    .unwrap_or_else(|| "The payment failed. Try another card.".into()),
-            },
+            S::RequiresPaymentMethod if intent.last_payment_error.is_some() => {
+                RemoteStatus::Failed {
+                    message: intent
+                        .last_payment_error
+                        .and_then(|e| e.message)
+                        .unwrap_or_else(|| "The payment failed. Try another card.".into()),
+                }
+            }
             _ => RemoteStatus::Pending,
         })
     }

@@ -42,7 +42,12 @@ pub fn sign(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
 }
 
 /// Checks `header` against `body` at `now` (unix seconds).
-pub fn verify(secret: &[u8], header: Option<&str>, body: &[u8], now: i64) -> Result<(), SignatureError> {
+pub fn verify(
+    secret: &[u8],
+    header: Option<&str>,
+    body: &[u8],
+    now: i64,
+) -> Result<(), SignatureError> {
     let header = header.ok_or(SignatureError::Missing)?;
     let mut timestamp = None;
     let mut signatures = Vec::new();
@@ -94,7 +99,11 @@ pub enum Outcome {
 }
 
 /// Verifies and applies one delivery.
-pub async fn receive(state: &AppState, signature: Option<&str>, body: &[u8]) -> Result<Outcome, AppError> {
+pub async fn receive(
+    state: &AppState,
+    signature: Option<&str>,
+    body: &[u8],
+) -> Result<Outcome, AppError> {
     let secret = state
         .payments
         .webhook_secret
@@ -117,7 +126,9 @@ pub async fn receive(state: &AppState, signature: Option<&str>, body: &[u8]) -> 
     let effect = match event.kind.as_str() {
         "payment_intent.succeeded" => Effect::Succeeded {
             reference: text("id").ok_or_else(|| AppError::validation("body", "no payment id"))?,
-            amount: number("amount_received").or_else(|| number("amount")).unwrap_or(0),
+            amount: number("amount_received")
+                .or_else(|| number("amount"))
+                .unwrap_or(0),
         },
         "payment_intent.payment_failed" => Effect::Failed {
             reference: text("id").ok_or_else(|| AppError::validation("body", "no payment id"))?,
@@ -149,11 +160,26 @@ mod tests {
         let header = sign(SECRET, 1_000, body);
         assert_eq!(verify(SECRET, Some(&header), body, 1_000), Ok(()));
         assert_eq!(verify(SECRET, Some(&header), body, 1_300), Ok(()));
-        assert_eq!(verify(SECRET, Some(&header), body, 1_301), Err(SignatureError::TooOld));
-        assert_eq!(verify(b"other", Some(&header), body, 1_000), Err(SignatureError::Mismatch));
-        assert_eq!(verify(SECRET, Some(&header), b"{}", 1_000), Err(SignatureError::Mismatch));
-        assert_eq!(verify(SECRET, None, body, 1_000), Err(SignatureError::Missing));
-        assert_eq!(verify(SECRET, Some("v1=abc"), body, 1_000), Err(SignatureError::Malformed));
+        assert_eq!(
+            verify(SECRET, Some(&header), body, 1_301),
+            Err(SignatureError::TooOld)
+        );
+        assert_eq!(
+            verify(b"other", Some(&header), body, 1_000),
+            Err(SignatureError::Mismatch)
+        );
+        assert_eq!(
+            verify(SECRET, Some(&header), b"{}", 1_000),
+            Err(SignatureError::Mismatch)
+        );
+        assert_eq!(
+            verify(SECRET, None, body, 1_000),
+            Err(SignatureError::Missing)
+        );
+        assert_eq!(
+            verify(SECRET, Some("v1=abc"), body, 1_000),
+            Err(SignatureError::Malformed)
+        );
         // Stripe may send several v1 signatures (secret rotation): one match is enough.
         let rotated = format!("{header},v1=00ff");
         let rotated = rotated.replacen("v1=", "v1=deadbeef,v1=", 1);

@@ -40,6 +40,16 @@ pub async fn put_if_absent(db: &Db, key: &str, value: &str) -> Result<bool, AppE
     Ok(result.rows_affected() == 1)
 }
 
+/// The store's name, on the caller's connection: for mail queued inside a transaction,
+/// which must not wait for a second pooled connection while it holds row locks.
+pub async fn store_name_in(conn: &mut sqlx::AnyConnection) -> Result<String, AppError> {
+    let row: Option<(String,)> = sqlx::query_as("select value from settings where key = $1")
+        .bind(keys::STORE_NAME)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map_or_else(|| "Oxcart".to_owned(), |(name,)| name))
+}
+
 /// The store as shoppers see it, before any per-shopper filtering.
 pub async fn storefront(db: &Db) -> Result<Storefront, AppError> {
     let mut values = get_many(db, &[keys::STORE_NAME, keys::CURRENCY, keys::ANNOUNCEMENT]).await?;
