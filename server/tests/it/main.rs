@@ -21,3 +21,4 @@ mod security;
 mod sessions;
 mod staff;
 mod storage;
+mod stripe;
