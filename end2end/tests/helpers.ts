@@ -102,3 +102,18 @@ export async function signedInAdmin(page: Page): Promise<string> {
   await expect(page.getByTestId("recovery-codes").locator("li")).toHaveCount(10);
   return email;
 }
+
+/** Waits for a mail to `to` whose text contains `text` (the outbox holds `.eml` files). */
+export async function mailed(to: string, text: string): Promise<void> {
+  const outbox = join(dataDir(), "outbox");
+  await expect
+    .poll(
+      () =>
+        readdirSync(outbox).some((f) => {
+          const mail = decodeQuotedPrintable(readFileSync(join(outbox, f), "utf8"));
+          return mail.includes(to) && mail.includes(text);
+        }),
+      { timeout: 15_000, message: `a mail to ${to} with ${text}` },
+    )
+    .toBe(true);
+}

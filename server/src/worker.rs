@@ -43,7 +43,7 @@ async fn run(state: &AppState, mailer: &Mailer, job: &Job) -> anyhow::Result<()>
     match job.kind.as_str() {
         SEND_JOB => {
             let mail: OutgoingMail = serde_json::from_str(&job.payload)?;
-            mailer.send(&mail).await?;
+            mailer.send(&job.id, &mail).await?;
             tracing::info!(job_id = %job.id, subject = %mail.subject, "mail sent");
             Ok(())
         }

@@ -22,7 +22,7 @@ pub fn provide_cart_version() -> CartVersion {
     version
 }
 
-fn cart_version() -> RwSignal<u32> {
+pub fn cart_version() -> RwSignal<u32> {
     use_context::<CartVersion>()
         .map(|v| v.0)
         .unwrap_or_else(|| RwSignal::new(0))
@@ -32,7 +32,9 @@ fn cart_version() -> RwSignal<u32> {
 #[component]
 pub fn MiniCart() -> impl IntoView {
     let version = cart_version();
-    let summary = Resource::new(move || version.get(), |_| get_cart_summary());
+    // Also re-read on every navigation: paying (or signing in) elsewhere changes the cart.
+    let path = leptos_router::hooks::use_location().pathname;
+    let summary = Resource::new(move || (version.get(), path.get()), |_| get_cart_summary());
     view! {
         <a href="/cart" class="icon-link cart-link" data-testid="cart-link"
             aria-label=move || {
@@ -70,7 +72,7 @@ pub fn AddToCart(
     let added = move || add.value().get().and_then(Result::ok);
     view! {
         <ActionForm action=add attr:class="add-to-cart" attr:data-testid="add-to-cart">
-            <input type="hidden" name="variant_id" prop:value=move || variant_id.get().unwrap_or_default() />
+            <input type="hidden" name="variant_id" value=move || variant_id.get().unwrap_or_default() />
             <label class="add-to-cart__qty">
                 "Quantity"
                 <input type="number" name="quantity" value="1" min="1" max=move || available.get().clamp(1, MAX_QUANTITY)

@@ -265,7 +265,18 @@ pub fn Summary(view: CheckoutView) -> impl IntoView {
 #[component]
 pub fn PayPage() -> impl IntoView {
     let card = ServerAction::<PayWithTestCard>::new();
-    let checkout = Resource::new(move || card.version().get(), |_| get_checkout());
+    let retry_payment = ServerAction::<StartPayment>::new();
+    // Paid: the cart is empty now; the header's count follows.
+    let cart = crate::cart::pages::cart_version();
+    Effect::new(move |_| {
+        if card.value().get().is_some_and(|r| r.is_ok()) {
+            cart.update(|v| *v += 1);
+        }
+    });
+    let checkout = Resource::new(
+        move || (card.version().get(), retry_payment.version().get()),
+        |_| get_checkout(),
+    );
     let flash = Resource::new_blocking(|| (), |_| take_flash("test-card".into()));
     view! {
         <Title text="Payment" />
@@ -278,10 +289,21 @@ pub fn PayPage() -> impl IntoView {
                     Err(err) => return view! { <p class="form-error" role="alert">{err.message}</p> }.into_any(),
                 };
                 let Some(pending) = view.pending.clone() else {
+                    // A declined card (or an expired hold): pay again from here, holding
+                    // the stock anew, or go back and change something.
+                    let retry = view.last_error.is_some() && view.ready();
                     return view! {
                         <div class="empty" data-testid="no-payment">
                             {view.last_error.clone().map(|e| view! { <p class="form-error" role="alert" data-testid="last-payment-error">{e}</p> })}
-                            <p>"There is no payment in progress."</p>
+                            {if retry {
+                                view! {
+                                    <ActionForm action=retry_payment>
+                                        <button type="submit" class="button button--primary" data-testid="retry-payment">"Try again"</button>
+                                    </ActionForm>
+                                }.into_any()
+                            } else {
+                                view! { <p>"There is no payment in progress."</p> }.into_any()
+                            }}
                             <a class="button" href="/checkout">"Back to checkout"</a>
                         </div>
                     }.into_any();

@@ -6,9 +6,7 @@ pub mod templates;
 
 use anyhow::Context as _;
 use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
-use lettre::{
-    AsyncFileTransport, AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor,
-};
+use lettre::{AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -33,7 +31,7 @@ pub fn is_valid_sender(raw: &str) -> bool {
 #[derive(Clone)]
 enum Transport {
     Smtp(AsyncSmtpTransport<Tokio1Executor>),
-    File(AsyncFileTransport<Tokio1Executor>, PathBuf),
+    File(PathBuf),
 }
 
 #[derive(Clone)]
@@ -46,7 +44,7 @@ impl std::fmt::Debug for Mailer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match &self.transport {
             Transport::Smtp(_) => write!(f, "Mailer(smtp, from {})", self.from),
-            Transport::File(_, dir) => {
+            Transport::File(dir) => {
                 write!(f, "Mailer(outbox {}, from {})", dir.display(), self.from)
             }
         }
@@ -67,19 +65,24 @@ impl Mailer {
             None => {
                 std::fs::create_dir_all(&outbox)
                     .with_context(|| format!("cannot create the outbox {}", outbox.display()))?;
-                Transport::File(AsyncFileTransport::new(&outbox), outbox)
+                Transport::File(outbox)
             }
         };
         Ok(Self { transport, from })
     }
 
-    /// Sends one message; an error is worth retrying (the job queue does).
-    pub async fn send(&self, mail: &OutgoingMail) -> anyhow::Result<()> {
+    /// Sends one message; an error is worth retrying (the job queue does). `id` (the
+    /// job's) becomes the Message-ID and, in the outbox, the file name: a job run again
+    /// after a crash rewrites the same file instead of adding a second mail. (Over SMTP
+    /// a crash between hand-over and bookkeeping can still send twice; the shared
+    /// Message-ID lets mail clients fold the copies.)
+    pub async fn send(&self, id: &str, mail: &OutgoingMail) -> anyhow::Result<()> {
         let to: Mailbox = mail
             .to
             .parse()
             .with_context(|| format!("bad recipient {:?}", mail.to))?;
         let message = Message::builder()
+            .message_id(Some(format!("<{id}@oxcart>")))
             .from(self.from.clone())
             .to(to)
             .subject(&mail.subject)
@@ -99,11 +102,15 @@ impl Mailer {
             .context("building the message")?;
         match &self.transport {
             Transport::Smtp(smtp) => smtp.send(message).await.map(drop).context("SMTP delivery"),
-            Transport::File(file, dir) => file
-                .send(message)
-                .await
-                .map(drop)
-                .with_context(|| format!("writing to the outbox {}", dir.display())),
+            Transport::File(dir) => {
+                let name: String = id.chars().filter(char::is_ascii_alphanumeric).collect();
+                let path = dir.join(format!("{name}.eml"));
+                let partial = dir.join(format!(".{name}.eml.partial"));
+                tokio::fs::write(&partial, message.formatted())
+                    .await
+                    .and(tokio::fs::rename(&partial, &path).await)
+                    .with_context(|| format!("writing to the outbox {}", dir.display()))
+            }
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::both_backends;
 use crate::helpers::TestDb;
-use std::io::{BufRead as _, BufReader};
+use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -16,6 +16,23 @@ fn oxcart(data_dir: &std::path::Path) -> Command {
         .env("OXCART_DATA_DIR", data_dir)
         .current_dir(data_dir);
     cmd
+}
+
+/// Reads the server's log until it says where it listens: the address (if it did) and
+/// the last line read.
+pub fn listening(stdout: &mut impl BufRead) -> (Option<String>, String) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut line = String::new();
+    while Instant::now() < deadline {
+        line.clear();
+        if stdout.read_line(&mut line).expect("read stdout") == 0 {
+            break;
+        }
+        if let Some(rest) = line.split("(listening on ").nth(1) {
+            return (Some(rest.trim_end().trim_end_matches(')').to_owned()), line);
+        }
+    }
+    (None, line)
 }
 
 #[test]
@@ -154,19 +171,7 @@ both_backends!(sigterm_stops_the_server_gracefully, |backend| async move {
         .spawn()
         .expect("start oxcart");
     let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut addr = None;
-    let mut line = String::new();
-    while addr.is_none() && Instant::now() < deadline {
-        line.clear();
-        if stdout.read_line(&mut line).expect("read stdout") == 0 {
-            break;
-        }
-        addr = line
-            .split("(listening on ")
-            .nth(1)
-            .map(|rest| rest.trim_end().trim_end_matches(')').to_owned());
-    }
+    let (addr, line) = listening(&mut stdout);
     let addr = addr.expect("the server announces its address");
     let health = reqwest::get(format!("http://{addr}/health"))
         .await

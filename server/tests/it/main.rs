@@ -11,6 +11,7 @@ mod buying_races;
 mod catalog;
 mod catalog_helpers;
 mod catalog_staff;
+mod crash;
 mod database;
 mod errors;
 mod health;

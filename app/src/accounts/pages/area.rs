@@ -28,6 +28,7 @@ pub(super) fn AccountFrame(
                 </div>
                 <nav>
                     <a href="/account">"Overview"</a>
+                    <a href="/account/orders" data-testid="nav-orders">"Orders"</a>
                     <a href="/account/profile">"Profile"</a>
                     <a href="/account/addresses" data-testid="nav-addresses">"Addresses"</a>
                     <a href="/account/security">"Security"</a>
