@@ -231,15 +231,7 @@ async fn price(state: &AppState, session: &Session) -> Result<Priced, AppError> 
         total: m(totals.total),
         tax_inclusive: totals.tax_inclusive,
     };
-    let latest: Option<(
-        String,
-        String,
-        i64,
-        Option<String>,
-        i64,
-        Option<String>,
-        String,
-    )> = sqlx::query_as(
+    let latest: Option<LatestPayment> = sqlx::query_as(
         "select id, status, total, client_secret, expires_at, last_error, currency from payments \
          where checkout_id = $1 order by created_at desc limit 1",
     )
@@ -273,6 +265,18 @@ fn customer_key(email: &str) -> Option<String> {
     let email = email.trim().to_lowercase();
     (!email.is_empty()).then_some(email)
 }
+
+/// The checkout's latest payment: id, status, total, client secret, expiry, last error,
+/// currency.
+type LatestPayment = (
+    String,
+    String,
+    i64,
+    Option<String>,
+    i64,
+    Option<String>,
+    String,
+);
 
 /// The checkout as the page shows it.
 pub async fn view(state: &AppState, session: &Session) -> Result<CheckoutView, AppError> {

@@ -321,6 +321,19 @@ pub async fn low_count(state: &AppState) -> Result<i64, AppError> {
     Ok(n)
 }
 
+/// A ledger entry as read: sku, delta, on hand after, reason, note, actor's email, order,
+/// time.
+type LedgerRow = (
+    String,
+    i64,
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    i64,
+);
+
 /// The staff inventory page: `q` matches SKU or product name; `low` keeps only variants
 /// at or under their threshold.
 pub async fn page(
@@ -347,7 +360,7 @@ pub async fn page(
         "from variants v join products p on p.id = v.product_id where {}",
         conditions.join(" and ")
     );
-    let pattern = format!("%{}%", q.replace('%', "").replace('_', ""));
+    let pattern = format!("%{}%", q.replace(['%', '_'], ""));
     let (total,): (i64,) = sqlx::query_as(&format!("select count(*) {filter}"))
         .bind(&pattern)
         .fetch_one(state.db.pool())
@@ -381,7 +394,7 @@ pub async fn page(
             low_stock_threshold: r.low_stock_threshold,
         })
         .collect();
-    let recent: Vec<(String, i64, i64, String, String, Option<String>, Option<String>, i64)> =
+    let recent: Vec<LedgerRow> =
         sqlx::query_as(
             "select l.sku, l.delta, l.on_hand_after, l.reason, l.note, u.email, l.order_id, l.created_at \
              from inventory_ledger l left join users u on u.id = l.actor \

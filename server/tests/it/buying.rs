@@ -297,12 +297,13 @@ both_backends!(
             .await;
         app.verified_user("lin@example.com").await;
         let phone = app.browser();
-        assert_eq!(
-            app.login_with(&phone, "lin@example.com", crate::accounts_helpers::PASSWORD)
-                .await
-                .status()
-                .is_client_error(),
-            false
+        let signed_in = app
+            .login_with(&phone, "lin@example.com", crate::accounts_helpers::PASSWORD)
+            .await;
+        assert!(
+            !signed_in.status().is_client_error(),
+            "{}",
+            signed_in.status()
         );
         assert!(app.add(&phone, &ids[0], "2").await.ok());
 
