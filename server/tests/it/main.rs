@@ -17,6 +17,7 @@ mod errors;
 mod health;
 mod helpers;
 mod mail;
+mod orders_staff;
 mod pages;
 mod security;
 mod sessions;
