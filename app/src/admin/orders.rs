@@ -41,7 +41,7 @@ pub fn OrdersPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match orders.await {
                     Ok(list) if list.orders.is_empty() => view! { <p class="empty" data-testid="no-orders">"No orders match."</p> }.into_any(),
-                    Ok(list) => view! { <OrderTable list href=|id: &str| format!("/admin/orders/{id}") /> }.into_any(),
+                    Ok(list) => view! { <OrderTable list href=|id: &str| format!("/admin/orders/{id}") query=search.get_untracked() /> }.into_any(),
                     Err(err) => view! { <p class="form-error" role="alert" data-testid="filter-error">{err.message}</p> }.into_any(),
                 }
             })}

@@ -42,6 +42,15 @@ mod tests {
         assert_eq!(super::when(1_795_618_980_000), "25 Nov 2026, 15:03 UTC");
         assert_eq!(super::when(951_782_400_000), "29 Feb 2000, 00:00 UTC");
     }
+
+    #[test]
+    fn paging_keeps_the_filters() {
+        assert_eq!(super::page_href("", 2), "?page=2");
+        assert_eq!(
+            super::page_href("?status=paid&page=3&customer=ann", 4),
+            "?status=paid&customer=ann&page=4"
+        );
+    }
 }
 
 #[component]
@@ -203,10 +212,31 @@ pub fn AccountOrdersPage() -> impl IntoView {
     }
 }
 
-/// A list of orders with a pager; `href` makes each row's link.
+/// `query` (a page's query string) pointing at another page, its filters kept.
+pub fn page_href(query: &str, page: u32) -> String {
+    let mut pairs: Vec<&str> = query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|pair| !pair.is_empty() && !pair.starts_with("page="))
+        .collect();
+    let page = format!("page={page}");
+    pairs.push(&page);
+    format!("?{}", pairs.join("&"))
+}
+
+/// A list of orders with a pager; `href` makes each row's link; `query` is the page's
+/// query string, kept (filters) when paging.
 #[component]
-pub fn OrderTable(list: OrderList, href: fn(&str) -> String) -> impl IntoView {
+pub fn OrderTable(
+    list: OrderList,
+    href: fn(&str) -> String,
+    #[prop(optional, into)] query: String,
+) -> impl IntoView {
     let p = list.pagination;
+    let (prev, next) = (
+        page_href(&query, p.page.saturating_sub(1)),
+        page_href(&query, p.page + 1),
+    );
     view! {
         <table class="table" data-testid="orders">
             <thead><tr><th>"Order"</th><th>"Date"</th><th>"Customer"</th><th>"Status"</th><th>"Payment"</th><th>"Items"</th><th>"Total"</th></tr></thead>
@@ -225,9 +255,9 @@ pub fn OrderTable(list: OrderList, href: fn(&str) -> String) -> impl IntoView {
             </tbody>
         </table>
         <nav class="pager" aria-label="Pages">
-            {p.has_prev.then(|| view! { <a href=format!("?page={}", p.page - 1)>"Previous"</a> })}
+            {p.has_prev.then(|| view! { <a href=prev data-testid="orders-prev">"Previous"</a> })}
             <span>{format!("Page {} of {}", p.page, p.total_pages.max(1))}</span>
-            {p.has_next.then(|| view! { <a href=format!("?page={}", p.page + 1)>"Next"</a> })}
+            {p.has_next.then(|| view! { <a href=next data-testid="orders-next">"Next"</a> })}
         </nav>
     }
 }
