@@ -236,12 +236,20 @@ create table refunds (
 );
 create index refunds_order on refunds (order_id);
 
--- Provider events already handled (Stripe retries and replays them).
+-- Provider events already handled (Stripe redelivers them, newly signed each time).
 create table webhook_events (
     id          text primary key,
     kind        text not null,
     received_at bigint not null
 );
+
+-- Signatures seen in the last minutes: the same signed request sent again is a replay
+-- (Stripe's own redeliveries carry a new timestamp and so a new signature).
+create table webhook_deliveries (
+    signature   text primary key,
+    received_at bigint not null
+);
+create index webhook_deliveries_age on webhook_deliveries (received_at);
 
 create function inventory_ledger_append_only() returns trigger language plpgsql as $$
 begin

@@ -51,16 +51,40 @@ impl After {
 }
 
 /// Applies a provider event once: its id is recorded in the same transaction as its
-/// effect, so a replay finds it and changes nothing.
+/// effect, so a redelivery finds it and changes nothing; the exact signed request seen
+/// twice is refused as a replay.
 pub async fn apply_event(
     state: &AppState,
     provider: &str,
+    signature: &str,
     event_id: &str,
     kind: &str,
     effect: Effect,
 ) -> Result<crate::payments::webhook::Outcome, AppError> {
     use crate::payments::webhook::Outcome;
     let mut tx = state.db.begin_write().await?;
+    // A signature is only valid for 300 s, so older ones need not be kept.
+    let now = now_ms();
+    sqlx::query("delete from webhook_deliveries where received_at < $1")
+        .bind(now - 2 * crate::payments::webhook::TOLERANCE_S * 1000)
+        .execute(&mut *tx)
+        .await?;
+    let first = sqlx::query(
+        "insert into webhook_deliveries (signature, received_at) values ($1, $2) \
+         on conflict (signature) do nothing",
+    )
+    .bind(signature)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if !first {
+        return Err(AppError::Validation {
+            field: Some("Stripe-Signature".into()),
+            message: "this signed request was received before (a replay)".into(),
+        });
+    }
     let fresh = sqlx::query(
         "insert into webhook_events (id, kind, received_at) values ($1, $2, $3) \
          on conflict (id) do nothing",
@@ -73,6 +97,8 @@ pub async fn apply_event(
     .rows_affected()
         == 1;
     if !fresh {
+        // Keep the signature: the same request again is a replay.
+        tx.commit().await?;
         return Ok(Outcome::Duplicate);
     }
     let mut after = After::default();

@@ -1,6 +1,8 @@
 //! Stripe webhooks: `Stripe-Signature` checked the way Stripe signs (HMAC-SHA256 of
-//! `"{t}.{body}"` with the endpoint secret, `t` within 300 s), each event handled once
-//! (its id is recorded in the same transaction as its effect), and the three events that
+//! `"{t}.{body}"` with the endpoint secret, `t` within 300 s), a signed request sent
+//! twice refused as a replay (400), each event handled once (its id is recorded in the
+//! same transaction as its effect; Stripe's redeliveries, newly signed, answer 200
+//! "duplicate"), and the three events that
 //! matter routed to the order transitions. A delivery that cannot be applied yet (a
 //! refund of an order that does not exist yet) fails without recording the event, so
 //! Stripe delivers it again.
@@ -145,7 +147,16 @@ pub async fn receive(
         },
         _ => return Ok(Outcome::Ignored),
     };
-    transition::apply_event(state, super::stripe::NAME, &event.id, &event.kind, effect).await
+    let signature = signature.unwrap_or_default();
+    transition::apply_event(
+        state,
+        super::stripe::NAME,
+        signature,
+        &event.id,
+        &event.kind,
+        effect,
+    )
+    .await
 }
 
 #[cfg(test)]
