@@ -130,7 +130,7 @@ pub async fn save(
 ) -> Result<String, AppError> {
     let input = validate(input)?;
     let now = now_ms();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let id = match id {
         Some(id) => {
             let updated = sqlx::query(
@@ -273,14 +273,14 @@ async fn ensure_defaults(conn: &mut AnyConnection, user_id: &str) -> Result<(), 
 }
 
 pub async fn set_default(db: &Db, user_id: &str, id: &str, kind: Kind) -> Result<(), AppError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     make_default(&mut tx, user_id, id, kind).await?;
     tx.commit().await?;
     Ok(())
 }
 
 pub async fn delete(db: &Db, user_id: &str, id: &str) -> Result<(), AppError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let deleted = sqlx::query("delete from addresses where id = $1 and user_id = $2")
         .bind(id)
         .bind(user_id)

@@ -70,7 +70,7 @@ async fn set(
     user_id: &str,
     name: Option<&str>,
 ) -> Result<Option<String>, AppError> {
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let (previous,): (Option<String>,) = sqlx::query_as("select avatar from users where id = $1")
         .bind(user_id)
         .fetch_one(&mut *tx)

@@ -86,7 +86,7 @@ pub async fn register(state: &AppState, input: Registration<'_>) -> Result<(), A
     let id = token::new_id();
     let verify = token::generate();
 
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let created = db::insert(
         &mut tx,
         &NewUser {
@@ -127,7 +127,7 @@ pub async fn register(state: &AppState, input: Registration<'_>) -> Result<(), A
         Err(AppError::Conflict(_)) => {
             // Never tell the requester; tell the owner.
             tx.rollback().await?;
-            tx = state.db.pool().begin().await?;
+            tx = state.db.begin_write().await?;
             let url = link(state, "account/forgot");
             queue_mail(
                 &mut tx,
@@ -233,7 +233,7 @@ async fn mail_token_link(
 ) -> Result<(), AppError> {
     let store = store_name(state).await?;
     let raw = token::generate();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     db::retire_tokens(&mut tx, user_id, purpose).await?;
     db::insert_token(
         &mut tx,
@@ -277,7 +277,7 @@ pub async fn confirm_password(user: &UserRow, typed: &str, field: &str) -> Resul
 #[tracing::instrument(skip_all)]
 pub async fn verify_email(state: &AppState, raw_token: &str) -> Result<String, AppError> {
     let store = store_name(state).await?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let Some((user_id, _)) =
         db::redeem_token(&mut tx, &token::digest(raw_token), Purpose::VerifyEmail).await?
     else {
@@ -361,7 +361,7 @@ pub async fn reset_password(
     password::validate(new_password, "password")?;
     let hash = password::hash(new_password.to_owned()).await?;
     let store = store_name(state).await?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let Some((user_id, _)) =
         db::redeem_token(&mut tx, &token::digest(raw_token), Purpose::ResetPassword).await?
     else {
@@ -397,7 +397,7 @@ pub async fn change_password(
     password::validate(new_password, "new_password")?;
     let hash = password::hash(new_password.to_owned()).await?;
     let store = store_name(state).await?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let epoch = db::set_password(&mut tx, &user.id, &hash).await?;
     let name = greeting(user, "Hello");
     queue_mail(
@@ -440,7 +440,7 @@ pub async fn request_email_change(
 
 /// Follows an email-change link; returns the new address.
 pub async fn confirm_email_change(state: &AppState, raw_token: &str) -> Result<String, AppError> {
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let Some((user_id, Some(new_email))) =
         db::redeem_token(&mut tx, &token::digest(raw_token), Purpose::ChangeEmail).await?
     else {
@@ -471,7 +471,7 @@ pub async fn delete_account(
     current_password: &str,
 ) -> Result<(), AppError> {
     confirm_password(user, current_password, "confirm_password").await?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     db::scrub(&mut tx, &user.id).await?;
     tx.commit().await?;
     super::avatar::remove_file(state, user.avatar.clone()).await;

@@ -81,7 +81,7 @@ pub async fn invite(
     }
     let id = token::new_id();
     let raw = token::generate();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     db::insert(
         &mut tx,
         &NewUser {
@@ -122,7 +122,7 @@ pub async fn accept(
 ) -> Result<UserRow, AppError> {
     password::validate(new_password, "password")?;
     let hash = password::hash(new_password.to_owned()).await?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let Some((user_id, _)) =
         db::redeem_token(&mut tx, &token::digest(raw_token), Purpose::StaffInvite).await?
     else {

@@ -28,7 +28,7 @@ pub async fn enable(
     let step = totp::matching_step(secret, code, None).ok_or_else(wrong_code)?;
     let codes = totp::recovery_codes();
     let now = now_ms();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     sqlx::query("update users set totp_secret = $1, totp_enabled_at = $2, totp_last_step = $3, updated_at = $2 where id = $4")
         .bind(secret)
         .bind(now)
@@ -123,7 +123,7 @@ pub async fn disable(
     }
     super::service::confirm_password(user, current_password, "current_password").await?;
     verify(state, user, code).await?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     sqlx::query("update users set totp_secret = null, totp_enabled_at = null, totp_last_step = null, updated_at = $1 where id = $2")
         .bind(now_ms())
         .bind(&user.id)

@@ -71,7 +71,7 @@ pub async fn save(
                position = $6, featured = $7, updated_at = $8 where id = $1",
         ),
     };
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let written = sqlx::query(sql)
         .bind(&id)
         .bind(parent)
@@ -108,7 +108,7 @@ pub async fn delete(state: &AppState, id: &str) -> Result<(), AppError> {
         .bind(id)
         .fetch_all(state.db.pool())
         .await?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     sqlx::query("update products set category_id = null where category_id = $1")
         .bind(id)
         .execute(&mut *tx)

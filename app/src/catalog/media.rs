@@ -132,7 +132,7 @@ pub async fn shift(state: &AppState, image_id: &str, up: bool) -> Result<(), App
         return Ok(());
     };
     ids.swap(at, to);
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     for (position, id) in ids.iter().enumerate() {
         sqlx::query("update product_images set position = $2 where id = $1")
             .bind(id)
@@ -147,7 +147,7 @@ pub async fn shift(state: &AppState, image_id: &str, up: bool) -> Result<(), App
 /// Deletes a picture: the row (and any variant's use of it), then its files.
 pub async fn delete(state: &AppState, image_id: &str) -> Result<(), AppError> {
     let (product_id, key, widths) = owner(state, image_id).await?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     sqlx::query("update variants set image_id = null where image_id = $1")
         .bind(image_id)
         .execute(&mut *tx)

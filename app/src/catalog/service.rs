@@ -227,7 +227,7 @@ pub async fn save_product(
         None => (crate::accounts::token::new_id(), INSERT_PRODUCT),
         Some(id) => (id.to_owned(), UPDATE_PRODUCT),
     };
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let written = sqlx::query(sql)
         .bind(&product_id)
         .bind(&valid.slug)

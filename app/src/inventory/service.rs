@@ -216,7 +216,7 @@ pub async fn adjust(
             "keep the note under 200 characters",
         ));
     }
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let row: Option<(String, i64, i64, i64)> = sqlx::query_as(
         "update variants set stock = stock + $2, updated_at = $3 \
          where id = $1 and stock + $2 >= reserved \
