@@ -172,11 +172,16 @@ impl TestApp {
     }
 
     /// Delivers `body` signed as Stripe would, each delivery with a timestamp of its own
-    /// (Stripe signs every redelivery anew).
+    /// (Stripe signs every redelivery anew): one second after the last delivery's, never
+    /// earlier than 200 s ago, so all stay within the 300 s tolerance and none repeats.
     async fn signed(&self, body: &[u8]) -> (u16, Value) {
-        static DELIVERY: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
-        let n = DELIVERY.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % 250;
-        let header = app::payments::webhook::sign(SECRET.as_bytes(), now() - n, body);
+        static LAST: Mutex<i64> = Mutex::new(0);
+        let t = {
+            let mut last = LAST.lock().expect("clock");
+            *last = (*last + 1).max(now() - 200);
+            *last
+        };
+        let header = app::payments::webhook::sign(SECRET.as_bytes(), t, body);
         self.webhook(body, Some(header)).await
     }
 
