@@ -253,17 +253,14 @@ pub async fn read(db: &Db, cart_id: &str) -> Result<Cart, AppError> {
     for r in rows {
         let currency = Currency::parse(&r.currency).unwrap_or_default();
         cart.subtotal.currency = currency;
-        let image = match (r.image_id, r.image_key, r.image_widths) {
-            (Some(id), Some(key), Some(widths)) => Some(crate::catalog::images::view(
-                id,
-                &key,
-                r.image_alt.unwrap_or_default(),
-                r.image_width.unwrap_or(0),
-                r.image_height.unwrap_or(0),
-                &widths,
-            )),
-            _ => None,
-        };
+        let image = crate::catalog::images::from_columns(
+            r.image_id,
+            r.image_key,
+            r.image_alt,
+            r.image_width,
+            r.image_height,
+            r.image_widths,
+        );
         let problem = if r.status != "active" {
             Some("No longer sold; remove it to check out.".to_owned())
         } else if r.available <= 0 {
@@ -280,12 +277,7 @@ pub async fn read(db: &Db, cart_id: &str) -> Result<Cart, AppError> {
         cart.count += r.quantity;
         cart.subtotal.minor += line_total;
         cart.lines.push(CartLine {
-            variant_title: [r.option1, r.option2, r.option3]
-                .into_iter()
-                .flatten()
-                .filter(|o| !o.is_empty())
-                .collect::<Vec<_>>()
-                .join(" / "),
+            variant_title: crate::catalog::model::variant_title([r.option1, r.option2, r.option3]),
             variant_id: r.variant_id,
             product_slug: r.slug,
             product_name: r.name,

@@ -86,17 +86,14 @@ struct CardRow {
 impl CardRow {
     fn into_card(self) -> ProductCard {
         let currency = Currency::parse(&self.currency).unwrap_or_default();
-        let image = match (self.image_id, self.image_key, self.image_widths) {
-            (Some(id), Some(key), Some(widths)) => Some(super::images::view(
-                id,
-                &key,
-                self.image_alt.unwrap_or_default(),
-                self.image_width.unwrap_or(0),
-                self.image_height.unwrap_or(0),
-                &widths,
-            )),
-            _ => None,
-        };
+        let image = super::images::from_columns(
+            self.image_id,
+            self.image_key,
+            self.image_alt,
+            self.image_width,
+            self.image_height,
+            self.image_widths,
+        );
         ProductCard {
             id: self.id,
             slug: self.slug,

@@ -36,6 +36,29 @@ pub fn is_served_name(name: &str) -> bool {
 }
 
 /// The picture as pages show it.
+/// A picture from the nullable columns of a left join (`id`, `key`, `alt`, `width`,
+/// `height`, `widths`): `None` when there is no picture.
+pub fn from_columns(
+    id: Option<String>,
+    key: Option<String>,
+    alt: Option<String>,
+    width: Option<i64>,
+    height: Option<i64>,
+    widths: Option<String>,
+) -> Option<Image> {
+    match (id, key, widths) {
+        (Some(id), Some(key), Some(widths)) => Some(view(
+            id,
+            &key,
+            alt.unwrap_or_default(),
+            width.unwrap_or(0),
+            height.unwrap_or(0),
+            &widths,
+        )),
+        _ => None,
+    }
+}
+
 pub fn view(id: String, key: &str, alt: String, width: i64, height: i64, widths: &str) -> Image {
     let widths: Vec<u32> = widths.split(',').filter_map(|w| w.parse().ok()).collect();
     let url = |w: u32| format!("/media/{}", file_name(key, w));

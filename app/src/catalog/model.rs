@@ -296,6 +296,16 @@ impl Variant {
     }
 }
 
+/// "M / Blue" from a variant row's option columns (unused ones are null or empty).
+pub fn variant_title(options: [Option<String>; 3]) -> String {
+    options
+        .into_iter()
+        .flatten()
+        .filter(|o| !o.is_empty())
+        .collect::<Vec<_>>()
+        .join(" / ")
+}
+
 /// Everything the product page (and the staff editor) shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Product {

@@ -378,12 +378,7 @@ pub async fn page(
     let levels = rows
         .into_iter()
         .map(|r| StockLevel {
-            variant_title: [r.option1, r.option2, r.option3]
-                .into_iter()
-                .flatten()
-                .filter(|o| !o.is_empty())
-                .collect::<Vec<_>>()
-                .join(" / "),
+            variant_title: crate::catalog::model::variant_title([r.option1, r.option2, r.option3]),
             variant_id: r.variant_id,
             product_id: r.product_id,
             product_name: r.product_name,

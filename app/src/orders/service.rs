@@ -447,13 +447,13 @@ pub async fn fulfil(
         Some(actor),
     )
     .await?;
-    let (order, _) = load(&mut tx, order_id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("order".into()))?;
-    let store = crate::settings::db::store_name_in(&mut tx).await?;
-    let link = crate::accounts::service::link(state, &guest_path(state, order_id));
-    let mail = crate::mail::templates::order_shipped(&store, &order, &link);
-    crate::jobs::Jobs::enqueue_in(&mut tx, crate::mail::SEND_JOB, &mail).await?;
+    queue_order_mail(
+        state,
+        &mut tx,
+        order_id,
+        crate::mail::templates::order_shipped,
+    )
+    .await?;
     tx.commit().await?;
     state.jobs.notify();
     Ok(())
@@ -709,20 +709,37 @@ pub async fn cancel(
     Ok(())
 }
 
-/// Queues the order confirmation, inside the transition's transaction.
-pub async fn mail_confirmation(
+/// Queues a mail about an order (made by `write` from the store's name, the order and
+/// the customer's link to it), inside the caller's transaction.
+async fn queue_order_mail(
     state: &AppState,
     conn: &mut AnyConnection,
     order_id: &str,
+    write: impl FnOnce(&str, &Order, &str) -> crate::mail::OutgoingMail,
 ) -> Result<(), AppError> {
     let (order, _) = load(conn, order_id)
         .await?
         .ok_or_else(|| AppError::NotFound("order".into()))?;
     let store = crate::settings::db::store_name_in(conn).await?;
     let link = crate::accounts::service::link(state, &guest_path(state, order_id));
-    let mail = crate::mail::templates::order_confirmation(&store, &order, &link);
+    let mail = write(&store, &order, &link);
     crate::jobs::Jobs::enqueue_in(conn, crate::mail::SEND_JOB, &mail).await?;
     Ok(())
+}
+
+/// Queues the order confirmation, inside the transition's transaction.
+pub async fn mail_confirmation(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    order_id: &str,
+) -> Result<(), AppError> {
+    queue_order_mail(
+        state,
+        conn,
+        order_id,
+        crate::mail::templates::order_confirmation,
+    )
+    .await
 }
 
 pub async fn mail_refund(
@@ -731,19 +748,11 @@ pub async fn mail_refund(
     order_id: &str,
     amount: i64,
 ) -> Result<(), AppError> {
-    let (order, _) = load(conn, order_id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("order".into()))?;
-    let store = crate::settings::db::store_name_in(conn).await?;
-    let link = crate::accounts::service::link(state, &guest_path(state, order_id));
-    let mail = crate::mail::templates::order_refund(
-        &store,
-        &order,
-        Money::new(amount, order.captured.currency),
-        &link,
-    );
-    crate::jobs::Jobs::enqueue_in(conn, crate::mail::SEND_JOB, &mail).await?;
-    Ok(())
+    queue_order_mail(state, conn, order_id, |store, order, link| {
+        let amount = Money::new(amount, order.captured.currency);
+        crate::mail::templates::order_refund(store, order, amount, link)
+    })
+    .await
 }
 
 #[derive(sqlx::FromRow)]
