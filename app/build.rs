@@ -1,4 +1,46 @@
-// Rebuild when a migration is added: `sqlx::migrate!` embeds the folder at compile time.
+//! Embeds the migrations. sqlx's `migrate!` macro would do it, but it needs sqlx's
+//! `migrate` feature, which drags sqlx-mysql into Cargo.lock (see the workspace
+//! Cargo.toml); this lists `migrations/<backend>/<version>_<name>.sql` the same way, and
+//! `db::dialect` builds a `Migrator` from it with the checksums sqlx would compute.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
 fn main() {
     println!("cargo:rerun-if-changed=../migrations");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations");
+    let mut out = String::new();
+    for backend in ["sqlite", "postgres"] {
+        let dir = root.join(backend);
+        println!("cargo:rerun-if-changed={}", dir.display());
+        let mut files: Vec<(i64, String, String)> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+            .filter_map(Result::ok)
+            .filter_map(|entry| {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let (version, rest) = name.split_once('_')?;
+                let description = rest.strip_suffix(".sql")?.replace('_', " ");
+                let version = version
+                    .parse()
+                    .unwrap_or_else(|_| panic!("{name}: the version must be a number"));
+                let path = entry.path().canonicalize().expect("canonical path");
+                Some((version, description, path.display().to_string()))
+            })
+            .collect();
+        files.sort();
+        let _ = writeln!(
+            out,
+            "pub const {}: &[(i64, &str, &str)] = &[",
+            backend.to_uppercase()
+        );
+        for (version, description, path) in files {
+            let _ = writeln!(
+                out,
+                "    ({version}, {description:?}, include_str!({path:?})),"
+            );
+        }
+        out.push_str("];\n");
+    }
+    let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("migrations.rs");
+    std::fs::write(dest, out).expect("write migrations.rs");
 }

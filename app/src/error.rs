@@ -7,7 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The machine-readable error codes of the API envelope (DESIGN.md).
+/// The machine-readable error codes of the API envelope (DESIGN.md; the specification's
+/// table, plus the two a request body can earn at the edge: 413 and 415).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ErrorCode {
@@ -16,6 +17,8 @@ pub enum ErrorCode {
     Forbidden,
     NotFound,
     Conflict,
+    PayloadTooLarge,
+    UnsupportedMediaType,
     RateLimitExceeded,
     InternalError,
     ServiceUnavailable,
@@ -29,6 +32,8 @@ impl ErrorCode {
             Self::Forbidden => "FORBIDDEN",
             Self::NotFound => "NOT_FOUND",
             Self::Conflict => "CONFLICT",
+            Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+            Self::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
             Self::RateLimitExceeded => "RATE_LIMIT_EXCEEDED",
             Self::InternalError => "INTERNAL_ERROR",
             Self::ServiceUnavailable => "SERVICE_UNAVAILABLE",
@@ -43,6 +48,8 @@ impl ErrorCode {
             Self::Forbidden => 403,
             Self::NotFound => 404,
             Self::Conflict => 409,
+            Self::PayloadTooLarge => 413,
+            Self::UnsupportedMediaType => 415,
             Self::RateLimitExceeded => 429,
             Self::InternalError => 500,
             Self::ServiceUnavailable => 503,
@@ -89,6 +96,13 @@ impl leptos::server_fn::error::FromServerFnError for PublicError {
                 ErrorCode::ValidationError,
                 "The form was incomplete or malformed. Please check it and try again.",
             ),
+            // On the server this is a request body that could not be read (the edge
+            // refuses most such bodies before; see server/src/bodies.rs): the caller's
+            // fault. In the browser it is an answer that could not be read: ours.
+            E::Deserialization(_) if cfg!(feature = "ssr") => Self::new(
+                ErrorCode::ValidationError,
+                "The request could not be read. Please check it and try again.",
+            ),
             _ => Self::new(
                 ErrorCode::InternalError,
                 "Something went wrong on our side. Please try again.",
@@ -117,13 +131,19 @@ mod server {
         BadCredentials,
         #[error("you do not have permission to do that")]
         Forbidden,
+        /// A staff action that moves money (refunds, cancellations, codes, rates) by a
+        /// staff member without two-factor authentication.
+        #[error("turn on two-factor authentication (Account → Two-factor) to do this: it is required for refunds, cancellations, discount codes and rates")]
+        TwoFactorRequired,
         /// What was not found, in words a user understands ("page", "product").
         #[error("{0} not found")]
         NotFound(String),
         #[error("{0}")]
         Conflict(String),
+        /// `limit` is the maximum of the counter that refused: a 429's `X-RateLimit-*`
+        /// headers describe that counter, whatever other limits the request also counted.
         #[error("too many requests; retry in {retry_after} s")]
-        RateLimited { retry_after: u64 },
+        RateLimited { retry_after: u64, limit: u32 },
         /// A dependency (database, Redis, payment provider) is down: worth retrying.
         #[error("{0} is unavailable")]
         Unavailable(String),
@@ -144,7 +164,7 @@ mod server {
             match self {
                 Self::Validation { .. } => ErrorCode::ValidationError,
                 Self::Unauthorized | Self::BadCredentials => ErrorCode::Unauthorized,
-                Self::Forbidden => ErrorCode::Forbidden,
+                Self::Forbidden | Self::TwoFactorRequired => ErrorCode::Forbidden,
                 Self::NotFound(_) => ErrorCode::NotFound,
                 Self::Conflict(_) => ErrorCode::Conflict,
                 Self::RateLimited { .. } => ErrorCode::RateLimitExceeded,
@@ -215,11 +235,26 @@ mod server {
 
     impl IntoResponse for AppError {
         fn into_response(self) -> Response {
-            let retry_after = match &self {
-                Self::RateLimited { retry_after } => Some(*retry_after),
+            let limited = match &self {
+                Self::RateLimited { retry_after, limit } => Some((*retry_after, *limit)),
                 _ => None,
             };
-            crate::envelope::error(self.status(), &self.to_public(), None, retry_after)
+            let mut response = crate::envelope::error(
+                self.status(),
+                &self.to_public(),
+                None,
+                limited.map(|(retry_after, _)| retry_after),
+            );
+            if let Some((retry_after, limit)) = limited {
+                for (name, value) in crate::limits::refused_headers(limit, retry_after) {
+                    if let Ok(value) = http::HeaderValue::from_str(&value) {
+                        response
+                            .headers_mut()
+                            .insert(http::HeaderName::from_static(name), value);
+                    }
+                }
+            }
+            response
         }
     }
 }
@@ -239,6 +274,8 @@ mod tests {
             ErrorCode::Forbidden,
             ErrorCode::NotFound,
             ErrorCode::Conflict,
+            ErrorCode::PayloadTooLarge,
+            ErrorCode::UnsupportedMediaType,
             ErrorCode::RateLimitExceeded,
             ErrorCode::InternalError,
             ErrorCode::ServiceUnavailable,

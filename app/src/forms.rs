@@ -77,10 +77,60 @@ pub fn set_error_status(err: &crate::error::AppError) {
         return;
     };
     response.set_status(err.status());
-    if let crate::error::AppError::RateLimited { retry_after } = err {
+    if let crate::error::AppError::RateLimited { retry_after, limit } = err {
         if let Ok(value) = http::HeaderValue::from_str(&retry_after.to_string()) {
             response.insert_header(http::header::RETRY_AFTER, value);
         }
+        // The counter that refused, replacing any other limit's headers set before.
+        for (name, value) in crate::limits::refused_headers(*limit, *retry_after) {
+            if let Ok(value) = http::HeaderValue::from_str(&value) {
+                response.insert_header(http::HeaderName::from_static(name), value);
+            }
+        }
+    }
+}
+
+/// Sends the browser to `to` after a server function: a real redirect for a plain form
+/// post, a client-side one after hydration. Every redirect of a server function goes
+/// through here: a target that is not a valid header value (which would make
+/// `leptos_axum::redirect` panic building the `Location` header) goes to the home page.
+#[cfg(feature = "ssr")]
+pub fn redirect(to: &str) {
+    if http::HeaderValue::from_str(to).is_ok() {
+        leptos_axum::redirect(to);
+    } else {
+        tracing::warn!("refused to redirect to a target that is not a header value");
+        leptos_axum::redirect("/");
+    }
+}
+
+/// Where to continue after signing in: `next` when it is a path on this store, else
+/// `fallback`. `next` is resolved against the public URL as a browser would resolve it
+/// (so `/\t/evil.example`, which browsers read as `//evil.example`, is another origin) and
+/// kept only when it stays on the same origin; control characters, whitespace and
+/// backslashes are refused outright. The answer is the normalised path and query, always
+/// a valid header value.
+#[cfg(feature = "ssr")]
+pub fn safe_next(public_url: &url::Url, next: Option<&str>, fallback: &str) -> String {
+    let Some(next) = next.filter(|n| n.starts_with('/')) else {
+        return fallback.to_owned();
+    };
+    if next
+        .chars()
+        .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+    {
+        return fallback.to_owned();
+    }
+    match public_url.join(next) {
+        Ok(url) if url.origin() == public_url.origin() => {
+            let path = &url[url::Position::BeforePath..];
+            if path.starts_with("//") {
+                fallback.to_owned()
+            } else {
+                path.to_owned()
+            }
+        }
+        _ => fallback.to_owned(),
     }
 }
 
@@ -184,5 +234,51 @@ pub fn Field(
             {(!hint.is_empty()).then(|| view! { <p class="field__hint" id=hint_id.clone()>{hint}</p> })}
             {move || field_error().map(|m| view! { <p class="field__error" data-testid=format!("error-{name}")>{m}</p> })}
         </div>
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    use super::*;
+
+    fn next(raw: &str) -> String {
+        let public = url::Url::parse("https://shop.example.com/").expect("url");
+        safe_next(&public, Some(raw), "/account")
+    }
+
+    #[test]
+    fn a_next_path_on_this_store_is_kept_normalised() {
+        assert_eq!(next("/account/orders"), "/account/orders");
+        assert_eq!(next("/search?q=linen shirt"), "/account");
+        assert_eq!(next("/search?q=linen%20shirt"), "/search?q=linen%20shirt");
+        assert_eq!(next("/products/caf\u{e9}"), "/products/caf%C3%A9");
+        assert_eq!(next("/a/../admin"), "/admin");
+    }
+
+    #[test]
+    fn anything_that_could_leave_the_store_falls_back() {
+        for hostile in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/\u{b}/evil.example",
+            "/\\evil.example",
+            "/\u{a0}/evil.example",
+            "https://evil.example/",
+            "evil.example",
+            "javascript:alert(1)",
+            "/%2F/evil.example/..",
+            "",
+        ] {
+            let got = next(hostile);
+            assert!(
+                got == "/account" || (got.starts_with('/') && !got.starts_with("//")),
+                "{hostile:?} gave {got:?}"
+            );
+            assert!(http::HeaderValue::from_str(&got).is_ok(), "{hostile:?}");
+        }
+        assert_eq!(next("/\t/evil.example"), "/account");
+        assert_eq!(next("//evil.example"), "/account");
     }
 }

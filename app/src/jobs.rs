@@ -5,10 +5,10 @@
 //! the job claimable again. See docs/adr/0002-job-queue.md for why not a library.
 
 use crate::accounts::token::new_id;
+use crate::db::AnyConnection;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use serde::Serialize;
-use sqlx::AnyConnection;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -129,7 +129,9 @@ impl Jobs {
         let now = now_ms();
         match outcome {
             Ok(()) => {
-                sqlx::query("update jobs set status = 'done', locked_until = null, last_error = null, updated_at = $1 where id = $2")
+                // The payload goes once the job is done: a mail's carries single-use links
+                // (reset, verify, invitations, guest order links) that must not outlive it.
+                sqlx::query("update jobs set status = 'done', payload = '{}', locked_until = null, last_error = null, updated_at = $1 where id = $2")
                     .bind(now)
                     .bind(&job.id)
                     .execute(self.db.pool())
@@ -139,7 +141,7 @@ impl Jobs {
             Err(err) => {
                 let error = format!("{err:#}");
                 if job.attempts >= job.max_attempts {
-                    sqlx::query("update jobs set status = 'failed', locked_until = null, last_error = $1, updated_at = $2 where id = $3")
+                    sqlx::query("update jobs set status = 'failed', payload = '{}', locked_until = null, last_error = $1, updated_at = $2 where id = $3")
                         .bind(&error)
                         .bind(now)
                         .bind(&job.id)

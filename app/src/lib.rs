@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod checkout;
 pub mod error;
 pub mod forms;
+pub mod html;
 pub mod inventory;
 pub mod orders;
 pub mod pagination;

@@ -24,12 +24,39 @@ pub const AUTH_PER_IP: Limit = Limit {
     window_secs: 60,
 };
 
-/// Failed logins per account (by email, known or not: no enumeration through the limit).
+/// Sign-in attempts per account (by email, known or not: no enumeration through the
+/// limit). Counted before the password is checked and cleared by a success, so a burst
+/// of parallel guesses gets no more than `max` of them checked.
 pub const LOGIN_FAILURES_PER_ACCOUNT: Limit = Limit {
     bucket: "login-fail",
     max: 5,
     window_secs: 15 * 60,
 };
+
+/// Payments started (stock held) per client address: with the cap on holds at once
+/// (`checkout::payment::MAX_HOLDS_PER_CLIENT`), nobody empties the shop by holding it.
+pub const PAYMENT_STARTS_PER_CLIENT: Limit = Limit {
+    bucket: "pay-start",
+    max: 20,
+    window_secs: 60 * 60,
+};
+
+/// Re-checks of a signed-in user's current password (changing the password or email,
+/// deleting the account, turning two-factor off), per account; same rule as sign-in.
+pub const PASSWORD_CHECKS_PER_ACCOUNT: Limit = Limit {
+    bucket: "password-check",
+    max: 5,
+    window_secs: 15 * 60,
+};
+
+/// The `X-RateLimit-*` headers of a refusal by a counter of `limit` hits.
+pub fn refused_headers(limit: u32, retry_after: u64) -> [(&'static str, String); 3] {
+    [
+        ("x-ratelimit-limit", limit.to_string()),
+        ("x-ratelimit-remaining", "0".to_owned()),
+        ("x-ratelimit-reset", retry_after.to_string()),
+    ]
+}
 
 /// The state of a counter after a hit, as the `X-RateLimit-*` headers report it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +75,7 @@ impl Decision {
         } else {
             Err(AppError::RateLimited {
                 retry_after: self.reset_secs.max(1),
+                limit: self.limit,
             })
         }
     }
@@ -95,6 +123,13 @@ impl RateLimiter {
     /// Counts one hit and says whether it is within the limit.
     pub async fn hit(&self, limit: Limit, key: &str) -> Result<Decision, AppError> {
         self.count(limit, key, 1).await
+    }
+
+    /// Counts an attempt *before* it is made, refusing it when the counter is full: for
+    /// limits on guesses, where checking first and counting after would let a parallel
+    /// burst through. The caller [`reset`](Self::reset)s on success.
+    pub async fn attempt(&self, limit: Limit, key: &str) -> Result<Decision, AppError> {
+        self.hit(limit, key).await?.into_result()
     }
 
     /// The current state without counting.

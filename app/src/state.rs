@@ -38,8 +38,6 @@ pub struct RuntimeConfig {
     pub jwt_secret: Vec<u8>,
     /// `OXCART_TRUST_PROXY`: take the client address from `X-Forwarded-For`.
     pub trust_proxy: bool,
-    /// `OXCART_DATA_DIR`: uploaded media live under `<data dir>/media`.
-    pub data_dir: std::path::PathBuf,
 }
 
 impl std::fmt::Debug for RuntimeConfig {
@@ -48,7 +46,6 @@ impl std::fmt::Debug for RuntimeConfig {
             .field("public_url", &self.public_url.as_str())
             .field("jwt_secret", &"[redacted]")
             .field("trust_proxy", &self.trust_proxy)
-            .field("data_dir", &self.data_dir)
             .finish()
     }
 }

@@ -7,7 +7,7 @@ use anyhow::Context as _;
 use bytes::Bytes;
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
-use object_store::{ObjectStore, PutPayload};
+use object_store::{ObjectStore, ObjectStoreExt as _, PutPayload};
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -49,6 +49,9 @@ impl Storage {
                 Self::local(&path)
             }
             "s3" => {
+                // reqwest's rustls has no crypto provider of its own here (no aws-lc C
+                // build): ring, process-wide. Already installed is fine.
+                let _ = rustls::crypto::ring::default_provider().install_default();
                 let bucket = url
                     .host_str()
                     .context("STORAGE_URL needs a bucket: s3://bucket")?;

@@ -17,13 +17,19 @@ use serde::Deserialize;
 use serde_json::json;
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/api/v1/auth/register", post(register))
-        .route("/api/v1/auth/login", post(login))
-        .route("/api/v1/auth/refresh", post(refresh))
-        .route("/api/v1/auth/logout", post(logout))
-        .route("/api/v1/users/me", get(me).put(update_me).delete(delete_me))
-        .with_state(state)
+    use crate::routes::add;
+    let r = Router::new();
+    let r = add(r, "POST", "/api/v1/auth/register", post(register));
+    let r = add(r, "POST", "/api/v1/auth/login", post(login));
+    let r = add(r, "POST", "/api/v1/auth/refresh", post(refresh));
+    let r = add(r, "POST", "/api/v1/auth/logout", post(logout));
+    let r = add(
+        r,
+        "GET,PUT,DELETE",
+        "/api/v1/users/me",
+        get(me).put(update_me).delete(delete_me),
+    );
+    r.with_state(state)
 }
 
 /// A JSON body whose rejection (bad JSON, wrong type, missing field) is a 400 envelope.
@@ -79,7 +85,12 @@ fn ok(status: StatusCode, data: serde_json::Value) -> Response {
     app::envelope::success(status, data)
 }
 
+/// Adds the counter's `X-RateLimit-*` headers, unless the response is a refusal by
+/// another limit (a per-account 429 carries that limit's headers, not the address's).
 fn with_limit_headers(mut response: Response, decision: Option<Decision>) -> Response {
+    if response.headers().contains_key("x-ratelimit-limit") {
+        return response;
+    }
     if let Some(decision) = decision {
         for (name, value) in decision.headers() {
             if let Ok(value) = HeaderValue::from_str(&value) {

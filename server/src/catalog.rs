@@ -1,5 +1,6 @@
 //! The catalog's HTTP surface outside the pages: the read-only REST API
-//! (`/api/v1/products`, `/api/v1/categories`), stored pictures (`/media/catalog/…`), the
+//! (`/api/v1/products`, `/api/v1/categories`), stored pictures (`/media/catalog/…`, and
+//! profile pictures under `/media/avatars/…`), the
 //! sitemap, robots.txt and the staff CSV export. Drafts never appear in any of them
 //! except the staff export.
 
@@ -13,15 +14,16 @@ use axum::Router;
 use http::{header, HeaderValue, StatusCode};
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/api/v1/products", get(list_products))
-        .route("/api/v1/products/{slug}", get(product))
-        .route("/api/v1/categories", get(categories))
-        .route("/media/{*name}", get(media))
-        .route("/sitemap.xml", get(sitemap))
-        .route("/robots.txt", get(robots))
-        .route("/admin/catalog/export.csv", get(export))
-        .with_state(state)
+    use crate::routes::add;
+    let r = Router::new();
+    let r = add(r, "GET", "/api/v1/products", get(list_products));
+    let r = add(r, "GET", "/api/v1/products/{slug}", get(product));
+    let r = add(r, "GET", "/api/v1/categories", get(categories));
+    let r = add(r, "GET", "/media/{*name}", get(media));
+    let r = add(r, "GET", "/sitemap.xml", get(sitemap));
+    let r = add(r, "GET", "/robots.txt", get(robots));
+    let r = add(r, "GET", "/admin/catalog/export.csv", get(export));
+    r.with_state(state)
 }
 
 /// `GET /api/v1/products?q=&category=&min=&max=&in_stock=&o=&sort=&page=&limit=`
@@ -51,15 +53,23 @@ async fn categories(State(state): State<AppState>) -> Response {
     }
 }
 
-/// A stored picture. Names are generated and never reused, so they are cached for a year.
+/// A stored picture (a product picture or a profile picture). Names are generated and
+/// never reused, so they are cached for a year.
 async fn media(State(state): State<AppState>, Path(name): Path<String>) -> Response {
-    if !app::catalog::images::is_served_name(&name) {
+    let served =
+        app::catalog::images::is_served_name(&name) || app::accounts::avatar::is_served_name(&name);
+    if !served {
         return StatusCode::NOT_FOUND.into_response();
     }
+    let content_type = match name.rsplit_once('.').map(|(_, ext)| ext) {
+        Some("png") => "image/png",
+        Some("webp") => "image/webp",
+        _ => "image/jpeg",
+    };
     match state.storage.get(&name).await {
         Ok(Some(bytes)) => (
             [
-                (header::CONTENT_TYPE, HeaderValue::from_static("image/jpeg")),
+                (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
                 (
                     header::CACHE_CONTROL,
                     HeaderValue::from_static("public, max-age=31536000, immutable"),
@@ -74,13 +84,6 @@ async fn media(State(state): State<AppState>, Path(name): Path<String>) -> Respo
             StatusCode::SERVICE_UNAVAILABLE.into_response()
         }
     }
-}
-
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 fn date(ms: i64) -> String {
@@ -112,13 +115,13 @@ async fn sitemap(State(state): State<AppState>) -> Response {
     for c in categories.iter() {
         xml.push_str(&format!(
             "  <url><loc>{origin}/categories/{}</loc></url>\n",
-            xml_escape(&c.slug)
+            app::html::escape(&c.slug)
         ));
     }
     for (slug, updated) in products {
         xml.push_str(&format!(
             "  <url><loc>{origin}/products/{}</loc><lastmod>{}</lastmod></url>\n",
-            xml_escape(&slug),
+            app::html::escape(&slug),
             date(updated)
         ));
     }

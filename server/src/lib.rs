@@ -2,12 +2,15 @@
 //! Domain logic lives in the `app` crate; this crate wires it to the outside world.
 
 pub mod api;
+pub mod bodies;
 pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod health;
 pub mod middleware;
 pub mod orders;
+pub mod pages;
+pub mod routes;
 pub mod secrets;
 pub mod security;
 pub mod site;

@@ -10,10 +10,11 @@ use axum::routing::{get, post};
 use axum::Router;
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/webhooks/stripe", post(stripe_webhook))
-        .route("/admin/orders/export.csv", get(export))
-        .with_state(state)
+    use crate::routes::add;
+    let r = Router::new();
+    let r = add(r, "POST", "/webhooks/stripe", post(stripe_webhook));
+    let r = add(r, "GET", "/admin/orders/export.csv", get(export));
+    r.with_state(state)
 }
 
 /// Stripe's events: 400 for a bad signature or body (nothing changes), 200 once applied
@@ -47,7 +48,7 @@ async fn export(
     let result = async {
         app::accounts::session::require_staff(&state.db, &session).await?;
         let filter = app::orders::service::OrderFilter::from_query(query.as_deref().unwrap_or(""))?;
-        app::orders::service::export_csv(&state, &filter).await
+        app::orders::export::export_csv(&state, &filter).await
     }
     .await;
     match result {

@@ -1,41 +1,54 @@
-//! Secrets generated once and kept in `<data dir>/secrets/` (mode 0600), so a single
-//! instance needs no set-up and keeps them across restarts.
+//! Secrets the shop makes for itself when the environment does not set them (the session
+//! and JWT keys; the JWT key also signs guest order links). They live in the database's
+//! `secrets` table, made once by whichever instance asks first, so every instance of one
+//! shop — one SQLite file, or N instances on one PostgreSQL — signs and checks with the
+//! same keys. A key kept in `<data dir>/secrets/` by an earlier version moves into the
+//! database on first use, so sessions and links made before keep working.
 
 use anyhow::Context as _;
+use app::db::{now_ms, Db};
 use rand::RngCore as _;
-use std::io::Write as _;
 use std::path::Path;
 
-/// Reads the secret `name`, creating 64 random bytes (128 hex characters) the first time.
-/// Two processes racing on a fresh data dir agree: the file is created exclusively.
-pub fn load_or_create(data_dir: &Path, name: &str) -> anyhow::Result<String> {
-    let dir = data_dir.join("secrets");
-    let path = dir.join(name);
-    if let Some(existing) = read(&path)? {
-        return Ok(existing);
+/// The shop's secret `name` ("session.key", "jwt.key"): the database's, else made now.
+pub async fn shared(db: &Db, data_dir: &Path, name: &str) -> anyhow::Result<String> {
+    if let Some(value) = stored(db, name).await? {
+        return Ok(value);
     }
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let candidate = match read(&data_dir.join("secrets").join(name))? {
+        Some(legacy) => legacy,
+        None => random_hex(),
+    };
+    sqlx::query(
+        "insert into secrets (name, value, created_at) values ($1, $2, $3) \
+         on conflict (name) do nothing",
+    )
+    .bind(name)
+    .bind(&candidate)
+    .bind(now_ms())
+    .execute(db.pool())
+    .await
+    .with_context(|| format!("cannot store the secret {name}"))?;
+    // Whoever inserted first won; everyone uses the winner's value.
+    stored(db, name)
+        .await?
+        .with_context(|| format!("the secret {name} vanished"))
+}
+
+async fn stored(db: &Db, name: &str) -> anyhow::Result<Option<String>> {
+    let row: Option<(String,)> = sqlx::query_as("select value from secrets where name = $1")
+        .bind(name)
+        .fetch_optional(db.pool())
+        .await
+        .with_context(|| format!("cannot read the secret {name}"))?;
+    Ok(row.map(|(v,)| v).filter(|v| !v.trim().is_empty()))
+}
+
+/// 64 random bytes as 128 hex characters.
+fn random_hex() -> String {
     let mut bytes = [0u8; 64];
     rand::thread_rng().fill_bytes(&mut bytes);
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    match options.open(&path) {
-        Ok(mut file) => {
-            file.write_all(hex.as_bytes())
-                .and_then(|()| file.sync_all())
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            tracing::info!(path = %path.display(), "generated a new secret");
-            Ok(hex)
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-            read(&path)?.with_context(|| format!("{} is empty", path.display()))
-        }
-        Err(e) => Err(e).with_context(|| format!("cannot create {}", path.display())),
-    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn read(path: &Path) -> anyhow::Result<Option<String>> {
@@ -51,21 +64,31 @@ fn read(path: &Path) -> anyhow::Result<Option<String>> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_secret_is_created_once_and_then_kept() {
+    #[tokio::test]
+    async fn a_secret_is_made_once_per_database_and_an_old_key_file_moves_in() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let first = load_or_create(dir.path(), "session.key").expect("created");
+        let url = format!("sqlite://{}", dir.path().join("oxcart.db").display());
+        let db = Db::connect(&url).await.expect("db");
+        db.migrate().await.expect("migrate");
+        let other_dir = tempfile::tempdir().expect("another data dir");
+        let first = shared(&db, dir.path(), "jwt.key").await.expect("made");
         assert_eq!(first.len(), 128);
-        let second = load_or_create(dir.path(), "session.key").expect("read back");
-        assert_eq!(first, second);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt as _;
-            let mode = std::fs::metadata(dir.path().join("secrets/session.key"))
-                .expect("exists")
-                .permissions()
-                .mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
+        // Another instance with another data dir gets the same key from the database.
+        let again = shared(&db, other_dir.path(), "jwt.key")
+            .await
+            .expect("read");
+        assert_eq!(first, again);
+
+        // An earlier version's key file is adopted, so what it signed stays valid.
+        std::fs::create_dir_all(dir.path().join("secrets")).expect("dir");
+        std::fs::write(dir.path().join("secrets/session.key"), "legacy-key\n").expect("file");
+        let session = shared(&db, dir.path(), "session.key").await.expect("moved");
+        assert_eq!(session, "legacy-key");
+        assert_eq!(
+            shared(&db, other_dir.path(), "session.key")
+                .await
+                .expect("shared"),
+            "legacy-key"
+        );
     }
 }

@@ -33,7 +33,6 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_redis_store::fred::prelude::{
     Builder, ClientLike as _, Config as RedisConfig, ReconnectPolicy,
 };
-use tower_sessions_redis_store::RedisStore;
 
 pub type SessionLayer = SessionManagerLayer<SessionBackend, SignedCookie>;
 
@@ -80,7 +79,9 @@ pub async fn assemble_state(
 ) -> anyhow::Result<AppState> {
     let jwt_secret = match &config.jwt_secret {
         Some(secret) => secret.expose().as_bytes().to_vec(),
-        None => secrets::load_or_create(&config.data_dir, "jwt.key")?.into_bytes(),
+        None => secrets::shared(&db, &config.data_dir, "jwt.key")
+            .await?
+            .into_bytes(),
     };
     let storage = match &config.storage_url {
         Some(url) => {
@@ -126,7 +127,6 @@ pub async fn assemble_state(
             public_url: config.public_url.clone(),
             jwt_secret,
             trust_proxy: config.trust_proxy,
-            data_dir: config.data_dir.clone(),
         }),
         db,
         leptos_options,
@@ -158,7 +158,7 @@ impl Application {
             None => None,
         };
         let (store, session_cleanup) = match &redis {
-            Some(pool) => (SessionBackend::Redis(RedisStore::new(pool.clone())), None),
+            Some(pool) => (SessionBackend::redis(pool.clone()), None),
             None => {
                 let store = SqlSessionStore::new(db.clone());
                 let cleanup = tokio::spawn(delete_expired_sessions(store.clone()));
@@ -167,7 +167,7 @@ impl Application {
         };
         let secret = match &config.session_secret {
             Some(secret) => secret.expose().to_owned(),
-            None => secrets::load_or_create(&config.data_dir, "session.key")?,
+            None => secrets::shared(&db, &config.data_dir, "session.key").await?,
         };
         let key = Key::try_from(secret.as_bytes()).context("the session secret is too short")?;
         let sessions = SessionManagerLayer::new(store)
@@ -261,20 +261,24 @@ impl Application {
     }
 }
 
+/// The app's page routes, discovered once per process: route discovery renders the app,
+/// and doing that again (a test starting another server) while a page renders elsewhere
+/// in the process made about one render in 150 hang until the request timeout.
+pub fn page_routes() -> &'static [leptos_axum::AxumRouteListing] {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| leptos_axum::generate_route_list(app::App))
+}
+
 /// The whole HTTP surface. Layers, outermost first: request id and access log, panic →
 /// 500, a 30 s limit for the response head, compression, security headers, the
-/// cross-site check, sessions.
+/// cross-site check, request bodies (limits, encodings: `bodies`), server-function error
+/// statuses, sessions, protected pages (`pages`).
 pub fn build_router(state: AppState, sessions: SessionLayer, edge: Edge) -> Router {
     let edge = Arc::new(edge);
     let options = state.leptos_options.clone();
-    // Generated once per process: route discovery renders the app, and doing that again
-    // (a test starting another server) while a page renders elsewhere in the process made
-    // about one render in 150 hang until the request timeout.
-    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
-        std::sync::OnceLock::new();
-    let routes = ROUTES
-        .get_or_init(|| leptos_axum::generate_route_list(app::App))
-        .clone();
+    let state_for_pages = state.clone();
+    let routes = page_routes().to_vec();
     let pkg_dir = Path::new(&*options.site_root).join(&*options.site_pkg_dir);
     let hashed = options.hash_files;
     let pkg = Router::new()
@@ -288,51 +292,47 @@ pub fn build_router(state: AppState, sessions: SessionLayer, edge: Edge) -> Rout
             pkg_cache_headers(hashed, req, next)
         }));
 
-    // Uploaded pictures: generated names, so cached for good; only PNG/JPEG/WebP are
-    // ever stored (checked by content), and nosniff is on every response.
-    let avatars = Router::new()
-        .nest_service(
-            "/media/avatars",
-            ServeDir::new(state.config.data_dir.join("media").join("avatars")),
-        )
-        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
-            http::header::CACHE_CONTROL,
-            http::HeaderValue::from_static("public, max-age=31536000, immutable"),
-        ));
-
-    Router::new()
-        .route("/health", get(health::health))
-        .route("/ready", get(health::ready))
-        .route("/api/{*path}", any(api_not_found))
-        .leptos_routes(&state, routes, {
-            let options = options.clone();
-            move || app::shell(options.clone())
-        })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
-            app::shell,
-        ))
-        .with_state(state.clone())
-        .merge(crate::api::router(state.clone()))
-        .merge(crate::catalog::router(state.clone()))
-        .merge(crate::orders::router(state))
-        .merge(pkg)
-        .merge(avatars)
-        .layer(sessions)
-        .layer(axum::middleware::from_fn(server_fn_error_status))
-        .layer(axum::middleware::from_fn_with_state(
-            edge.clone(),
-            refuse_cross_site,
-        ))
-        .layer(axum::middleware::from_fn_with_state(edge, security_headers))
-        .layer(CompressionLayer::new())
-        // No request waits for its response head forever: a stuck render or dependency
-        // answers 503 and is logged, instead of holding the connection.
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            http::StatusCode::SERVICE_UNAVAILABLE,
-            REQUEST_TIMEOUT,
-        ))
-        .layer(CatchPanicLayer::custom(panic_response))
-        .layer(axum::middleware::from_fn(request_context))
+    let base = crate::routes::add(Router::new(), "GET", "/health", get(health::health));
+    let base = crate::routes::add(base, "GET", "/ready", get(health::ready));
+    let base = crate::routes::add(
+        base,
+        "GET,POST,PUT,DELETE",
+        "/api/{*path}",
+        any(api_not_found),
+    );
+    base.leptos_routes(&state, routes, {
+        let options = options.clone();
+        move || app::shell(options.clone())
+    })
+    .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
+        app::shell,
+    ))
+    .with_state(state.clone())
+    .merge(crate::api::router(state.clone()))
+    .merge(crate::catalog::router(state.clone()))
+    .merge(crate::orders::router(state))
+    .merge(pkg)
+    .layer(axum::middleware::from_fn_with_state(
+        state_for_pages,
+        crate::pages::protect_pages,
+    ))
+    .layer(sessions)
+    .layer(axum::middleware::from_fn(server_fn_error_status))
+    .layer(axum::middleware::from_fn(crate::bodies::guard_bodies))
+    .layer(axum::middleware::from_fn_with_state(
+        edge.clone(),
+        refuse_cross_site,
+    ))
+    .layer(axum::middleware::from_fn_with_state(edge, security_headers))
+    .layer(CompressionLayer::new())
+    // No request waits for its response head forever: a stuck render or dependency
+    // answers 503 and is logged, instead of holding the connection.
+    .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+        http::StatusCode::SERVICE_UNAVAILABLE,
+        REQUEST_TIMEOUT,
+    ))
+    .layer(CatchPanicLayer::custom(panic_response))
+    .layer(axum::middleware::from_fn(request_context))
 }
 
 async fn delete_expired_sessions(store: SqlSessionStore) {

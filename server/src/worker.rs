@@ -53,12 +53,8 @@ async fn run(state: &AppState, mailer: &Mailer, job: &Job) -> anyhow::Result<()>
                 .await
                 .map_err(anyhow::Error::new)
         }
-        app::checkout::service::EXPIRE_JOB => {
-            #[derive(serde::Deserialize)]
-            struct Expire {
-                payment_id: String,
-            }
-            let job: Expire = serde_json::from_str(&job.payload)?;
+        app::checkout::payment::EXPIRE_JOB => {
+            let job: app::orders::transition::ExpirePayment = serde_json::from_str(&job.payload)?;
             let released = app::orders::transition::expire(state, &job.payment_id).await?;
             tracing::info!(payment_id = %job.payment_id, released, "payment hold expired");
             Ok(())

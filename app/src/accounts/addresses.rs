@@ -4,9 +4,9 @@
 
 use super::model::{Address, AddressInput};
 use super::token::new_id;
+use crate::db::AnyConnection;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
-use sqlx::AnyConnection;
 
 /// At most this many addresses per customer.
 pub const MAX_ADDRESSES: i64 = 50;

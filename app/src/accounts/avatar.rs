@@ -1,51 +1,52 @@
-//! Profile pictures: an upload is checked by its content (PNG, JPEG or WebP, by magic
-//! bytes, never by name or declared type), capped in size, and stored under a generated
-//! name in `<data dir>/media/avatars`, served with immutable caching. The format check is the
-//! catalog's ([`crate::catalog::images::sniff`]); re-encoding avatars through the catalog's
-//! picture pipeline is still to do (docs/catalog.md).
+//! Profile pictures, through the product pictures' pipeline
+//! ([`crate::catalog::images::square_jpeg`]): judged by content, decoded under pixel
+//! limits (a 20000×20000 PNG is refused, never shown), cropped to a square, re-encoded as
+//! a JPEG without metadata (no GPS position survives), and stored through the storage
+//! layer (the media folder, or the S3 bucket when `STORAGE_URL` is set) under a generated
+//! name `avatars/<id>.jpg`, served from `/media/avatars/…` with immutable caching.
 
 use super::db::UserRow;
 use super::token::new_id;
+use crate::catalog::images;
 use crate::db::now_ms;
 use crate::error::AppError;
 use crate::state::AppState;
-use std::path::PathBuf;
 
 pub const MAX_BYTES: usize = 1024 * 1024;
+/// The side of a stored profile picture, in pixels (shown at 48; sharp on any screen).
+pub const SIDE: u32 = 256;
 /// Where avatars are served from; the stored value is the file name under it.
 pub const URL_PREFIX: &str = "/media/avatars/";
+/// The folder of the storage they live in.
+const FOLDER: &str = "avatars/";
 
-/// The image format of `bytes`, judged by their first bytes: the extension to store.
-pub use crate::catalog::images::sniff;
-
-pub fn dir(state: &AppState) -> PathBuf {
-    state.config.data_dir.join("media").join("avatars")
+/// Whether `name` (after `/media/`) is an avatar name this module could have made
+/// (`.png` and `.webp` were stored as uploaded by earlier versions).
+pub fn is_served_name(name: &str) -> bool {
+    let Some(file) = name.strip_prefix(FOLDER) else {
+        return false;
+    };
+    let Some((stem, ext)) = file.rsplit_once('.') else {
+        return false;
+    };
+    matches!(ext, "jpg" | "png" | "webp")
+        && (1..=64).contains(&stem.len())
+        && stem.chars().all(|c| c.is_ascii_hexdigit())
 }
 
 /// Stores `bytes` as the user's avatar, replacing (and deleting) the previous one.
 pub async fn store(state: &AppState, user: &UserRow, bytes: Vec<u8>) -> Result<String, AppError> {
-    if bytes.is_empty() {
-        return Err(AppError::validation("avatar", "choose a picture to upload"));
-    }
-    if bytes.len() > MAX_BYTES {
-        return Err(AppError::validation(
-            "avatar",
-            "the picture is larger than 1 MB; choose a smaller one",
-        ));
-    }
-    let ext = sniff(&bytes)
-        .ok_or_else(|| AppError::validation("avatar", "use a PNG, JPEG or WebP picture"))?;
-    let name = format!("{}.{ext}", new_id());
-    let dir = dir(state);
-    tokio::fs::create_dir_all(&dir).await.map_err(|e| {
-        AppError::Internal(anyhow::Error::new(e).context("creating the avatar folder"))
-    })?;
-    let path = dir.join(&name);
-    tokio::fs::write(&path, &bytes)
+    let jpeg = tokio::task::spawn_blocking(move || images::square_jpeg(&bytes, MAX_BYTES, SIDE))
         .await
-        .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("writing an avatar")))?;
-    let previous = set(state, &user.id, Some(&name)).await;
-    match previous {
+        .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("resizing an avatar")))?
+        .map_err(|rejected| AppError::validation("avatar", rejected.to_string()))?;
+    let name = format!("{}.jpg", new_id());
+    state
+        .storage
+        .put(&format!("{FOLDER}{name}"), jpeg)
+        .await
+        .map_err(|e| AppError::Internal(e.context("storing an avatar")))?;
+    match set(state, &user.id, Some(&name)).await {
         Ok(previous) => {
             remove_file(state, previous).await;
             Ok(name)
@@ -85,12 +86,30 @@ async fn set(
     Ok(previous)
 }
 
-/// Deletes a stored avatar file; a missing file is not an error worth failing for.
+/// Deletes a stored avatar; a missing one is not an error worth failing for.
 pub async fn remove_file(state: &AppState, name: Option<String>) {
-    let Some(name) = name.filter(|n| !n.contains('/') && !n.contains("..")) else {
+    let Some(path) = name
+        .map(|n| format!("{FOLDER}{n}"))
+        .filter(|p| is_served_name(p))
+    else {
         return;
     };
-    if let Err(err) = tokio::fs::remove_file(dir(state).join(&name)).await {
-        tracing::warn!(error = %err, file = %name, "could not delete an old avatar");
+    if let Err(err) = state.storage.delete(&path).await {
+        tracing::warn!(error = %err, file = %path, "could not delete an old avatar");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_generated_avatar_names_are_served() {
+        assert!(is_served_name("avatars/0a1b2c3d4e5f.jpg"));
+        assert!(is_served_name("avatars/0a1b2c3d4e5f.png"));
+        assert!(!is_served_name("avatars/../secrets/jwt.key"));
+        assert!(!is_served_name("avatars/x.svg"));
+        assert!(!is_served_name("catalog/0a1b.jpg"));
+        assert!(!is_served_name("avatars/.jpg"));
     }
 }

@@ -1,9 +1,9 @@
 //! Queries on `users` and `user_tokens`.
 
 use super::model::{CurrentUser, Role};
+use crate::db::AnyConnection;
 use crate::db::{now_ms, Db};
 use crate::error::AppError;
-use sqlx::AnyConnection;
 
 /// A user row as the service layer needs it.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -36,6 +36,16 @@ impl UserRow {
 
     pub fn has_two_factor(&self) -> bool {
         self.totp_enabled_at.is_some() && self.totp_secret.is_some()
+    }
+
+    /// Whether the account may use the admin: staff, or an admin with two-factor on (an
+    /// admin without it is not staff yet: it is the one thing they may set up).
+    pub fn staff_access(&self) -> Result<(), AppError> {
+        match self.role() {
+            Role::Customer => Err(AppError::Forbidden),
+            Role::Admin if !self.has_two_factor() => Err(AppError::Forbidden),
+            _ => Ok(()),
+        }
     }
 
     pub fn to_current(&self) -> CurrentUser {

@@ -2,6 +2,9 @@
 //! their session epoch, so a password change or "log out everywhere" voids them too.
 //! Refresh tokens are random, stored hashed, live 7 days and are rotated on every use;
 //! presenting one that was already used revokes its whole family (the login it came from).
+//! Each also remembers the user's session epoch: after a password change or reset, "log
+//! out everywhere", a role change, deactivation or deletion, it is refused (and its family
+//! revoked) like the access tokens.
 
 use super::db::{self as users, UserRow};
 use super::token;
@@ -87,7 +90,7 @@ pub async fn authenticate(state: &AppState, bearer: &str) -> Result<UserRow, App
 /// A new access token and a refresh token starting a new family.
 pub async fn start(state: &AppState, user: &UserRow) -> Result<TokenPair, AppError> {
     let family = token::new_id();
-    let refresh = insert_refresh(state, &family, &user.id).await?;
+    let refresh = insert_refresh(state, &family, user).await?;
     Ok(TokenPair {
         access_token: issue_access(state, user)?,
         token_type: "Bearer",
@@ -96,15 +99,21 @@ pub async fn start(state: &AppState, user: &UserRow) -> Result<TokenPair, AppErr
     })
 }
 
-async fn insert_refresh(state: &AppState, family: &str, user_id: &str) -> Result<String, AppError> {
+async fn insert_refresh(
+    state: &AppState,
+    family: &str,
+    user: &UserRow,
+) -> Result<String, AppError> {
     let raw = token::generate();
     let now = now_ms();
     sqlx::query(
-        "insert into refresh_tokens (token_hash, family_id, user_id, expires_at, created_at) values ($1, $2, $3, $4, $5)",
+        "insert into refresh_tokens (token_hash, family_id, user_id, epoch, expires_at, created_at) \
+         values ($1, $2, $3, $4, $5, $6)",
     )
     .bind(token::digest(&raw))
     .bind(family)
-    .bind(user_id)
+    .bind(&user.id)
+    .bind(user.session_epoch)
     .bind(now + REFRESH_TTL_MS)
     .bind(now)
     .execute(state.db.pool())
@@ -123,20 +132,21 @@ async fn revoke_family(state: &AppState, family: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// family, user, expires_at, used_at, revoked_at
-type RefreshRow = (String, String, i64, Option<i64>, Option<i64>);
+/// family, user, epoch, expires_at, used_at, revoked_at
+type RefreshRow = (String, String, Option<i64>, i64, Option<i64>, Option<i64>);
 
 /// Rotates a refresh token: the presented one is used up, a new one of the same family
 /// comes back with a new access token. Reuse of a used token revokes the family.
 pub async fn refresh(state: &AppState, raw: &str) -> Result<TokenPair, AppError> {
     let hash = token::digest(raw);
     let row: Option<RefreshRow> = sqlx::query_as(
-        "select family_id, user_id, expires_at, used_at, revoked_at from refresh_tokens where token_hash = $1",
+        "select family_id, user_id, epoch, expires_at, used_at, revoked_at from refresh_tokens \
+         where token_hash = $1",
     )
     .bind(&hash)
     .fetch_optional(state.db.pool())
     .await?;
-    let Some((family, user_id, expires_at, used_at, revoked_at)) = row else {
+    let Some((family, user_id, epoch, expires_at, used_at, revoked_at)) = row else {
         return Err(AppError::Unauthorized);
     };
     if revoked_at.is_some() || expires_at <= now_ms() {
@@ -161,9 +171,13 @@ pub async fn refresh(state: &AppState, raw: &str) -> Result<TokenPair, AppError>
     }
     let user = users::by_id(&state.db, &user_id)
         .await?
-        .filter(UserRow::is_active)
-        .ok_or(AppError::Unauthorized)?;
-    let refresh = insert_refresh(state, &family, &user.id).await?;
+        .filter(|u| u.is_active() && Some(u.session_epoch) == epoch);
+    let Some(user) = user else {
+        // Every session of the account ended since this login: so does the login.
+        revoke_family(state, &family).await?;
+        return Err(AppError::Unauthorized);
+    };
+    let refresh = insert_refresh(state, &family, &user).await?;
     Ok(TokenPair {
         access_token: issue_access(state, &user)?,
         token_type: "Bearer",

@@ -55,7 +55,10 @@ async fn store_name(state: &AppState) -> Result<String, AppError> {
     Ok(crate::settings::db::storefront(&state.db).await?.name)
 }
 
-async fn queue_mail(conn: &mut sqlx::AnyConnection, mail: &OutgoingMail) -> Result<(), AppError> {
+async fn queue_mail(
+    conn: &mut crate::db::AnyConnection,
+    mail: &OutgoingMail,
+) -> Result<(), AppError> {
     Jobs::enqueue_in(conn, mail::SEND_JOB, mail).await.map(drop)
 }
 
@@ -151,8 +154,9 @@ pub enum SignIn {
 }
 
 /// Checks an email and password. Every failure is [`BAD_CREDENTIALS`] and costs one
-/// argon2 verification; after repeated failures on one email (known or not) the account
-/// is slowed down with a 429.
+/// argon2 verification; after repeated attempts on one email (known or not) the account
+/// is slowed down with a 429. The attempt is counted before the password is checked, so
+/// parallel guesses cannot outrun the count.
 #[tracing::instrument(skip_all)]
 pub async fn authenticate(
     state: &AppState,
@@ -162,12 +166,8 @@ pub async fn authenticate(
     let key = raw_email.trim().to_lowercase();
     state
         .limiter
-        .peek(limits::LOGIN_FAILURES_PER_ACCOUNT, &key)
-        .await?
-        .into_result()
-        .map_err(|_| AppError::RateLimited {
-            retry_after: limits::LOGIN_FAILURES_PER_ACCOUNT.window_secs,
-        })?;
+        .attempt(limits::LOGIN_FAILURES_PER_ACCOUNT, &key)
+        .await?;
     let user = match Email::parse(raw_email) {
         Ok(email) => db::by_email(&state.db, &email.normalized()).await?,
         Err(_) => None,
@@ -179,10 +179,6 @@ pub async fn authenticate(
     )
     .await?;
     let Some(user) = user.filter(|_| ok) else {
-        state
-            .limiter
-            .hit(limits::LOGIN_FAILURES_PER_ACCOUNT, &key)
-            .await?;
         tracing::info!("sign-in refused");
         return Err(AppError::BadCredentials);
     };
@@ -261,9 +257,23 @@ fn greeting<'a>(user: &'a UserRow, fallback: &'a str) -> &'a str {
 }
 
 /// Checks the password the user typed to confirm a sensitive change; a mismatch is a
-/// validation error on `field`.
-pub async fn confirm_password(user: &UserRow, typed: &str, field: &str) -> Result<(), AppError> {
+/// validation error on `field`. Throttled per account like sign-in: a stolen session
+/// cannot guess its way to the password.
+pub async fn confirm_password(
+    state: &AppState,
+    user: &UserRow,
+    typed: &str,
+    field: &str,
+) -> Result<(), AppError> {
+    state
+        .limiter
+        .attempt(limits::PASSWORD_CHECKS_PER_ACCOUNT, &user.id)
+        .await?;
     if password::verify(typed.to_owned(), Some(user.password_hash.clone())).await? {
+        state
+            .limiter
+            .reset(limits::PASSWORD_CHECKS_PER_ACCOUNT, &user.id)
+            .await?;
         Ok(())
     } else {
         Err(AppError::validation(
@@ -393,7 +403,7 @@ pub async fn change_password(
     current: &str,
     new_password: &str,
 ) -> Result<i64, AppError> {
-    confirm_password(user, current, "current_password").await?;
+    confirm_password(state, user, current, "current_password").await?;
     password::validate(new_password, "new_password")?;
     let hash = password::hash(new_password.to_owned()).await?;
     let store = store_name(state).await?;
@@ -418,7 +428,7 @@ pub async fn request_email_change(
     current_password: &str,
     new_email: &str,
 ) -> Result<(), AppError> {
-    confirm_password(user, current_password, "current_password").await?;
+    confirm_password(state, user, current_password, "current_password").await?;
     let email = parse_email(new_email)?;
     if email.normalized() == user.email.to_lowercase() {
         return Err(AppError::validation(
@@ -470,7 +480,7 @@ pub async fn delete_account(
     user: &UserRow,
     current_password: &str,
 ) -> Result<(), AppError> {
-    confirm_password(user, current_password, "confirm_password").await?;
+    confirm_password(state, user, current_password, "confirm_password").await?;
     let mut tx = state.db.begin_write().await?;
     db::scrub(&mut tx, &user.id).await?;
     tx.commit().await?;

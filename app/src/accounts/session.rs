@@ -124,10 +124,21 @@ pub async fn require(db: &Db, session: &Session) -> Result<UserRow, AppError> {
 /// A staff member or admin; admins must have two-factor on before they may act.
 pub async fn require_staff(db: &Db, session: &Session) -> Result<UserRow, AppError> {
     let user = require(db, session).await?;
-    match user.role() {
-        Role::Customer => Err(AppError::Forbidden),
-        Role::Admin if !user.has_two_factor() => Err(AppError::Forbidden),
-        _ => Ok(user),
+    user.staff_access()?;
+    Ok(user)
+}
+
+/// A staff member or admin with two-factor on: for what moves money (refunds,
+/// cancellations, releasing a held order, discount codes, shipping and tax rates).
+pub async fn require_staff_with_two_factor(
+    db: &Db,
+    session: &Session,
+) -> Result<UserRow, AppError> {
+    let user = require_staff(db, session).await?;
+    if user.has_two_factor() {
+        Ok(user)
+    } else {
+        Err(AppError::TwoFactorRequired)
     }
 }
 

@@ -46,8 +46,11 @@ pub async fn list(state: &AppState) -> Result<Vec<StaffMember>, AppError> {
         .collect())
 }
 
-/// Invites `email` as `role`. A new address gets an account and an invitation link; an
-/// existing customer is promoted at once (and told by mail).
+/// Invites `email` as `role`. A new address gets an account and an invitation link; a
+/// verified customer (who proved the address is theirs) is promoted at once. An
+/// unverified account proves nothing — anyone may register someone else's address — so
+/// it is taken over by the invitation: its password is voided, its sessions end, and only
+/// the person who follows the mailed link chooses the password.
 #[tracing::instrument(skip_all, fields(by = %admin.id))]
 pub async fn invite(
     state: &AppState,
@@ -65,36 +68,71 @@ pub async fn invite(
     } else {
         admin.full_name.clone()
     };
-    if let Some(existing) = db::by_email(&state.db, &email.normalized()).await? {
+    let existing = db::by_email(&state.db, &email.normalized()).await?;
+    if let Some(existing) = &existing {
         if existing.role().is_staff() {
             return Err(AppError::Conflict(format!(
                 "{} is already on the team",
                 existing.email
             )));
         }
-        set_role(state, admin, &existing.id, role).await?;
-        return Ok(format!(
-            "{} already had an account and is now {}.",
-            existing.email,
-            role.label().to_lowercase()
-        ));
+        if existing.email_verified_at.is_some() {
+            set_role(state, admin, &existing.id, role).await?;
+            return Ok(format!(
+                "{} already had an account and is now {}.",
+                existing.email,
+                role.label().to_lowercase()
+            ));
+        }
     }
-    let id = token::new_id();
     let raw = token::generate();
     let mut tx = state.db.begin_write().await?;
-    db::insert(
-        &mut tx,
-        &NewUser {
-            id: &id,
-            email: email.as_str(),
-            email_normalized: &email.normalized(),
-            password_hash: "!",
-            full_name: "",
-            role,
-            email_verified_at: None,
-        },
-    )
-    .await?;
+    let id = match &existing {
+        Some(unverified) => {
+            // Conditional on still being unverified: a verification that lands in between
+            // wins, and the invitation is refused rather than voiding a real password.
+            let taken = sqlx::query(
+                "update users set role = $1, password_hash = '!', session_epoch = session_epoch + 1, \
+                 updated_at = $2 where id = $3 and email_verified_at is null and role = 'customer'",
+            )
+            .bind(role.as_str())
+            .bind(now_ms())
+            .bind(&unverified.id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1;
+            if !taken {
+                return Err(AppError::Conflict(
+                    "that account changed just now; try the invitation again".into(),
+                ));
+            }
+            db::retire_tokens(&mut tx, &unverified.id, Purpose::VerifyEmail).await?;
+            sqlx::query("delete from refresh_tokens where user_id = $1")
+                .bind(&unverified.id)
+                .execute(&mut *tx)
+                .await?;
+            tracing::info!(user_id = %unverified.id, "unverified account taken over by an invitation");
+            unverified.id.clone()
+        }
+        None => {
+            let id = token::new_id();
+            db::insert(
+                &mut tx,
+                &NewUser {
+                    id: &id,
+                    email: email.as_str(),
+                    email_normalized: &email.normalized(),
+                    password_hash: "!",
+                    full_name: "",
+                    role,
+                    email_verified_at: None,
+                },
+            )
+            .await?;
+            id
+        }
+    };
     db::insert_token(
         &mut tx,
         &token::digest(&raw),

@@ -59,12 +59,8 @@ pub async fn verify(state: &AppState, user: &UserRow, code: &str) -> Result<(), 
     let key = user.email.to_lowercase();
     state
         .limiter
-        .peek(limits::LOGIN_FAILURES_PER_ACCOUNT, &key)
-        .await?
-        .into_result()
-        .map_err(|_| AppError::RateLimited {
-            retry_after: limits::LOGIN_FAILURES_PER_ACCOUNT.window_secs,
-        })?;
+        .attempt(limits::LOGIN_FAILURES_PER_ACCOUNT, &key)
+        .await?;
     let secret = user.totp_secret.as_deref().ok_or(AppError::Unauthorized)?;
     let last: Option<(Option<i64>,)> =
         sqlx::query_as("select totp_last_step from users where id = $1")
@@ -100,10 +96,6 @@ pub async fn verify(state: &AppState, user: &UserRow, code: &str) -> Result<(), 
             .await?;
         Ok(())
     } else {
-        state
-            .limiter
-            .hit(limits::LOGIN_FAILURES_PER_ACCOUNT, &key)
-            .await?;
         Err(wrong_code())
     }
 }
@@ -121,7 +113,7 @@ pub async fn disable(
             "two-factor authentication is required for admins",
         ));
     }
-    super::service::confirm_password(user, current_password, "current_password").await?;
+    super::service::confirm_password(state, user, current_password, "current_password").await?;
     verify(state, user, code).await?;
     let mut tx = state.db.begin_write().await?;
     sqlx::query("update users set totp_secret = null, totp_enabled_at = null, totp_last_step = null, updated_at = $1 where id = $2")

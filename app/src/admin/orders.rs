@@ -66,6 +66,7 @@ pub fn OrderAdminPage() -> impl IntoView {
                 "order-deliver",
                 "order-cancel",
                 "order-refund",
+                "order-release",
             ] {
                 if let Ok(Some(flash)) = take_flash(form.to_owned()).await {
                     return Some(flash);
@@ -100,11 +101,34 @@ fn Actions(
     action: ServerAction<OrderAction>,
     flash: Option<crate::forms::Flash>,
 ) -> impl IntoView {
-    let [id1, id2, id3, id4] = [0; 4].map(|_| order.id.clone());
+    let [id1, id2, id3, id4, id5] = [0; 5].map(|_| order.id.clone());
     let (f1, f2) = (flash.clone(), flash);
     let refundable = order.refundable();
+    // Refunds, cancellations and releases move money: two-factor first.
+    let two_factor = use_context::<super::Staff>().is_some_and(|s| s.0.two_factor);
+    let held = order
+        .hold_reason
+        .clone()
+        .filter(|_| order.status == OrderStatus::Paid);
     view! {
         <div class="order-actions" data-testid="order-actions">
+            {held.map(|reason| view! {
+                <div class="card form-error" role="alert" data-testid="order-hold">
+                    <h2>"On hold"</h2>
+                    <p>{reason}</p>
+                    <ActionForm action attr:class="form">
+                        <input type="hidden" name="id" value=id5 />
+                        <input type="hidden" name="action" value="release" />
+                        <button type="submit" class="button" data-testid="release-hold" disabled=!two_factor>"Release the hold"</button>
+                    </ActionForm>
+                </div>
+            })}
+            {(!two_factor).then(|| view! {
+                <p class="notice" data-testid="needs-two-factor">
+                    "Refunds, cancellations and releasing a hold need two-factor authentication. "
+                    <a href="/account/two-factor">"Turn it on"</a>
+                </p>
+            })}
             {(order.status == OrderStatus::Paid).then(|| view! {
                 <ActionForm action attr:class="form card" attr:data-testid="fulfil-form">
                     <h2>"Fulfil"</h2>

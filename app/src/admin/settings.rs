@@ -90,7 +90,7 @@ pub fn CheckoutSettingsPage() -> impl IntoView {
                             <thead><tr><th>"Name"</th><th>"Country"</th><th>"Region"</th><th>"Rate"</th><th>"Prices"</th><th></th></tr></thead>
                             <tbody>{s.taxes.into_iter().map(|t| view! {
                                 <tr><td>{t.name}</td><td>{t.country}</td><td>{if t.region.is_empty() { "All".to_owned() } else { t.region }}</td>
-                                    <td>{format!("{}%", money(t.rate_bp))}</td><td>{if t.inclusive { "include tax" } else { "exclude tax" }}</td><td>{remove("tax", t.id)}</td></tr>
+                                    <td>{format!("{}%", crate::checkout::pricing::format_percent(t.rate_ppm))}</td><td>{if t.inclusive { "include tax" } else { "exclude tax" }}</td><td>{remove("tax", t.id)}</td></tr>
                             }).collect_view()}</tbody>
                         </table>
                         <ActionForm action=tax attr:class="form--inline" attr:data-testid="add-tax">

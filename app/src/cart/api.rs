@@ -29,12 +29,15 @@ pub async fn add_to_cart(variant_id: String, quantity: String) -> Result<CartSum
     use crate::accounts::api::edge::*;
     let result = async {
         let (state, session) = context().await?;
-        crate::cart::service::add(&state, &session, &variant_id, &quantity).await
+        let cart = crate::cart::service::add(&state, &session, &variant_id, &quantity).await?;
+        // A payment started for the old cart no longer pays for this one.
+        crate::checkout::service::cart_changed(&state, &session).await?;
+        Ok(cart)
     }
     .await;
     let cart = finish("add-to-cart", result, &[("quantity", &quantity)]).await?;
     if crate::forms::is_plain_form_post() {
-        leptos_axum::redirect("/cart");
+        crate::forms::redirect("/cart");
     }
     Ok(CartSummary {
         count: cart.count,
@@ -48,7 +51,8 @@ pub async fn update_cart_line(variant_id: String, quantity: String) -> Result<()
     use crate::accounts::api::edge::*;
     let result = async {
         let (state, session) = context().await?;
-        crate::cart::service::set_quantity(&state, &session, &variant_id, &quantity).await
+        crate::cart::service::set_quantity(&state, &session, &variant_id, &quantity).await?;
+        crate::checkout::service::cart_changed(&state, &session).await
     }
     .await;
     done("cart", result, &[("variant_id", &variant_id)], "/cart").await

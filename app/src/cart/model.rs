@@ -61,7 +61,9 @@ impl Cart {
     }
 
     pub fn weight_grams(&self) -> i64 {
-        self.lines.iter().map(|l| l.weight_grams * l.quantity).sum()
+        self.lines.iter().fold(0i64, |sum, l| {
+            sum.saturating_add(l.weight_grams.saturating_mul(l.quantity))
+        })
     }
 }
 

@@ -273,9 +273,11 @@ pub async fn read(db: &Db, cart_id: &str) -> Result<Cart, AppError> {
         } else {
             None
         };
+        // Saturating, never wrapping: an absurd total is refused at checkout
+        // (`pricing::MAX_CHARGE`), not turned negative.
         let line_total = r.price.saturating_mul(r.quantity);
-        cart.count += r.quantity;
-        cart.subtotal.minor += line_total;
+        cart.count = cart.count.saturating_add(r.quantity);
+        cart.subtotal.minor = cart.subtotal.minor.saturating_add(line_total);
         cart.lines.push(CartLine {
             variant_title: crate::catalog::model::variant_title([r.option1, r.option2, r.option3]),
             variant_id: r.variant_id,
@@ -338,7 +340,7 @@ pub async fn merge_at_sign_in(db: &Db, session: &Session, user_id: &str) -> Resu
 }
 
 /// Empties a cart (its order was placed).
-pub async fn clear(conn: &mut sqlx::AnyConnection, cart_id: &str) -> Result<(), AppError> {
+pub async fn clear(conn: &mut crate::db::AnyConnection, cart_id: &str) -> Result<(), AppError> {
     sqlx::query("delete from cart_lines where cart_id = $1")
         .bind(cart_id)
         .execute(conn)

@@ -3,11 +3,11 @@
 //! compare-at price, stock) is a sub-select of the one card query, never a query per card.
 
 use super::model::*;
+use crate::db::Any;
+use crate::db::AnyArguments;
 use crate::db::{search, Backend, Db};
 use crate::error::AppError;
-use sqlx::any::AnyArguments;
 use sqlx::query::{Query, QueryAs};
-use sqlx::Any;
 
 /// A bound value of a query assembled at run time.
 #[derive(Debug, Clone)]
@@ -138,9 +138,12 @@ impl Filter {
             params.text(expr);
             from.push_str(&format!(" join ({sub}) s on s.product_id = p.id"));
             searching = true;
-        } else if !query.q.trim().is_empty() {
-            // Only symbols or emoji: nothing can match.
-            conditions.push("1 = 0".to_owned());
+        } else if let Some((condition, needle)) =
+            search::symbols_in_name(backend, &query.q, params.next_index())
+        {
+            // Only symbols or emoji, which no tokenizer keeps: found in the name as typed.
+            params.text(needle);
+            conditions.push(condition);
         }
         if let Some(status) = query.status {
             conditions.push(format!("p.status = {}", params.text(status.as_str())));

@@ -1,9 +1,11 @@
-//! Product pictures. An upload is judged by its content (PNG, JPEG or WebP magic bytes,
-//! then a full decode under pixel and memory limits), never by its name or declared type;
-//! it is flattened onto white, re-encoded as JPEG (which drops metadata such as GPS
-//! positions) and resized into up to four widths for `srcset`. Files are named
-//! `catalog/<generated key>-<width>.jpg` and served with immutable caching: a new
-//! picture always gets a new key.
+//! Pictures people upload: product pictures here, and profile pictures through the same
+//! pipeline ([`square_jpeg`]). An upload is judged by its content (PNG, JPEG or WebP
+//! magic bytes, then a full decode under pixel and memory limits, so a polyglot file or a
+//! decompression bomb goes no further), never by its name or declared type; it is
+//! flattened onto white and re-encoded as JPEG, which drops every piece of metadata (GPS
+//! positions included). Product pictures are resized into up to four widths for
+//! `srcset`, named `catalog/<generated key>-<width>.jpg` and served with immutable
+//! caching: a new picture always gets a new key.
 
 use super::model::Image;
 
@@ -94,8 +96,9 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
 pub enum Rejected {
     #[error("choose a picture to upload")]
     Empty,
-    #[error("the picture is larger than 10 MB; choose a smaller one")]
-    TooLarge,
+    /// The limit, in MB.
+    #[error("the picture is larger than {0} MB; choose a smaller one")]
+    TooLarge(usize),
     #[error("use a PNG, JPEG or WebP picture")]
     NotAnImage,
     #[error("the picture could not be read; it may be damaged")]
@@ -121,15 +124,16 @@ impl Processed {
     }
 }
 
-/// Checks, decodes and re-encodes `bytes`. CPU-bound: call it from `spawn_blocking`.
+/// Checks and decodes an upload of at most `max_bytes` (sniffed format, pixel and memory
+/// limits), flattened onto white. CPU-bound: call it from `spawn_blocking`.
 #[cfg(feature = "ssr")]
-pub fn process(bytes: &[u8]) -> Result<Processed, Rejected> {
-    use image::{imageops::FilterType, ImageFormat, ImageReader, Limits};
+pub fn decode(bytes: &[u8], max_bytes: usize) -> Result<image::RgbImage, Rejected> {
+    use image::{ImageFormat, ImageReader, Limits};
     if bytes.is_empty() {
         return Err(Rejected::Empty);
     }
-    if bytes.len() > MAX_BYTES {
-        return Err(Rejected::TooLarge);
+    if bytes.len() > max_bytes {
+        return Err(Rejected::TooLarge(max_bytes / (1024 * 1024)));
     }
     let format = match sniff(bytes).ok_or(Rejected::NotAnImage)? {
         "png" => ImageFormat::Png,
@@ -155,6 +159,42 @@ pub fn process(bytes: &[u8]) -> Result<Processed, Rejected> {
         let mix = |c: u8| ((u32::from(c) * a + 255 * (255 - a)) / 255) as u8;
         rgb.put_pixel(x, y, image::Rgb([mix(p[0]), mix(p[1]), mix(p[2])]));
     }
+    Ok(rgb)
+}
+
+#[cfg(feature = "ssr")]
+fn jpeg(picture: &image::RgbImage) -> Result<Vec<u8>, Rejected> {
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 82)
+        .encode_image(picture)
+        .map_err(|_| Rejected::Damaged)?;
+    Ok(out)
+}
+
+/// An upload as a square JPEG of at most `side` pixels (the centre, cropped): profile
+/// pictures. CPU-bound: call it from `spawn_blocking`.
+#[cfg(feature = "ssr")]
+pub fn square_jpeg(bytes: &[u8], max_bytes: usize, side: u32) -> Result<Vec<u8>, Rejected> {
+    let rgb = decode(bytes, max_bytes)?;
+    let (width, height) = rgb.dimensions();
+    let crop = width.min(height);
+    let square =
+        image::imageops::crop_imm(&rgb, (width - crop) / 2, (height - crop) / 2, crop, crop)
+            .to_image();
+    let out = if crop > side {
+        image::imageops::resize(&square, side, side, image::imageops::FilterType::CatmullRom)
+    } else {
+        square
+    };
+    jpeg(&out)
+}
+
+/// Checks, decodes and re-encodes `bytes`. CPU-bound: call it from `spawn_blocking`.
+#[cfg(feature = "ssr")]
+pub fn process(bytes: &[u8]) -> Result<Processed, Rejected> {
+    use image::imageops::FilterType;
+    let rgb = decode(bytes, MAX_BYTES)?;
+    let (width, height) = rgb.dimensions();
     let mut widths: Vec<u32> = WIDTHS.iter().copied().filter(|w| *w < width).collect();
     if width <= WIDTHS[WIDTHS.len() - 1] {
         widths.push(width);
@@ -169,11 +209,7 @@ pub fn process(bytes: &[u8]) -> Result<Processed, Rejected> {
         } else {
             image::imageops::resize(&rgb, w, h, FilterType::CatmullRom)
         };
-        let mut out = Vec::new();
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 82)
-            .encode_image(&resized)
-            .map_err(|_| Rejected::Damaged)?;
-        files.push((w, out));
+        files.push((w, jpeg(&resized)?));
     }
     Ok(Processed {
         width,
@@ -226,9 +262,26 @@ mod tests {
         assert_eq!(process(&truncated).err(), Some(Rejected::Damaged));
         assert_eq!(
             process(&vec![0xff; MAX_BYTES + 1]).err(),
-            Some(Rejected::TooLarge)
+            Some(Rejected::TooLarge(10))
         );
         assert_eq!(process(&png(8001, 1)).err(), Some(Rejected::TooManyPixels));
+    }
+
+    #[test]
+    fn a_profile_picture_is_a_small_square_jpeg_whatever_was_sent() {
+        let out = square_jpeg(&png(900, 300), 1024 * 1024, 256).expect("processed");
+        assert_eq!(sniff(&out), Some("jpg"));
+        let back = image::load_from_memory(&out).expect("decodes");
+        assert_eq!((back.width(), back.height()), (256, 256));
+        // A PNG that is also an HTML page (a polyglot) comes out as a plain JPEG.
+        let mut polyglot = png(40, 40);
+        polyglot.extend_from_slice(b"<html><script>alert(1)</script></html>");
+        let out = square_jpeg(&polyglot, 1024 * 1024, 256).expect("still a picture");
+        assert!(!out.windows(7).any(|w| w == b"<script"));
+        assert_eq!(
+            square_jpeg(&png(8001, 2), 1024 * 1024, 256).err(),
+            Some(Rejected::TooManyPixels)
+        );
     }
 
     #[test]

@@ -66,26 +66,90 @@ impl Money {
         format!("{sign}{}.{:02}", abs / 100, abs % 100)
     }
 
-    /// Reads "12", "12.5", "12.50" or "1,299.99" as minor units; refuses more than two
-    /// decimals, signs, and anything that is not a number.
-    pub fn parse_decimal(text: &str) -> Option<i64> {
-        let text = text.trim().replace(',', "");
+    /// The largest amount anything may be typed as (a price, a rate, a refund, a code):
+    /// 1,000,000.00. Sums of bounded amounts stay far inside `i64`.
+    pub const MAX_MINOR: i64 = 100_000_000;
+
+    /// Reads an amount as typed: "12", "12.5", "12.50", ".5", or "1,299.99" (commas only
+    /// between groups of three digits and only before a decimal point), as minor units.
+    /// Refused, each with its reason: a comma that could be a decimal comma ("1,5" or
+    /// "19,99", which are $1.50 and $19.99 to half the world; "1,500" too), more than two
+    /// decimals, signs, anything that is not a number, and more than [`Self::MAX_MINOR`].
+    pub fn parse_amount(text: &str) -> Result<i64, AmountError> {
+        let text = text.trim();
         let (whole, frac) = match text.split_once('.') {
-            Some((w, f)) => (w, f),
-            None => (text.as_str(), ""),
+            Some((w, f)) => (w, Some(f)),
+            None => (text, None),
         };
         let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
-        if whole.is_empty() && frac.is_empty() || !digits(whole) || !digits(frac) || frac.len() > 2
-        {
-            return None;
+        let whole = if whole.contains(',') {
+            let mut groups = whole.split(',');
+            let first = groups.next().unwrap_or_default();
+            let grouped = (1..=3).contains(&first.len())
+                && digits(first)
+                && groups.all(|g| g.len() == 3 && digits(g));
+            if !grouped || frac.is_none() {
+                return Err(
+                    if grouped || text.chars().all(|c| c.is_ascii_digit() || c == ',') {
+                        AmountError::Ambiguous
+                    } else {
+                        AmountError::NotANumber
+                    },
+                );
+            }
+            whole.replace(',', "")
+        } else {
+            whole.to_owned()
+        };
+        let frac = frac.unwrap_or_default();
+        if whole.is_empty() && frac.is_empty() || !digits(&whole) || !digits(frac) {
+            return Err(AmountError::NotANumber);
+        }
+        if frac.len() > 2 {
+            return Err(AmountError::TooPrecise);
         }
         let whole: i64 = if whole.is_empty() {
             0
         } else {
-            whole.parse().ok()?
+            whole.parse().map_err(|_| AmountError::TooLarge)?
         };
-        let frac: i64 = format!("{frac:0<2}").parse().ok()?;
-        whole.checked_mul(100)?.checked_add(frac)
+        let frac: i64 = format!("{frac:0<2}")
+            .parse()
+            .map_err(|_| AmountError::NotANumber)?;
+        whole
+            .checked_mul(100)
+            .and_then(|w| w.checked_add(frac))
+            .filter(|minor| *minor <= Self::MAX_MINOR)
+            .ok_or(AmountError::TooLarge)
+    }
+
+    /// [`Self::parse_amount`] for callers that give their own message.
+    pub fn parse_decimal(text: &str) -> Option<i64> {
+        Self::parse_amount(text).ok()
+    }
+}
+
+/// Why a typed amount was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AmountError {
+    NotANumber,
+    /// A comma that may be a decimal comma: "1,5", "19,99", "1,500".
+    Ambiguous,
+    TooPrecise,
+    TooLarge,
+}
+
+impl AmountError {
+    /// What to tell the person who typed it; `example` is an amount that would do.
+    pub fn message(self, example: &str) -> String {
+        match self {
+            Self::NotANumber => format!("enter an amount such as {example}"),
+            Self::Ambiguous => format!(
+                "write the amount with a dot before the cents and no other commas, such as {example}"
+            ),
+            Self::TooPrecise => "use at most two decimals".to_owned(),
+            Self::TooLarge => "the amount may be at most 1000000.00".to_owned(),
+        }
     }
 }
 
@@ -147,7 +211,9 @@ impl Status {
     }
 }
 
-/// A URL-safe name: lowercase letters, digits and single hyphens, 1–80 characters.
+/// A URL name: lower-case letters (of any script: "שלום", "قميص", "日本茶" as well as
+/// "linen"), digits and single hyphens, 1–80 characters. Browsers show such paths as
+/// they are and send them percent-encoded; see [`Slug::url_path`].
 pub struct Slug;
 
 impl Slug {
@@ -156,29 +222,75 @@ impl Slug {
     /// Whether `s` is already a valid slug.
     pub fn is_valid(s: &str) -> bool {
         !s.is_empty()
-            && s.len() <= Self::MAX
+            && s.chars().count() <= Self::MAX
             && !s.starts_with('-')
             && !s.ends_with('-')
             && !s.contains("--")
             && s.chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                .all(|c| c == '-' || (c.is_alphanumeric() && !c.is_uppercase()))
     }
 
-    /// A slug made from a name: "Café Crème 🎉 Mug" -> "cafe-creme-mug". Empty when the
-    /// name has no letters or digits that survive.
+    /// A slug made from a name: "Café Crème 🎉 Mug" -> "cafe-creme-mug", "חולצת פשתן" ->
+    /// "חולצת-פשתן". Empty when the name has no letters or digits at all (emoji only).
     pub fn from_name(name: &str) -> String {
         let mut out = String::new();
+        let mut count = 0;
         for c in name.chars().flat_map(fold_accent) {
-            if c.is_ascii_alphanumeric() {
-                out.push(c.to_ascii_lowercase());
+            if c.is_alphanumeric() {
+                for lower in c.to_lowercase() {
+                    out.push(lower);
+                    count += 1;
+                }
             } else if !out.is_empty() && !out.ends_with('-') {
                 out.push('-');
+                count += 1;
             }
-            if out.len() >= Self::MAX {
+            if count >= Self::MAX {
                 break;
             }
         }
-        out.trim_end_matches('-').to_owned()
+        let out = out.trim_end_matches('-');
+        out.chars()
+            .take(Self::MAX)
+            .collect::<String>()
+            .trim_end_matches('-')
+            .to_owned()
+    }
+
+    /// `slug` as a path segment of an absolute URL (sitemap, canonical): non-ASCII
+    /// letters percent-encoded, as browsers send them.
+    pub fn url_path(slug: &str) -> String {
+        let mut out = String::with_capacity(slug.len());
+        for byte in slug.bytes() {
+            if byte.is_ascii_alphanumeric() || byte == b'-' {
+                out.push(byte as char);
+            } else {
+                out.push_str(&format!("%{byte:02X}"));
+            }
+        }
+        out
+    }
+
+    /// A slug as it arrives in a request path, decoded (`%D7%A9…` → "ש…"); `None` when
+    /// the encoding is broken.
+    pub fn from_path(raw: &str) -> Option<String> {
+        if !raw.contains('%') {
+            return Some(raw.to_owned());
+        }
+        let bytes = raw.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'%' {
+                let hex = raw.get(i + 1..i + 3)?;
+                out.push(u8::from_str_radix(hex, 16).ok()?);
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        String::from_utf8(out).ok()
     }
 }
 
@@ -662,6 +774,23 @@ mod tests {
         assert_eq!(Money::parse_decimal("abc"), None);
         assert_eq!(Money::parse_decimal(""), None);
         assert_eq!(Money::parse_decimal("99999999999999999999"), None);
+        assert_eq!(Money::parse_amount("1,5"), Err(AmountError::Ambiguous));
+        assert_eq!(Money::parse_amount("19,99"), Err(AmountError::Ambiguous));
+        assert_eq!(Money::parse_amount("1,500"), Err(AmountError::Ambiguous));
+        assert_eq!(Money::parse_amount("1,500.00"), Ok(150_000));
+        assert_eq!(Money::parse_amount("12,34.5"), Err(AmountError::NotANumber));
+        assert_eq!(Money::parse_amount("1.2.3"), Err(AmountError::NotANumber));
+        assert_eq!(Money::parse_amount("1.234"), Err(AmountError::TooPrecise));
+        assert_eq!(Money::parse_amount("1000000"), Ok(Money::MAX_MINOR));
+        assert_eq!(
+            Money::parse_amount("1000000.01"),
+            Err(AmountError::TooLarge)
+        );
+        assert_eq!(
+            Money::parse_amount("99999999999999999999"),
+            Err(AmountError::TooLarge)
+        );
+        assert!(AmountError::Ambiguous.message("19.99").contains("19.99"));
         assert_eq!(Money::new(129_999, Currency::USD).to_string(), "$1,299.99");
         assert_eq!(Money::new(5, Currency::EUR).to_string(), "€0.05");
         assert_eq!(
@@ -675,6 +804,18 @@ mod tests {
         assert_eq!(Slug::from_name("Café Crème 🎉 Mug"), "cafe-creme-mug");
         assert_eq!(Slug::from_name("  --Hello,   World!-- "), "hello-world");
         assert_eq!(Slug::from_name("🎉🎉"), "");
+        assert_eq!(Slug::from_name("חולצת פשתן"), "חולצת-פשתן");
+        assert_eq!(Slug::from_name("قميص كتان"), "قميص-كتان");
+        assert_eq!(Slug::from_name("ÄRMEL Größe"), "armel-grosse");
+        assert!(Slug::is_valid("חולצת-פשתן"));
+        assert!(!Slug::is_valid("Ärmel"));
+        assert!(Slug::from_name(&"ש".repeat(200)).chars().count() <= Slug::MAX);
+        assert_eq!(Slug::url_path("שלום-2"), "%D7%A9%D7%9C%D7%95%D7%9D-2");
+        assert_eq!(
+            Slug::from_path("%D7%A9%D7%9C%D7%95%D7%9D-2").as_deref(),
+            Some("שלום-2")
+        );
+        assert_eq!(Slug::from_path("%zz"), None);
         assert!(Slug::is_valid("linen-shirt-2"));
         assert!(!Slug::is_valid("Linen"));
         assert!(!Slug::is_valid("a--b"));

@@ -5,11 +5,11 @@
 
 use super::model::*;
 use super::{markdown, read};
+use crate::db::AnyConnection;
 use crate::db::{now_ms, on_unique, search, Backend};
 use crate::error::AppError;
 use crate::inventory::Reason;
 use crate::state::AppState;
-use sqlx::AnyConnection;
 
 /// A product ready to store: every field checked and converted.
 struct Valid {
@@ -150,14 +150,14 @@ fn validate(input: &ProductInput, categories: &[Category]) -> Result<Valid, AppE
                 format!("two variants are both {}", values.join(" / ")),
             ));
         }
-        let price = Money::parse_decimal(&v.price)
-            .ok_or_else(|| AppError::validation(field("price"), "enter a price such as 19.99"))?;
+        let price = Money::parse_amount(&v.price)
+            .map_err(|e| AppError::validation(field("price"), e.message("19.99")))?;
         let compare_at = match v.compare_at.trim() {
             "" => None,
-            c => Some(Money::parse_decimal(c).ok_or_else(|| {
+            c => Some(Money::parse_amount(c).map_err(|e| {
                 AppError::validation(
                     field("compare_at"),
-                    "enter a price such as 24.99, or leave it empty",
+                    format!("{}, or leave it empty", e.message("24.99")),
                 )
             })?),
         };

@@ -98,12 +98,19 @@ pub async fn apply_discount_code(code: String) -> Result<(), PublicError> {
 #[server]
 pub async fn start_payment() -> Result<(), PublicError> {
     use crate::accounts::api::edge::*;
+    use crate::checkout::payment::Started;
     let result = async {
         let (state, session) = context().await?;
-        crate::checkout::service::start_payment(&state, &session).await
+        let client = client_ip(&state);
+        match crate::checkout::payment::start_payment(&state, &session, &client).await? {
+            Started::Pay(_) => Ok("/checkout/pay".to_owned()),
+            Started::Paid { order_id } => Ok(crate::orders::service::guest_path(&state, &order_id)),
+        }
     }
     .await;
-    done("checkout-pay", result, &[], "/checkout/pay").await
+    let to = finish("checkout-pay", result, &[]).await?;
+    crate::forms::redirect(&to);
+    Ok(())
 }
 
 /// The offline test provider's card step; on success, to the order.
@@ -112,12 +119,12 @@ pub async fn pay_with_test_card(card: String) -> Result<(), PublicError> {
     use crate::accounts::api::edge::*;
     let result = async {
         let (state, session) = context().await?;
-        let order = crate::checkout::service::pay_test(&state, &session, &card).await?;
+        let order = crate::checkout::payment::pay_test(&state, &session, &card).await?;
         Ok::<_, AppError>(crate::orders::service::guest_path(&state, &order))
     }
     .await;
     let to = finish("test-card", result, &[]).await?;
-    leptos_axum::redirect(&to);
+    crate::forms::redirect(&to);
     Ok(())
 }
 
@@ -127,10 +134,10 @@ pub async fn complete_payment(payment_intent: String) -> Result<Option<String>, 
     use crate::accounts::api::edge::*;
     let (state, session) = context().await?;
     let order =
-        crate::checkout::service::complete_return(&state, &session, &payment_intent).await?;
+        crate::checkout::payment::complete_return(&state, &session, &payment_intent).await?;
     let path = order.map(|id| crate::orders::service::guest_path(&state, &id));
     if let Some(path) = &path {
-        leptos_axum::redirect(path);
+        crate::forms::redirect(path);
     }
     Ok(path)
 }
@@ -158,7 +165,7 @@ pub async fn add_shipping_rate(
         per_kg,
     };
     let result = async {
-        let (state, _) = crate::accounts::api::edge::staff().await?;
+        let (state, _) = crate::accounts::api::edge::money_staff().await?;
         crate::checkout::rates::save_shipping(&state.db, &input).await
     }
     .await;
@@ -193,7 +200,7 @@ pub async fn add_tax_rate(
         inclusive: inclusive.is_some(),
     };
     let result = async {
-        let (state, _) = crate::accounts::api::edge::staff().await?;
+        let (state, _) = crate::accounts::api::edge::money_staff().await?;
         crate::checkout::rates::save_tax(&state.db, &input).await
     }
     .await;
@@ -234,7 +241,7 @@ pub async fn add_discount(
         ends_on,
     };
     let result = async {
-        let (state, _) = crate::accounts::api::edge::staff().await?;
+        let (state, _) = crate::accounts::api::edge::money_staff().await?;
         crate::checkout::rates::save_discount(&state.db, &input).await
     }
     .await;
@@ -251,7 +258,7 @@ pub async fn add_discount(
 pub async fn delete_checkout_setting(what: String, id: String) -> Result<(), PublicError> {
     use crate::accounts::api::edge::*;
     let result = async {
-        let (state, _) = crate::accounts::api::edge::staff().await?;
+        let (state, _) = crate::accounts::api::edge::money_staff().await?;
         crate::checkout::rates::delete(&state.db, &what, &id).await
     }
     .await;

@@ -6,6 +6,8 @@
 pub mod api;
 pub mod model;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod payment;
 pub mod pricing;
 #[cfg(feature = "ssr")]
 pub mod rates;

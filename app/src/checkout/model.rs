@@ -4,11 +4,43 @@ use super::pricing::{DiscountKind, ShippingRate, TaxRate};
 use crate::accounts::model::{Address, AddressInput};
 use crate::cart::Cart;
 use crate::catalog::model::Money;
-use crate::payments::{PendingPayment, ProviderInfo};
+use crate::payments::ProviderInfo;
 use serde::{Deserialize, Serialize};
 
 /// How long a payment holds its stock and discount use.
 pub const HOLD_MS: i64 = 15 * 60 * 1000;
+
+/// A payment in progress: what the pay step shows, read from the payment's frozen
+/// snapshot — exactly what will be charged and shipped, whatever the cart says now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingPayment {
+    pub id: String,
+    pub total: Money,
+    pub client_secret: Option<String>,
+    pub expires_at: i64,
+    pub last_error: Option<String>,
+    pub summary: PaymentSummary,
+}
+
+/// What a payment attempt pays for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct PaymentSummary {
+    pub lines: Vec<PaidLine>,
+    pub totals: MoneyTotals,
+    pub email: String,
+    pub address: AddressInput,
+    pub shipping_name: String,
+    pub discount_code: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaidLine {
+    pub product_name: String,
+    pub variant_title: String,
+    pub sku: String,
+    pub quantity: i64,
+    pub line_total: Money,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RateOption {
@@ -48,6 +80,9 @@ pub struct CheckoutView {
     pub pending: Option<PendingPayment>,
     /// The latest payment attempt failed with this message.
     pub last_error: Option<String>,
+    /// Why the checkout cannot be paid as it is (a total above the most one payment
+    /// may be), if so.
+    pub problem: Option<String>,
 }
 
 impl CheckoutView {
@@ -59,6 +94,7 @@ impl CheckoutView {
             && self.address.is_some()
             && self.shipping_rate_id.is_some()
             && self.discount_problem.is_none()
+            && self.problem.is_none()
     }
 }
 

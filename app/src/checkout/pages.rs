@@ -79,6 +79,7 @@ pub fn CheckoutPage() -> impl IntoView {
                             <h2>"Order summary"</h2>
                             <Summary view=view.clone() />
                             <FormError error=pay_error />
+                            {view.problem.clone().map(|p| view! { <p class="form-error" role="alert" data-testid="checkout-problem">{p}</p> })}
                             <ActionForm action=pay>
                                 <button type="submit" class="button button--primary button--block" disabled=!ready data-testid="pay-now">
                                     {format!("Pay {}", view.totals.total)}
@@ -262,6 +263,42 @@ pub fn Summary(view: CheckoutView) -> impl IntoView {
     }
 }
 
+/// What a started payment pays for, from its frozen snapshot: the lines, the address it
+/// ships to and the totals that are charged.
+#[component]
+fn PaidSummary(summary: PaymentSummary) -> impl IntoView {
+    let t = summary.totals;
+    let a = summary.address.clone();
+    view! {
+        <ul class="summary__lines" data-testid="paid-lines">
+            {summary.lines.iter().map(|l| view! {
+                <li data-testid="summary-line">
+                    <span>{format!("{} × {}", l.quantity, l.product_name)}
+                        {(!l.variant_title.is_empty()).then(|| format!(" ({})", l.variant_title))}</span>
+                    <span>{l.line_total.to_string()}</span>
+                </li>
+            }).collect_view()}
+        </ul>
+        <p class="pay__ship-to" data-testid="paid-address">
+            "Ships to " {a.full_name.clone()} ", " {a.line1.clone()} ", " {a.city.clone()} ", " {a.country.clone()}
+            " · " {summary.shipping_name.clone()}
+        </p>
+        <dl class="totals" data-testid="totals">
+            <dt>"Subtotal"</dt><dd data-testid="total-subtotal">{t.subtotal.to_string()}</dd>
+            {(t.discount.minor > 0).then(|| view! {
+                <dt>{format!("Discount{}", summary.discount_code.clone().map(|c| format!(" ({c})")).unwrap_or_default())}</dt>
+                <dd data-testid="total-discount">{format!("−{}", t.discount)}</dd>
+            })}
+            <dt>"Shipping"</dt><dd data-testid="total-shipping">{t.shipping.to_string()}</dd>
+            {(t.tax.minor > 0).then(|| view! {
+                <dt>{if t.tax_inclusive { "Tax (included)" } else { "Tax" }}</dt>
+                <dd data-testid="total-tax">{t.tax.to_string()}</dd>
+            })}
+            <dt class="totals__grand">"Total"</dt><dd class="totals__grand" data-testid="total">{t.total.to_string()}</dd>
+        </dl>
+    }
+}
+
 #[component]
 pub fn PayPage() -> impl IntoView {
     let card = ServerAction::<PayWithTestCard>::new();
@@ -343,7 +380,7 @@ pub fn PayPage() -> impl IntoView {
                 };
                 view! {
                     <div class="pay" data-testid="pay">
-                        <Summary view=view.clone() />
+                        <PaidSummary summary=pending.summary.clone() />
                         <p class="field__hint">"Your items are held for you for 15 minutes."</p>
                         {step}
                         <p><a href="/checkout">"Back to checkout"</a></p>

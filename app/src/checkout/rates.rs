@@ -4,13 +4,37 @@
 use super::model::*;
 use super::pricing::{DiscountKind, ShippingRate, TaxRate};
 use crate::accounts::token::new_id;
+use crate::db::AnyConnection;
 use crate::db::{now_ms, on_unique, Db};
 use crate::error::AppError;
-use sqlx::AnyConnection;
+
+type ShippingRow = (String, String, String, i64, i64);
+type TaxRow = (String, String, String, String, i64, i64);
+
+fn shipping_rate((id, name, country, base_amount, per_kg): ShippingRow) -> ShippingRate {
+    ShippingRate {
+        id,
+        name,
+        country,
+        base_amount,
+        per_kg,
+    }
+}
+
+fn tax_rate((id, name, country, region, rate_ppm, inclusive): TaxRow) -> TaxRate {
+    TaxRate {
+        id,
+        name,
+        country,
+        region,
+        rate_ppm,
+        inclusive: inclusive == 1,
+    }
+}
 
 /// The rates offered in `country`: its own, else the `*` rates.
 pub async fn shipping_for(db: &Db, country: &str) -> Result<Vec<ShippingRate>, AppError> {
-    let rows: Vec<(String, String, String, i64, i64)> = sqlx::query_as(
+    let rows: Vec<ShippingRow> = sqlx::query_as(
         "select id, name, country, base_amount, per_kg from shipping_rates \
          where country = $1 or (country = '*' and not exists \
            (select 1 from shipping_rates r where r.country = $1)) \
@@ -19,22 +43,13 @@ pub async fn shipping_for(db: &Db, country: &str) -> Result<Vec<ShippingRate>, A
     .bind(country)
     .fetch_all(db.pool())
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name, country, base_amount, per_kg)| ShippingRate {
-            id,
-            name,
-            country,
-            base_amount,
-            per_kg,
-        })
-        .collect())
+    Ok(rows.into_iter().map(shipping_rate).collect())
 }
 
 /// The tax of a region, else of its country, else none.
 pub async fn tax_for(db: &Db, country: &str, region: &str) -> Result<Option<TaxRate>, AppError> {
-    let row: Option<(String, String, String, String, i64, i64)> = sqlx::query_as(
-        "select id, name, country, region, rate_bp, inclusive from tax_rates \
+    let row: Option<TaxRow> = sqlx::query_as(
+        "select id, name, country, region, rate_ppm, inclusive from tax_rates \
          where country = $1 and (region = $2 or region = '') \
          order by case when region = '' then 1 else 0 end limit 1",
     )
@@ -42,16 +57,7 @@ pub async fn tax_for(db: &Db, country: &str, region: &str) -> Result<Option<TaxR
     .bind(region.trim().to_uppercase())
     .fetch_optional(db.pool())
     .await?;
-    Ok(
-        row.map(|(id, name, country, region, rate_bp, inclusive)| TaxRate {
-            id,
-            name,
-            country,
-            region,
-            rate_bp,
-            inclusive: inclusive == 1,
-        }),
-    )
+    Ok(row.map(tax_rate))
 }
 
 #[derive(sqlx::FromRow)]
@@ -99,8 +105,9 @@ pub fn normalize_code(raw: &str) -> String {
     raw.trim().to_uppercase()
 }
 
-/// Whether `code` applies to a cart of `subtotal` for `customer` now; the reason if not.
-/// Read-only: the use is taken when payment starts ([`take_use`]).
+/// Whether `code` applies to a cart of `subtotal` for `customer` (the signed-in account's
+/// key, `None` for a guest) now; the reason if not. Read-only: the use is taken when
+/// payment starts ([`take_use`]).
 pub async fn check_discount(
     db: &Db,
     code: &str,
@@ -134,6 +141,13 @@ pub async fn check_discount(
     if subtotal < discount.min_subtotal {
         let min = crate::catalog::model::Money::new(discount.min_subtotal, currency);
         return Ok(Err(format!("{code} needs a subtotal of at least {min}.")));
+    }
+    // A per-customer limit counts uses of an account: a guest could type a new email
+    // for every use.
+    if discount.per_customer_limit.is_some() && customer.is_none() {
+        return Ok(Err(format!(
+            "Sign in to use {code}: it can be used a limited number of times per customer."
+        )));
     }
     if let (Some(limit), Some(customer)) = (discount.per_customer_limit, customer) {
         let used: Option<(i64,)> = sqlx::query_as(
@@ -232,13 +246,13 @@ pub async fn release_use(
 // ---- Staff settings ----------------------------------------------------------------
 
 pub async fn settings(db: &Db) -> Result<CheckoutSettings, AppError> {
-    let shipping: Vec<(String, String, String, i64, i64)> = sqlx::query_as(
+    let shipping: Vec<ShippingRow> = sqlx::query_as(
         "select id, name, country, base_amount, per_kg from shipping_rates order by country, position, name",
     )
     .fetch_all(db.pool())
     .await?;
-    let taxes: Vec<(String, String, String, String, i64, i64)> = sqlx::query_as(
-        "select id, name, country, region, rate_bp, inclusive from tax_rates order by country, region",
+    let taxes: Vec<TaxRow> = sqlx::query_as(
+        "select id, name, country, region, rate_ppm, inclusive from tax_rates order by country, region",
     )
     .fetch_all(db.pool())
     .await?;
@@ -248,27 +262,8 @@ pub async fn settings(db: &Db) -> Result<CheckoutSettings, AppError> {
     .fetch_all(db.pool())
     .await?;
     Ok(CheckoutSettings {
-        shipping: shipping
-            .into_iter()
-            .map(|(id, name, country, base_amount, per_kg)| ShippingRate {
-                id,
-                name,
-                country,
-                base_amount,
-                per_kg,
-            })
-            .collect(),
-        taxes: taxes
-            .into_iter()
-            .map(|(id, name, country, region, rate_bp, inclusive)| TaxRate {
-                id,
-                name,
-                country,
-                region,
-                rate_bp,
-                inclusive: inclusive == 1,
-            })
-            .collect(),
+        shipping: shipping.into_iter().map(shipping_rate).collect(),
+        taxes: taxes.into_iter().map(tax_rate).collect(),
         discounts: discounts.into_iter().map(Discount::from).collect(),
     })
 }
@@ -301,9 +296,8 @@ fn name(raw: &str) -> Result<String, AppError> {
 }
 
 fn amount(raw: &str, field: &str) -> Result<i64, AppError> {
-    crate::catalog::model::Money::parse_decimal(raw)
-        .filter(|m| *m <= 100_000_000)
-        .ok_or_else(|| AppError::validation(field, "enter an amount such as 5 or 4.99"))
+    crate::catalog::model::Money::parse_amount(raw)
+        .map_err(|e| AppError::validation(field, e.message("4.99")))
 }
 
 pub async fn save_shipping(db: &Db, input: &ShippingRateInput) -> Result<String, AppError> {
@@ -342,23 +336,19 @@ pub async fn save_tax(db: &Db, input: &TaxRateInput) -> Result<String, AppError>
             "use the region's code, e.g. CA",
         ));
     }
-    let rate = input.rate.trim().trim_end_matches('%');
-    let rate_bp = crate::catalog::model::Money::parse_decimal(rate)
-        .filter(|bp| *bp <= 10_000)
-        .ok_or_else(|| {
-            AppError::validation("rate", "enter a percentage from 0 to 100, e.g. 8.25")
-        })?;
+    let rate_ppm = super::pricing::parse_percent(&input.rate)
+        .map_err(|message| AppError::validation("rate", message))?;
     let id = new_id();
     let now = now_ms();
     sqlx::query(
-        "insert into tax_rates (id, name, country, region, rate_bp, inclusive, created_at, updated_at) \
+        "insert into tax_rates (id, name, country, region, rate_ppm, inclusive, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $7)",
     )
     .bind(&id)
     .bind(name)
     .bind(&country)
     .bind(&region)
-    .bind(rate_bp)
+    .bind(rate_ppm)
     .bind(i64::from(input.inclusive))
     .bind(now)
     .execute(db.pool())

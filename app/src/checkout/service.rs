@@ -1,6 +1,10 @@
-//! The checkout draft and the start of payment.
+//! The checkout draft: contact, address, shipping method and code, priced again from
+//! the cart and the staff settings on every read. Any change to it cancels a payment
+//! already started for it (`payment::cancel_open`), so the pay step never charges for a
+//! draft the shopper has since changed.
 
 use super::model::*;
+use super::payment;
 use super::pricing::{self, Totals};
 use super::rates;
 use crate::accounts::model::AddressInput;
@@ -10,16 +14,13 @@ use crate::cart::Cart;
 use crate::catalog::model::Money;
 use crate::db::now_ms;
 use crate::error::AppError;
-use crate::payments::PendingPayment;
 use crate::state::AppState;
 use tower_sessions::Session;
 
 /// The session key that holds the checkout's id.
-const CHECKOUT: &str = "checkout";
-/// The job that ends a payment's hold.
-pub const EXPIRE_JOB: &str = "payment.expire";
+pub(super) const CHECKOUT: &str = "checkout";
 
-fn session_error(err: tower_sessions::session::Error) -> AppError {
+pub(super) fn session_error(err: tower_sessions::session::Error) -> AppError {
     AppError::Internal(anyhow::Error::new(err).context("session store"))
 }
 
@@ -128,24 +129,71 @@ fn address_of(a: &crate::accounts::model::Address) -> AddressInput {
     }
 }
 
-fn json(a: &AddressInput) -> String {
+pub(super) fn json(a: &AddressInput) -> String {
     serde_json::to_string(a).unwrap_or_default()
 }
 
-fn parse_address(raw: &str) -> Option<AddressInput> {
+pub(super) fn parse_address(raw: &str) -> Option<AddressInput> {
     serde_json::from_str(raw).ok()
 }
 
 /// A priced checkout: the view and what paying needs.
-struct Priced {
-    view: CheckoutView,
-    checkout_id: Option<String>,
-    discount: Option<Discount>,
-    totals: Totals,
+pub(super) struct Priced {
+    pub view: CheckoutView,
+    /// The signed-in customer, if any.
+    pub user_id: Option<String>,
+    pub checkout_id: Option<String>,
+    pub discount: Option<Discount>,
+    pub totals: Totals,
+    /// What the discount's per-customer limit counts: the signed-in customer.
+    pub discount_customer: Option<String>,
+    /// The tax applied: parts per million and whether prices include it.
+    pub tax: Option<(i64, bool)>,
 }
 
-async fn price(state: &AppState, session: &Session) -> Result<Priced, AppError> {
+impl Priced {
+    /// A digest of what the shopper chose and what it costs: the lines and their
+    /// prices, contact, address, shipping method and its price, tax, and the code typed.
+    /// A payment is paid only while the checkout still has its fingerprint. (Not the
+    /// code's state: the payment holds that code's use itself, and would otherwise see
+    /// the code as used up by its own hold.)
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest as _, Sha256};
+        let v = &self.view;
+        let lines: Vec<(&str, i64, i64)> = v
+            .cart
+            .lines
+            .iter()
+            .map(|l| (l.variant_id.as_str(), l.quantity, l.unit_price.minor))
+            .collect();
+        let t = &self.totals;
+        let canonical = serde_json::json!([
+            lines,
+            v.email.trim().to_lowercase(),
+            v.address,
+            v.shipping_rate_id,
+            t.shipping,
+            v.tax_name,
+            self.tax,
+            v.discount_code,
+            v.cart.subtotal.currency.code(),
+        ]);
+        data_encoding::HEXLOWER.encode(&Sha256::digest(canonical.to_string().as_bytes()))
+    }
+}
+
+/// The key a discount's per-customer limit counts uses under: the signed-in customer's
+/// account (a typed email would let anyone take a "once per customer" code again).
+fn discount_customer(user_id: Option<&str>) -> Option<String> {
+    user_id.map(|id| format!("user:{id}"))
+}
+
+pub(super) async fn price(state: &AppState, session: &Session) -> Result<Priced, AppError> {
     let ctx = context(state, session).await?;
+    let user_id = match &ctx.owner {
+        Owner::Customer(id) => Some(id.clone()),
+        Owner::Guest => None,
+    };
     let mut view = CheckoutView {
         signed_in: matches!(ctx.owner, Owner::Customer(_)),
         provider: state.payments.info(),
@@ -167,9 +215,12 @@ async fn price(state: &AppState, session: &Session) -> Result<Priced, AppError> 
         view.cart = cart;
         return Ok(Priced {
             view,
+            user_id,
             checkout_id: None,
             discount: None,
             totals: Totals::default(),
+            discount_customer: None,
+            tax: None,
         });
     };
     view.email = row.email.clone();
@@ -196,13 +247,13 @@ async fn price(state: &AppState, session: &Session) -> Result<Priced, AppError> 
         }
         if let Some(rate) = rates::tax_for(&state.db, &address.country, &address.region).await? {
             view.tax_name = Some(rate.name.clone());
-            tax = Some((rate.rate_bp, rate.inclusive));
+            tax = Some((rate.rate_ppm, rate.inclusive));
         }
     }
     let mut discount = None;
+    let customer = discount_customer(user_id.as_deref());
     if let Some(code) = &row.discount_code {
         view.discount_code = Some(code.clone());
-        let customer = customer_key(&row.email);
         match rates::check_discount(
             &state.db,
             code,
@@ -231,59 +282,43 @@ async fn price(state: &AppState, session: &Session) -> Result<Priced, AppError> 
         total: m(totals.total),
         tax_inclusive: totals.tax_inclusive,
     };
-    let latest: Option<LatestPayment> = sqlx::query_as(
-        "select id, status, total, client_secret, expires_at, last_error, currency from payments \
-         where checkout_id = $1 order by created_at desc limit 1",
-    )
-    .bind(&row.id)
-    .fetch_optional(state.db.pool())
-    .await?;
-    if let Some((id, status, total, client_secret, expires_at, last_error, cur)) = latest {
-        let currency = crate::catalog::model::Currency::parse(&cur).unwrap_or_default();
-        if status == "pending" {
-            view.pending = Some(PendingPayment {
-                id,
-                total: Money::new(total, currency),
-                client_secret,
-                expires_at,
-                last_error: None,
-            });
-        } else if status == "failed" {
-            view.last_error = last_error;
-        }
+    if totals.total > pricing::MAX_CHARGE {
+        view.problem = Some(format!(
+            "This order comes to more than {}, the most one payment can be. Remove some items.",
+            Money::new(pricing::MAX_CHARGE, currency)
+        ));
     }
     view.cart = cart;
-    Ok(Priced {
+    let mut priced = Priced {
         view,
-        checkout_id: Some(row.id),
+        user_id,
+        checkout_id: Some(row.id.clone()),
         discount,
         totals,
-    })
+        discount_customer: customer,
+        tax,
+    };
+    // The pay step: the latest payment, shown only while it pays for this very draft.
+    let fingerprint = priced.fingerprint();
+    match payment::latest(state, &row.id).await? {
+        Some(payment::Latest::Pending(pending, print)) if print == fingerprint => {
+            priced.view.pending = Some(pending);
+        }
+        Some(payment::Latest::Pending(..)) => {
+            priced.view.last_error = Some(payment::CHANGED.to_owned());
+        }
+        Some(payment::Latest::Failed(message)) => priced.view.last_error = message,
+        None => {}
+    }
+    Ok(priced)
 }
-
-fn customer_key(email: &str) -> Option<String> {
-    let email = email.trim().to_lowercase();
-    (!email.is_empty()).then_some(email)
-}
-
-/// The checkout's latest payment: id, status, total, client secret, expiry, last error,
-/// currency.
-type LatestPayment = (
-    String,
-    String,
-    i64,
-    Option<String>,
-    i64,
-    Option<String>,
-    String,
-);
 
 /// The checkout as the page shows it.
 pub async fn view(state: &AppState, session: &Session) -> Result<CheckoutView, AppError> {
     Ok(price(state, session).await?.view)
 }
 
-async fn open_id(state: &AppState, session: &Session) -> Result<String, AppError> {
+pub(super) async fn open_id(state: &AppState, session: &Session) -> Result<String, AppError> {
     let ctx = context(state, session).await?;
     row(state, session, &ctx)
         .await?
@@ -346,7 +381,7 @@ pub async fn save_contact(
     .bind(now_ms())
     .execute(state.db.pool())
     .await?;
-    Ok(())
+    payment::cancel_open(state, &id, payment::CHANGED).await
 }
 
 pub async fn choose_shipping(
@@ -375,7 +410,7 @@ pub async fn choose_shipping(
         .bind(now_ms())
         .execute(state.db.pool())
         .await?;
-    Ok(())
+    payment::cancel_open(state, &id, payment::CHANGED).await
 }
 
 /// Applies a code (checked now against the cart) or, with an empty code, removes it.
@@ -388,13 +423,12 @@ pub async fn apply_discount(
     let code = rates::normalize_code(code);
     if !code.is_empty() {
         let priced = price(state, session).await?;
-        let customer = customer_key(&priced.view.email);
         let currency = priced.view.cart.subtotal.currency;
         if let Err(problem) = rates::check_discount(
             &state.db,
             &code,
             priced.view.cart.subtotal.minor,
-            customer.as_deref(),
+            priced.discount_customer.as_deref(),
             currency,
         )
         .await?
@@ -408,321 +442,17 @@ pub async fn apply_discount(
         .bind(now_ms())
         .execute(state.db.pool())
         .await?;
-    Ok(())
+    payment::cancel_open(state, &id, payment::CHANGED).await
 }
 
-/// Freezes the checkout into a payment: holds the stock of every line and one use of the
-/// discount code (all or nothing), queues the hold's expiry, then asks the provider for a
-/// payment of the server's total. Any earlier attempt still pending is given up first.
-pub async fn start_payment(
-    state: &AppState,
-    session: &Session,
-) -> Result<PendingPayment, AppError> {
-    let priced = price(state, session).await?;
-    let view = &priced.view;
-    let checkout_id = priced
-        .checkout_id
-        .clone()
-        .ok_or_else(|| AppError::Conflict("Your cart is empty.".into()))?;
-    if let Some(line) = view.cart.lines.iter().find(|l| l.problem.is_some()) {
-        return Err(AppError::Conflict(format!(
-            "{}: {}",
-            line.product_name,
-            line.problem.clone().unwrap_or_default()
-        )));
-    }
-    if view.email.is_empty() || view.address.is_none() {
-        return Err(AppError::validation(
-            "email",
-            "enter your email and shipping address",
-        ));
-    }
-    let shipping_name = view
-        .rates
-        .iter()
-        .find(|r| Some(&r.id) == view.shipping_rate_id.as_ref())
-        .map(|r| r.name.clone())
-        .ok_or_else(|| AppError::validation("rate_id", "choose a shipping method"))?;
-    if let Some(problem) = &view.discount_problem {
-        return Err(AppError::validation("code", problem.clone()));
-    }
-    // An earlier attempt still holding stock is given up (its late success would still
-    // make an order: see orders::transition).
-    for (old,) in sqlx::query_as::<_, (String,)>(
-        "select id from payments where checkout_id = $1 and status = 'pending'",
-    )
-    .bind(&checkout_id)
-    .fetch_all(state.db.pool())
-    .await?
-    {
-        abandon(state, &old, "Replaced by a new payment attempt.").await?;
-    }
-
-    let payment_id = new_id();
-    let now = now_ms();
-    let expires_at = now + HOLD_MS;
-    let customer = customer_key(&view.email);
-    let totals = priced.totals;
-    let currency = view.cart.subtotal.currency;
-    let user_id = match context(state, session).await?.owner {
-        Owner::Customer(id) => Some(id),
-        Owner::Guest => None,
-    };
-    let mut tx = state.db.begin_write().await?;
-    for line in &view.cart.lines {
-        if !crate::inventory::service::reserve(&mut tx, &line.variant_id, line.quantity).await? {
-            return Err(AppError::Conflict(format!(
-                "Sorry, {} ({}) sold out while you were checking out. Your cart shows what is left.",
-                line.product_name,
-                if line.variant_title.is_empty() { &line.sku } else { &line.variant_title }
-            )));
-        }
-    }
-    if let Some(discount) = &priced.discount {
-        if !rates::take_use(&mut tx, &discount.id, customer.as_deref()).await? {
-            return Err(AppError::validation(
-                "code",
-                format!(
-                    "{} has just been used up; remove it to continue.",
-                    discount.code
-                ),
-            ));
-        }
-    }
-    sqlx::query(
-        "insert into payments (id, checkout_id, provider, status, held, user_id, email, address, \
-           shipping_name, discount_id, discount_code, discount_customer, currency, subtotal, \
-           discount, shipping, tax, total, tax_inclusive, expires_at, created_at, updated_at) \
-         values ($1, $2, $3, 'pending', 1, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-           $16, $17, $18, $19, $19)",
-    )
-    .bind(&payment_id)
-    .bind(&checkout_id)
-    .bind(state.payments.provider.name())
-    .bind(&user_id)
-    .bind(&view.email)
-    .bind(view.address.as_ref().map(json).unwrap_or_default())
-    .bind(&shipping_name)
-    .bind(priced.discount.as_ref().map(|d| d.id.clone()))
-    .bind(priced.discount.as_ref().map(|d| d.code.clone()))
-    .bind(priced.discount.as_ref().and(customer.clone()))
-    .bind(currency.code())
-    .bind(totals.subtotal)
-    .bind(totals.discount)
-    .bind(totals.shipping)
-    .bind(totals.tax)
-    .bind(totals.total)
-    .bind(i64::from(totals.tax_inclusive))
-    .bind(expires_at)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    for (position, line) in view.cart.lines.iter().enumerate() {
-        sqlx::query(
-            "insert into payment_lines (payment_id, position, variant_id, product_name, \
-               variant_title, sku, unit_price, quantity) values ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(&payment_id)
-        .bind(position as i64)
-        .bind(&line.variant_id)
-        .bind(&line.product_name)
-        .bind(&line.variant_title)
-        .bind(&line.sku)
-        .bind(line.unit_price.minor)
-        .bind(line.quantity)
-        .execute(&mut *tx)
-        .await?;
-    }
-    crate::jobs::Jobs::enqueue_at_in(
-        &mut tx,
-        EXPIRE_JOB,
-        &serde_json::json!({ "payment_id": payment_id }),
-        expires_at,
-    )
-    .await?;
-    tx.commit().await?;
-    state.catalog.invalidate().await;
-
-    // Nothing to charge (a 100 % code with free shipping): the order is made at once.
-    if totals.total == 0 {
-        set_reference(state, &payment_id, &format!("free_{payment_id}"), None).await?;
-        crate::orders::transition::payment_succeeded(
-            state,
-            state.payments.provider.name(),
-            &format!("free_{payment_id}"),
-            0,
-        )
-        .await?;
-    } else {
-        let created = state
-            .payments
-            .provider
-            .create(totals.total, currency.code(), &payment_id, &payment_id)
-            .await;
-        match created {
-            Ok(created) => {
-                set_reference(
-                    state,
-                    &payment_id,
-                    &created.reference,
-                    created.client_secret.as_deref(),
-                )
-                .await?;
-            }
-            Err(err) => {
-                abandon(
-                    state,
-                    &payment_id,
-                    "The payment provider could not be reached.",
-                )
-                .await?;
-                return Err(err);
-            }
-        }
-    }
-    let (client_secret,): (Option<String>,) =
-        sqlx::query_as("select client_secret from payments where id = $1")
-            .bind(&payment_id)
-            .fetch_one(state.db.pool())
-            .await?;
-    Ok(PendingPayment {
-        id: payment_id,
-        total: Money::new(totals.total, currency),
-        client_secret,
-        expires_at,
-        last_error: None,
-    })
-}
-
-async fn set_reference(
-    state: &AppState,
-    payment_id: &str,
-    reference: &str,
-    client_secret: Option<&str>,
-) -> Result<(), AppError> {
-    sqlx::query(
-        "update payments set reference = $2, client_secret = $3, updated_at = $4 where id = $1",
-    )
-    .bind(payment_id)
-    .bind(reference)
-    .bind(client_secret)
-    .bind(now_ms())
-    .execute(state.db.pool())
-    .await?;
-    Ok(())
-}
-
-/// Gives up a pending payment here (not at the provider) and releases what it holds.
-pub async fn abandon(state: &AppState, payment_id: &str, message: &str) -> Result<(), AppError> {
-    let mut tx = state.db.begin_write().await?;
-    let changed = sqlx::query(
-        "update payments set status = 'failed', held = 0, last_error = $2, updated_at = $3 \
-         where id = $1 and status = 'pending'",
-    )
-    .bind(payment_id)
-    .bind(message)
-    .bind(now_ms())
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        == 1;
-    if changed {
-        crate::orders::transition::release_holds(&mut tx, payment_id).await?;
-    }
-    tx.commit().await?;
-    if changed {
-        state.catalog.invalidate().await;
-    }
-    Ok(())
-}
-
-/// The session's payment in progress: (payment id, provider reference, total).
-async fn pending_payment(
-    state: &AppState,
-    session: &Session,
-) -> Result<(String, String, i64), AppError> {
-    let Some(checkout) = session
+/// The shopper changed their cart: a payment started for it no longer pays for it.
+pub async fn cart_changed(state: &AppState, session: &Session) -> Result<(), AppError> {
+    let Some(id) = session
         .get::<String>(CHECKOUT)
         .await
         .map_err(session_error)?
     else {
-        return Err(AppError::Conflict(
-            "There is no payment in progress.".into(),
-        ));
+        return Ok(());
     };
-    let row: Option<(String, Option<String>, i64)> = sqlx::query_as(
-        "select id, reference, total from payments where checkout_id = $1 and status = 'pending' \
-         order by created_at desc limit 1",
-    )
-    .bind(&checkout)
-    .fetch_optional(state.db.pool())
-    .await?;
-    match row {
-        Some((id, Some(reference), total)) => Ok((id, reference, total)),
-        _ => Err(AppError::Conflict(
-            "There is no payment in progress; review your order and pay again.".into(),
-        )),
-    }
-}
-
-/// The offline provider's card step. Returns the new order's id.
-pub async fn pay_test(state: &AppState, session: &Session, card: &str) -> Result<String, AppError> {
-    use crate::payments::{card_digits, TEST_CARD_DECLINED, TEST_CARD_OK};
-    if state.payments.provider.name() != crate::payments::test::NAME {
-        return Err(AppError::Forbidden);
-    }
-    let digits = card_digits(card);
-    if digits != TEST_CARD_OK && digits != TEST_CARD_DECLINED {
-        return Err(AppError::validation(
-            "card",
-            "this is the test payment step: use 4242 4242 4242 4242 (succeeds) or 4000 0000 0000 0002 (declined)",
-        ));
-    }
-    let (_, reference, total) = pending_payment(state, session).await?;
-    let provider = crate::payments::test::NAME;
-    if digits == TEST_CARD_OK {
-        crate::orders::transition::payment_succeeded(state, provider, &reference, total).await
-    } else {
-        let message = "Your card was declined. Try another card.";
-        crate::orders::transition::payment_failed(state, provider, &reference, message).await?;
-        Err(AppError::validation("card", message))
-    }
-}
-
-/// The shopper is back from the provider (Stripe's return URL): asks the provider and, if
-/// the payment succeeded, goes through the same transition as the webhook. Returns the
-/// order's id, or `None` if the payment is still processing.
-pub async fn complete_return(
-    state: &AppState,
-    session: &Session,
-    reference: &str,
-) -> Result<Option<String>, AppError> {
-    let Some(checkout) = session
-        .get::<String>(CHECKOUT)
-        .await
-        .map_err(session_error)?
-    else {
-        return Err(AppError::NotFound("payment".into()));
-    };
-    let known: Option<(String,)> =
-        sqlx::query_as("select id from payments where checkout_id = $1 and reference = $2")
-            .bind(&checkout)
-            .bind(reference)
-            .fetch_optional(state.db.pool())
-            .await?;
-    if known.is_none() {
-        return Err(AppError::NotFound("payment".into()));
-    }
-    let provider = state.payments.provider.name();
-    match state.payments.provider.status(reference).await? {
-        crate::payments::RemoteStatus::Succeeded { amount } => Ok(Some(
-            crate::orders::transition::payment_succeeded(state, provider, reference, amount)
-                .await?,
-        )),
-        crate::payments::RemoteStatus::Failed { message } => {
-            crate::orders::transition::payment_failed(state, provider, reference, &message).await?;
-            Err(AppError::validation("card", message))
-        }
-        crate::payments::RemoteStatus::Pending => Ok(None),
-    }
+    payment::cancel_open(state, &id, payment::CHANGED).await
 }

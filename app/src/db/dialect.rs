@@ -2,14 +2,39 @@
 //! recognised and prepared, per-connection settings, pool size, and which migration
 //! folder applies. Queries elsewhere never branch on the backend.
 
+use super::AnyConnection;
 use anyhow::Context as _;
-use sqlx::migrate::Migrator;
-use sqlx::AnyConnection;
 use sqlx::Executor as _;
+use sqlx_core::migrate::{Migration, MigrationType, Migrator};
+use std::borrow::Cow;
 use std::fmt;
+use std::sync::OnceLock;
 
-static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
-static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
+/// `migrations/<backend>/*.sql` as `(version, description, sql)`, embedded by build.rs.
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/migrations.rs"));
+}
+
+/// A migrator over embedded files, as `sqlx::migrate!` would make it (same versions,
+/// descriptions and checksums, so databases migrated before keep validating).
+fn migrator_of(files: &'static [(i64, &'static str, &'static str)]) -> Migrator {
+    let migrations = files
+        .iter()
+        .map(|(version, description, sql)| {
+            Migration::new(
+                *version,
+                Cow::Borrowed(*description),
+                MigrationType::Simple,
+                Cow::Borrowed(*sql),
+                sql.starts_with("-- no-transaction"),
+            )
+        })
+        .collect::<Vec<_>>();
+    Migrator {
+        migrations: Cow::Owned(migrations),
+        ..Migrator::DEFAULT
+    }
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -102,9 +127,11 @@ impl Backend {
     }
 
     pub(super) fn migrator(self) -> &'static Migrator {
+        static SQLITE: OnceLock<Migrator> = OnceLock::new();
+        static POSTGRES: OnceLock<Migrator> = OnceLock::new();
         match self {
-            Self::Sqlite => &SQLITE_MIGRATIONS,
-            Self::Postgres => &POSTGRES_MIGRATIONS,
+            Self::Sqlite => SQLITE.get_or_init(|| migrator_of(embedded::SQLITE)),
+            Self::Postgres => POSTGRES.get_or_init(|| migrator_of(embedded::POSTGRES)),
         }
     }
 }
@@ -112,6 +139,31 @@ impl Backend {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_migration_file_is_embedded_in_order_for_both_engines() {
+        for (files, folder) in [
+            (embedded::SQLITE, "sqlite"),
+            (embedded::POSTGRES, "postgres"),
+        ] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../migrations")
+                .join(folder);
+            let on_disk = std::fs::read_dir(&dir)
+                .expect("migrations folder")
+                .filter(|e| {
+                    e.as_ref()
+                        .is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".sql"))
+                })
+                .count();
+            assert_eq!(files.len(), on_disk, "{folder}");
+            assert!(
+                files.windows(2).all(|w| w[0].0 < w[1].0),
+                "{folder}: versions ascend"
+            );
+        }
+        assert_eq!(embedded::SQLITE.len(), embedded::POSTGRES.len());
+    }
 
     #[test]
     fn the_scheme_picks_the_backend() {

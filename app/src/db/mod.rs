@@ -9,10 +9,25 @@ pub mod search;
 
 pub use dialect::Backend;
 
+/// The `Any` driver's types, from sqlx-core (sqlx's own `any` feature would list its
+/// MySQL driver in Cargo.lock; see the workspace Cargo.toml).
+pub use sqlx_core::any::{Any, AnyArguments, AnyConnection, AnyPool, AnyPoolOptions};
+
 use anyhow::Context as _;
-use sqlx::any::AnyPoolOptions;
-use sqlx::AnyPool;
 use std::time::Duration;
+
+/// Registers the two drivers Oxcart speaks with the `Any` pool (once per process).
+pub fn install_drivers() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if let Err(err) = sqlx_core::any::driver::install_drivers(&[
+            sqlx_postgres::any::DRIVER,
+            sqlx_sqlite::any::DRIVER,
+        ]) {
+            tracing::error!(error = %err, "database drivers were installed elsewhere");
+        }
+    });
+}
 
 /// A handle on the database pool; cheap to clone.
 #[derive(Clone, Debug)]
@@ -27,7 +42,7 @@ pub struct Db {
 
 /// A write transaction from [`Db::begin_write`]; rolled back if dropped uncommitted.
 pub struct WriteTx {
-    tx: sqlx::Transaction<'static, sqlx::Any>,
+    tx: sqlx::Transaction<'static, Any>,
     _guard: Option<tokio::sync::OwnedMutexGuard<()>>,
 }
 
@@ -42,7 +57,7 @@ impl WriteTx {
 }
 
 impl std::ops::Deref for WriteTx {
-    type Target = sqlx::AnyConnection;
+    type Target = AnyConnection;
     fn deref(&self) -> &Self::Target {
         &self.tx
     }
@@ -57,13 +72,13 @@ impl std::ops::DerefMut for WriteTx {
 /// Why the schema could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
 #[error("database migration failed: {0}")]
-pub struct MigrationError(#[source] pub sqlx::migrate::MigrateError);
+pub struct MigrationError(#[source] pub sqlx_core::migrate::MigrateError);
 
 impl Db {
     /// Opens a pool on `url` (`sqlite:…` or `postgres:…`), creating the SQLite file and its
     /// folder when missing.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
-        sqlx::any::install_default_drivers();
+        install_drivers();
         let backend = Backend::from_url(url).map_err(anyhow::Error::msg)?;
         let url = backend.prepare(url)?;
         let pool = AnyPoolOptions::new()

@@ -9,8 +9,8 @@
 //! "shirts"). Weights: name and SKUs first, then the category, then the description.
 
 use super::Backend;
+use crate::db::AnyConnection;
 use crate::error::AppError;
-use sqlx::AnyConnection;
 
 /// The words of a search box, folded, at most 8 of them.
 pub fn terms(q: &str) -> Vec<String> {
@@ -135,6 +135,20 @@ pub fn matches(backend: Backend, q: &str, param: usize) -> Option<(String, Strin
     })
 }
 
+/// For a search of symbols only (emoji, "★"), which both engines' tokenizers drop: a
+/// condition that finds them in the product name as typed, with the text bound at
+/// `$param`; `None` for an empty search.
+pub fn symbols_in_name(backend: Backend, q: &str, param: usize) -> Option<(String, String)> {
+    let needle: String = q.trim().chars().take(40).collect();
+    if needle.is_empty() {
+        return None;
+    }
+    Some(match backend {
+        Backend::Sqlite => (format!("instr(p.name, ${param}) > 0"), needle),
+        Backend::Postgres => (format!("strpos(p.name, ${param}) > 0"), needle),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +160,16 @@ mod tests {
         assert_eq!(terms("🎉 \" OR 1=1 --"), vec!["or", "1", "1"]);
         assert!(terms("🎉🎉 ***").is_empty());
         assert_eq!(terms("日本 茶"), vec!["日本", "茶"]);
+    }
+
+    #[test]
+    fn a_search_of_symbols_only_looks_in_the_name() {
+        let (sql, needle) = symbols_in_name(Backend::Postgres, " 🎉 ", 3).expect("symbols");
+        assert_eq!(
+            (sql.as_str(), needle.as_str()),
+            ("strpos(p.name, $3) > 0", "🎉")
+        );
+        assert!(symbols_in_name(Backend::Sqlite, "   ", 1).is_none());
     }
 
     #[test]

@@ -4,9 +4,9 @@
 use super::model::*;
 use crate::accounts::token::new_id;
 use crate::db::now_ms;
+use crate::db::AnyConnection;
 use crate::error::AppError;
 use crate::state::AppState;
-use sqlx::AnyConnection;
 
 /// One line of the ledger, written next to the change it describes.
 pub struct Entry<'a> {

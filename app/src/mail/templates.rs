@@ -2,6 +2,7 @@
 //! Links are absolute URLs built from `OXCART_PUBLIC_URL` by the caller.
 
 use super::OutgoingMail;
+use crate::html::escape;
 
 /// What one message says: a heading, paragraphs, an optional button, a footnote.
 struct Content<'a> {
@@ -57,22 +58,6 @@ fn render(to: &str, c: Content<'_>) -> OutgoingMail {
         text,
         html,
     }
-}
-
-/// HTML-escapes text for element content and quoted attributes.
-pub fn escape(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for ch in raw.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 pub fn verify_email(store: &str, to: &str, name: &str, link: &str) -> OutgoingMail {

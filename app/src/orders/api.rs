@@ -36,7 +36,7 @@ pub async fn lookup_order(email: String, number: String) -> Result<(), PublicErr
         &[("email", &email), ("number", &number)],
     )
     .await?;
-    leptos_axum::redirect(&to);
+    crate::forms::redirect(&to);
     Ok(())
 }
 
@@ -58,7 +58,8 @@ pub async fn admin_order(id: String) -> Result<Order, PublicError> {
 }
 
 /// A staff action on an order: `fulfil` (carrier, tracking_number), `deliver`, `cancel`
-/// (reason) or `refund` (amount, reason). Back to the order either way.
+/// (reason), `refund` (amount, reason) or `release` (a hold). Back to the order either
+/// way. What moves money (cancel, refund, release) needs two-factor on.
 #[server]
 pub async fn order_action(
     id: String,
@@ -69,24 +70,36 @@ pub async fn order_action(
     reason: Option<String>,
 ) -> Result<(), PublicError> {
     use crate::accounts::api::edge::*;
-    use crate::orders::service;
+    use crate::orders::actions;
     let o = |v: &Option<String>| v.clone().unwrap_or_default();
     let result = async {
-        let (state, user) = staff().await?;
         match action.as_str() {
             "fulfil" => {
-                service::fulfil(&state, &user.id, &id, &o(&carrier), &o(&tracking_number)).await
+                let (state, user) = staff().await?;
+                actions::fulfil(&state, &user.id, &id, &o(&carrier), &o(&tracking_number)).await
             }
-            "deliver" => service::deliver(&state, &user.id, &id).await,
-            "cancel" => service::cancel(&state, &user.id, &id, &o(&reason)).await,
+            "deliver" => {
+                let (state, user) = staff().await?;
+                actions::deliver(&state, &user.id, &id).await
+            }
+            "cancel" => {
+                let (state, user) = money_staff().await?;
+                actions::cancel(&state, Some(&user.id), &id, &o(&reason)).await
+            }
             "refund" => {
-                let amount =
-                    crate::catalog::model::Money::parse_decimal(&o(&amount)).ok_or_else(|| {
-                        AppError::validation("amount", "enter an amount such as 10 or 4.99")
-                    })?;
-                service::refund(&state, &user.id, &id, amount, &o(&reason)).await
+                let (state, user) = money_staff().await?;
+                let amount = crate::catalog::model::Money::parse_amount(&o(&amount))
+                    .map_err(|e| AppError::validation("amount", e.message("4.99")))?;
+                actions::refund(&state, &user.id, &id, amount, &o(&reason)).await
             }
-            _ => Err(AppError::validation("action", "unknown action")),
+            "release" => {
+                let (state, user) = money_staff().await?;
+                actions::release_hold(&state, &user.id, &id).await
+            }
+            _ => {
+                staff().await?;
+                Err(AppError::validation("action", "unknown action"))
+            }
         }
     }
     .await;

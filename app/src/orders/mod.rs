@@ -4,7 +4,11 @@
 //! look-up). Order pages are addressed by an opaque id; a guest proves access with a
 //! token derived from it (sent in the confirmation mail) or with email + order number.
 
+#[cfg(feature = "ssr")]
+pub mod actions;
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod export;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

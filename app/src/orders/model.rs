@@ -137,6 +137,9 @@ pub struct Order {
     pub tracking_number: Option<String>,
     /// Sold while the stock had run out (a payment that arrived after its hold expired).
     pub stock_short: bool,
+    /// Why staff must look at the order before it ships (the amount or currency paid is
+    /// not the order's, it was sold short), if so. Staff only: `None` for customers.
+    pub hold_reason: Option<String>,
     pub events: Vec<OrderEvent>,
     /// The guest access token (for links); present when the viewer may share it.
     pub token: Option<String>,
@@ -161,6 +164,8 @@ pub struct OrderSummary {
     pub total: Money,
     pub items: i64,
     pub created_at: i64,
+    /// On hold for staff (see [`Order::hold_reason`]).
+    pub on_hold: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -246,7 +246,7 @@ pub fn OrderTable(
                         <td><a href=href(&o.id)>{number_label(o.number)}</a></td>
                         <td>{when(o.created_at)}</td>
                         <td>{o.email}</td>
-                        <td>{o.status.label()}</td>
+                        <td>{o.status.label()}{o.on_hold.then(|| view! { " " <span class="badge badge--warn" data-testid="on-hold">"On hold"</span> })}</td>
                         <td>{o.payment_status.label()}</td>
                         <td>{o.items}</td>
                         <td>{o.total.to_string()}</td>

@@ -9,17 +9,31 @@
 
 use crate::accounts::token::new_id;
 use crate::db::now_ms;
+use crate::db::AnyConnection;
 use crate::error::AppError;
 use crate::inventory::service as inventory;
 use crate::state::AppState;
-use sqlx::AnyConnection;
+
+/// What the provider says was captured.
+#[derive(Debug, Clone)]
+pub struct Paid {
+    pub amount: i64,
+    /// ISO code in any case; `None` when the provider did not say.
+    pub currency: Option<String>,
+}
+
+/// The payload of the expiry job of a payment's hold.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct ExpirePayment {
+    pub payment_id: String,
+}
 
 /// What a provider event does.
 #[derive(Debug, Clone)]
 pub enum Effect {
     Succeeded {
         reference: String,
-        amount: i64,
+        paid: Paid,
     },
     Failed {
         reference: String,
@@ -37,6 +51,9 @@ pub enum Effect {
 struct After {
     jobs: bool,
     stock: bool,
+    /// An order that must not stand (a late payment over its code's limit): cancelled
+    /// and refunded in full, with the reason.
+    void: Option<(String, String)>,
 }
 
 impl After {
@@ -46,6 +63,12 @@ impl After {
         }
         if self.stock {
             state.catalog.invalidate().await;
+        }
+        if let Some((order_id, reason)) = self.void {
+            if let Err(err) = super::actions::cancel(state, None, &order_id, &reason).await {
+                // The order stays paid and on hold; staff see why on its timeline.
+                tracing::error!(order_id, error = %err, "could not void a late payment");
+            }
         }
     }
 }
@@ -103,8 +126,8 @@ pub async fn apply_event(
     }
     let mut after = After::default();
     match effect {
-        Effect::Succeeded { reference, amount } => {
-            succeed_in(state, &mut tx, provider, &reference, amount, &mut after).await?;
+        Effect::Succeeded { reference, paid } => {
+            succeed_in(state, &mut tx, provider, &reference, &paid, &mut after).await?;
         }
         Effect::Failed { reference, message } => {
             fail_in(&mut tx, provider, &reference, &message, &mut after).await?;
@@ -134,11 +157,11 @@ pub async fn payment_succeeded(
     state: &AppState,
     provider: &str,
     reference: &str,
-    amount: i64,
+    paid: Paid,
 ) -> Result<String, AppError> {
     let mut tx = state.db.begin_write().await?;
     let mut after = After::default();
-    let order = succeed_in(state, &mut tx, provider, reference, amount, &mut after).await?;
+    let order = succeed_in(state, &mut tx, provider, reference, &paid, &mut after).await?;
     tx.commit().await?;
     after.run(state).await;
     Ok(order)
@@ -160,12 +183,13 @@ pub async fn payment_failed(
 }
 
 /// The expiry job: a payment still pending when its hold runs out gives the stock and
-/// the discount use back. A payment that succeeds later still makes its order.
+/// the discount use back, and is cancelled at the provider. A payment that succeeds
+/// anyway (it was confirmed just before) still makes its order, under the late rules.
 pub async fn expire(state: &AppState, payment_id: &str) -> Result<bool, AppError> {
     let mut tx = state.db.begin_write().await?;
-    let row: Option<(i64,)> = sqlx::query_as(
+    let row: Option<(String, Option<String>)> = sqlx::query_as(
         "update payments set status = 'expired', held = 0, updated_at = $2 \
-         where id = $1 and status = 'pending' and expires_at <= $2 returning held",
+         where id = $1 and status = 'pending' and expires_at <= $2 returning provider, reference",
     )
     .bind(payment_id)
     .bind(now_ms())
@@ -175,10 +199,14 @@ pub async fn expire(state: &AppState, payment_id: &str) -> Result<bool, AppError
         release_holds(&mut tx, payment_id).await?;
     }
     tx.commit().await?;
-    if row.is_some() {
+    let expired = row.is_some();
+    if let Some((provider, reference)) = row {
         state.catalog.invalidate().await;
+        if let Some(reference) = reference {
+            state.payments.cancel_abandoned(&provider, &reference).await;
+        }
     }
-    Ok(row.is_some())
+    Ok(expired)
 }
 
 /// Gives back what a payment held: its stock and its discount use.
@@ -207,11 +235,11 @@ async fn fail_in(
     provider: &str,
     reference: &str,
     message: &str,
-    _after: &mut After,
+    after: &mut After,
 ) -> Result<(), AppError> {
-    let row: Option<(String, i64)> = sqlx::query_as(
+    let row: Option<(String,)> = sqlx::query_as(
         "update payments set status = 'failed', held = 0, last_error = $3, updated_at = $4 \
-         where provider = $1 and reference = $2 and status = 'pending' returning id, held",
+         where provider = $1 and reference = $2 and status = 'pending' returning id",
     )
     .bind(provider)
     .bind(reference)
@@ -221,8 +249,10 @@ async fn fail_in(
     .await?;
     // Only a pending payment holds anything (expiry and failure end both), so the row
     // changing here means its holds are still in place.
-    if let Some((payment_id, _)) = row {
+    if let Some((payment_id,)) = row {
         release_holds(conn, &payment_id).await?;
+        // The units are available again: cached product pages must say so.
+        after.stock = true;
     }
     Ok(())
 }
@@ -252,9 +282,10 @@ async fn succeed_in(
     conn: &mut AnyConnection,
     provider: &str,
     reference: &str,
-    amount: i64,
+    paid: &Paid,
     after: &mut After,
 ) -> Result<String, AppError> {
+    let amount = paid.amount;
     let now = now_ms();
     // The snapshot to make the order from; whether this delivery makes it is decided by
     // the conditional update that follows, not by what is read here.
@@ -357,19 +388,19 @@ async fn succeed_in(
         None,
     )
     .await?;
-    if amount != payment.total {
-        event(
-            conn,
-            &order_id,
-            "amount_mismatch",
-            &format!(
-                "The provider captured {} for a total of {}: check before shipping.",
-                money(amount),
-                money(payment.total)
-            ),
-            None,
-        )
-        .await?;
+    // Money that is not the order's total (or not its currency) never ships unseen.
+    let currency_differs = paid
+        .currency
+        .as_deref()
+        .is_some_and(|c| !c.eq_ignore_ascii_case(&payment.currency));
+    if amount != payment.total || currency_differs {
+        let reason = format!(
+            "The provider captured {} {} for a total of {}: check the payment before shipping.",
+            amount,
+            paid.currency.as_deref().unwrap_or("?").to_uppercase(),
+            money(payment.total)
+        );
+        hold(conn, &order_id, "amount_mismatch", &reason).await?;
     }
 
     // Stock: out of the hold, or (the hold expired or failed first) out of what is left.
@@ -391,20 +422,16 @@ async fn succeed_in(
             .bind(&order_id)
             .execute(&mut *conn)
             .await?;
-        event(
-            conn,
-            &order_id,
-            "stock_short",
-            &format!(
-                "Paid after its stock hold ran out, and not enough was left: {}. Restock or refund.",
-                short.join(", ")
-            ),
-            None,
-        )
-        .await?;
+        let reason = format!(
+            "Paid after its stock hold ran out, and not enough was left: {}. Restock, or cancel and refund.",
+            short.join(", ")
+        );
+        hold(conn, &order_id, "stock_short", &reason).await?;
     }
-    // A discount use held by the payment is now spent; one released meanwhile is taken
-    // again if the limits still allow, else noted.
+    // A discount use held by the payment is now spent. One released meanwhile (the hold
+    // expired or the attempt was replaced, and the payment still went through) is taken
+    // again if the limits allow; if not, the order cannot stand at that price: it is
+    // cancelled and refunded in full once this transaction commits.
     if let Some(discount_id) = &payment.discount_id {
         if !held
             && !crate::checkout::rates::take_use(
@@ -414,14 +441,13 @@ async fn succeed_in(
             )
             .await?
         {
-            event(
-                conn,
-                &order_id,
-                "discount_over_limit",
-                "The discount code's limit was reached while this payment was pending.",
-                None,
-            )
-            .await?;
+            let reason = format!(
+                "The code {} had been used up when this late payment arrived; the order is \
+                 cancelled and the payment refunded.",
+                payment.discount_code.as_deref().unwrap_or_default()
+            );
+            hold(conn, &order_id, "discount_over_limit", &reason).await?;
+            after.void = Some((order_id.clone(), "the discount code was used up".to_owned()));
         }
     }
     sqlx::query("update checkouts set status = 'completed', updated_at = $2 where id = $1")
@@ -498,6 +524,22 @@ async fn refunded_in(
         after.jobs = true;
     }
     Ok(())
+}
+
+/// Puts an order on hold for staff (it cannot be fulfilled until released), with the
+/// reason on its timeline.
+async fn hold(
+    conn: &mut AnyConnection,
+    order_id: &str,
+    kind: &str,
+    reason: &str,
+) -> Result<(), AppError> {
+    sqlx::query("update orders set hold_reason = $2 where id = $1")
+        .bind(order_id)
+        .bind(reason)
+        .execute(&mut *conn)
+        .await?;
+    event(conn, order_id, kind, reason, None).await
 }
 
 /// Adds a line to an order's timeline.

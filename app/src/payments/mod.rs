@@ -52,13 +52,22 @@ mod server {
         ) -> Result<String, AppError>;
         /// Asks the provider for the state of a payment (the shopper's return).
         async fn status(&self, reference: &str) -> Result<RemoteStatus, AppError>;
+        /// Cancels a payment given up here (changed, replaced or expired), so it can no
+        /// longer be confirmed from a pay page still open somewhere.
+        async fn cancel(&self, reference: &str) -> Result<(), AppError>;
     }
 
     /// A payment's state at the provider.
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub enum RemoteStatus {
-        Succeeded { amount: i64 },
-        Failed { message: String },
+        /// Captured: how much, in which currency (ISO code, any case).
+        Succeeded {
+            amount: i64,
+            currency: String,
+        },
+        Failed {
+            message: String,
+        },
         Pending,
     }
 
@@ -78,6 +87,21 @@ mod server {
                 provider: Arc::new(super::test::TestProvider),
                 publishable_key: None,
                 webhook_secret: None,
+            }
+        }
+
+        /// Cancels a payment given up here at the provider that made it, if that is the
+        /// configured one. Best effort: a failure is logged, and a payment that still
+        /// succeeds is handled as a late success (`orders::transition`).
+        pub async fn cancel_abandoned(&self, provider: &str, reference: &str) {
+            if provider != self.provider.name() || reference.starts_with("free_") {
+                return;
+            }
+            match self.provider.cancel(reference).await {
+                Ok(()) => tracing::info!(reference, "payment cancelled at the provider"),
+                Err(err) => {
+                    tracing::warn!(reference, error = %err, "could not cancel a payment at the provider")
+                }
             }
         }
 

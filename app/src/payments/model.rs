@@ -1,6 +1,5 @@
 //! What the checkout page needs to know about payment.
 
-use crate::catalog::model::Money;
 use serde::{Deserialize, Serialize};
 
 /// The offline test provider's cards.
@@ -13,16 +12,6 @@ pub struct ProviderInfo {
     pub test_mode: bool,
     /// Stripe's publishable key, for Stripe.js.
     pub publishable_key: Option<String>,
-}
-
-/// A payment in progress: what the pay step shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PendingPayment {
-    pub id: String,
-    pub total: Money,
-    pub client_secret: Option<String>,
-    pub expires_at: i64,
-    pub last_error: Option<String>,
 }
 
 /// Keeps the digits of a card number as typed with spaces or dashes.

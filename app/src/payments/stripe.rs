@@ -1,6 +1,7 @@
 //! Stripe through async-stripe: a PaymentIntent per payment attempt (confirmed in the
 //! browser by the Payment Element, so card data never reaches this server), refunds, and
-//! the PaymentIntent's status for the shopper's return. Every create and refund carries
+//! the PaymentIntent's status for the shopper's return, and cancelling a PaymentIntent
+//! given up here (changed checkout, replaced attempt, expired hold). Every create and refund carries
 //! an idempotency key (the payment's or the refund's id), so a retried call is answered
 //! with the first result instead of charging or refunding twice.
 
@@ -10,7 +11,8 @@ use std::collections::HashMap;
 use std::time::Duration;
 use stripe::{IdempotencyKey, RequestStrategy, StripeRequest as _};
 use stripe_core::payment_intent::{
-    CreatePaymentIntent, CreatePaymentIntentAutomaticPaymentMethods, RetrievePaymentIntent,
+    CancelPaymentIntent, CancelPaymentIntentCancellationReason, CreatePaymentIntent,
+    CreatePaymentIntentAutomaticPaymentMethods, RetrievePaymentIntent,
 };
 use stripe_core::refund::CreateRefund;
 
@@ -128,6 +130,7 @@ impl Provider for StripeProvider {
         Ok(match intent.status {
             S::Succeeded => RemoteStatus::Succeeded {
                 amount: intent.amount_received,
+                currency: intent.currency.to_string(),
             },
             S::Canceled => RemoteStatus::Failed {
                 message: "The payment was cancelled.".into(),
@@ -142,5 +145,14 @@ impl Provider for StripeProvider {
             }
             _ => RemoteStatus::Pending,
         })
+    }
+
+    async fn cancel(&self, reference: &str) -> Result<(), AppError> {
+        CancelPaymentIntent::new(reference)
+            .cancellation_reason(CancelPaymentIntentCancellationReason::Abandoned)
+            .send(self.client()?)
+            .await
+            .map_err(failed)?;
+        Ok(())
     }
 }

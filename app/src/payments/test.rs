@@ -44,4 +44,10 @@ impl Provider for TestProvider {
         // The test card step reports its outcome itself.
         Ok(RemoteStatus::Pending)
     }
+
+    async fn cancel(&self, _reference: &str) -> Result<(), AppError> {
+        // Nothing to cancel: a test payment is only ever paid on this server's card step,
+        // which pays pending payments only.
+        Ok(())
+    }
 }

@@ -128,9 +128,12 @@ pub async fn receive(
     let effect = match event.kind.as_str() {
         "payment_intent.succeeded" => Effect::Succeeded {
             reference: text("id").ok_or_else(|| AppError::validation("body", "no payment id"))?,
-            amount: number("amount_received")
-                .or_else(|| number("amount"))
-                .unwrap_or(0),
+            paid: transition::Paid {
+                amount: number("amount_received")
+                    .or_else(|| number("amount"))
+                    .unwrap_or(0),
+                currency: text("currency"),
+            },
         },
         "payment_intent.payment_failed" => Effect::Failed {
             reference: text("id").ok_or_else(|| AppError::validation("body", "no payment id"))?,

@@ -36,27 +36,29 @@ impl SqlSessionStore {
     }
 }
 
-/// What to do when the id already exists: refuse (a new session) or replace (a save).
+/// How a record is written: a new session (refused if the id exists) or a save of an
+/// existing one (which changes nothing if the row is gone).
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum OnConflict {
-    Refuse,
-    Replace,
+enum Write {
+    Create,
+    Update,
 }
 
 impl SqlSessionStore {
     /// Writes `record`; returns whether a row was written.
-    async fn write(&self, record: &Record, on_conflict: OnConflict) -> Result<bool> {
+    ///
+    /// A save never inserts: a request that loaded the session before a logout (or "log
+    /// out everywhere") deleted its row would otherwise write it back at the end and
+    /// sign the browser in again. Redis' store does the same (`SET … XX`).
+    async fn write(&self, record: &Record, how: Write) -> Result<bool> {
         let data = serde_json::to_string(&record.data).map_err(|e| Error::Encode(e.to_string()))?;
-        let sql = match on_conflict {
-            OnConflict::Refuse => {
+        let sql = match how {
+            Write::Create => {
                 "insert into sessions (id, data, expires_at, created_at, updated_at) \
                  values ($1, $2, $3, $4, $4) on conflict (id) do nothing"
             }
-            OnConflict::Replace => {
-                "insert into sessions (id, data, expires_at, created_at, updated_at) \
-                 values ($1, $2, $3, $4, $4) \
-                 on conflict (id) do update set data = excluded.data, \
-                 expires_at = excluded.expires_at, updated_at = excluded.updated_at"
+            Write::Update => {
+                "update sessions set data = $2, expires_at = $3, updated_at = $4 where id = $1"
             }
         };
         let written = sqlx::query(sql)
@@ -75,14 +77,17 @@ impl SqlSessionStore {
 impl SessionStore for SqlSessionStore {
     async fn create(&self, record: &mut Record) -> Result<()> {
         // A fresh id collides with 2^-128 odds; the insert refuses rather than overwrites.
-        while !self.write(record, OnConflict::Refuse).await? {
+        while !self.write(record, Write::Create).await? {
             record.id = Id::default();
         }
         Ok(())
     }
 
     async fn save(&self, record: &Record) -> Result<()> {
-        self.write(record, OnConflict::Replace).await.map(drop)
+        if !self.write(record, Write::Update).await? {
+            tracing::debug!("a session ended during the request was not written back");
+        }
+        Ok(())
     }
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {

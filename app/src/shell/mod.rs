@@ -14,6 +14,43 @@ use leptos_router::{path, SsrMode};
 
 pub use not_found::NotFound;
 
+/// Who may open a page. The server answers this before rendering anything (a visitor
+/// who may not open it is sent to sign in, with a safe `next`): the same answer with or
+/// without JavaScript, for every route below.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageAccess {
+    Public,
+    SignedIn,
+    Staff,
+}
+
+/// The signed-in area: everything under `/account` but signing in and up, the mailed
+/// links (they carry their own proof) and the second sign-in step.
+const ACCOUNT_PAGES: &[&str] = &[
+    "/account",
+    "/account/orders",
+    "/account/profile",
+    "/account/security",
+    "/account/addresses",
+    "/account/two-factor",
+];
+
+/// The access rule of `path` (a request path, without its query).
+pub fn page_access(path: &str) -> PageAccess {
+    let path = if path.len() > 1 {
+        path.trim_end_matches('/')
+    } else {
+        path
+    };
+    if path == "/admin" || path.starts_with("/admin/") {
+        PageAccess::Staff
+    } else if ACCOUNT_PAGES.contains(&path) {
+        PageAccess::SignedIn
+    } else {
+        PageAccess::Public
+    }
+}
+
 use crate::accounts::pages as account;
 use crate::admin;
 use crate::catalog::pages as catalog;
@@ -28,9 +65,8 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| hydrated.set(true));
 
     view! {
-        <Title formatter=|page: String| {
-            if page.is_empty() { "Oxcart".to_owned() } else { format!("{page} · Oxcart") }
-        } />
+        // Every page's title passes here: escaped on the server (crate::html::title).
+        <Title formatter=|page: String| crate::html::title(&page) />
         <Router>
             <div class="app" data-hydrated=move || hydrated.get().then_some("true")>
                 <Routes fallback=|| view! { <layout::Layout><NotFound /></layout::Layout> }>

@@ -496,7 +496,7 @@ both_backends!(
             let response = app.call(&ada, GetCurrentUser::PATH, &[]).await;
             json(response).await
         };
-        let png = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR fake but sniffable".to_vec();
+        let png = crate::catalog_helpers::png(600, 400);
 
         // Declared as PNG but is SVG (script-capable): refused by content.
         let response = upload(
@@ -513,26 +513,38 @@ both_backends!(
         assert_eq!(response.status(), 400);
         assert_eq!(me().await["avatar_url"], serde_json::Value::Null);
 
+        // Sniffable but not a picture: refused once decoded.
+        let fake = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR fake but sniffable".to_vec();
+        assert_eq!(upload(fake, "f.png").await.expect("upload").status(), 400);
+
         let response = upload(png.clone(), "../../etc/passwd.png")
             .await
             .expect("upload");
         assert!(response.status().is_success(), "{}", response.status());
         let first = me().await["avatar_url"].as_str().expect("url").to_owned();
         assert!(
-            first.starts_with("/media/avatars/") && first.ends_with(".png"),
-            "{first}"
+            first.starts_with("/media/avatars/") && first.ends_with(".jpg"),
+            "re-encoded as JPEG: {first}"
         );
         assert!(!first.contains("passwd"), "the name is generated");
         let served = app.get(&first).await;
         assert_eq!(served.status(), 200);
-        assert_eq!(served.headers()["content-type"], "image/png");
+        assert_eq!(served.headers()["content-type"], "image/jpeg");
         assert!(served.headers()["cache-control"]
             .to_str()
             .expect("ascii")
             .contains("immutable"));
-        assert_eq!(served.bytes().await.expect("bytes").to_vec(), png);
+        let stored = served.bytes().await.expect("bytes").to_vec();
+        let picture = image::load_from_memory(&stored).expect("a picture");
+        assert_eq!((picture.width(), picture.height()), (256, 256), "a square");
 
-        let jpeg = vec![0xff, 0xd8, 0xff, 0xe0, 1, 2, 3];
+        let jpeg = {
+            let mut out = std::io::Cursor::new(Vec::new());
+            image::RgbImage::from_pixel(64, 64, image::Rgb([1, 2, 3]))
+                .write_to(&mut out, image::ImageFormat::Jpeg)
+                .expect("jpeg");
+            out.into_inner()
+        };
         assert!(upload(jpeg, "b.jpg")
             .await
             .expect("upload")

@@ -69,11 +69,59 @@ impl TestApp {
         wait_for_mail_in(&self.outbox(), to, needle).await
     }
 
+    /// How many delivered mails contain `needle`, once every queued mail has gone out
+    /// (the queue's jobs forget their payloads when done, so the outbox is what counts).
+    pub async fn delivered_mails(&self, needle: &str) -> usize {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let (waiting,): (i64,) = sqlx::query_as(
+                "select count(*) from jobs where kind = 'mail.send' and status in ('queued', 'running')",
+            )
+            .fetch_one(self.state.db.pool())
+            .await
+            .expect("jobs");
+            if waiting == 0 || Instant::now() > deadline {
+                break;
+            }
+            self.state.jobs.notify();
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        read_mails(&self.outbox())
+            .iter()
+            .filter(|m| m.contains(needle))
+            .count()
+    }
+
     /// The link in the latest mail to `to` that starts with `prefix` (a path such as
     /// `/account/verify?token=`), made absolute with the public URL.
     pub async fn mailed_link(&self, to: &str, prefix: &str) -> String {
         let mail = self.wait_for_mail(to, prefix).await;
         extract_link(&mail, prefix).expect("the mail has the link")
+    }
+
+    /// Turns two-factor authentication on for the signed-in `client`, as the security page
+    /// does (set-up, then a code from the app); returns the TOTP secret.
+    pub async fn enable_two_factor(&self, client: &reqwest::Client) -> String {
+        use app::accounts::api::{EnableTwoFactor, TwoFactorSetup};
+        let setup = self.call(client, TwoFactorSetup::PATH, &[]).await;
+        assert!(setup.status().is_success(), "set-up: {}", setup.status());
+        let setup: serde_json::Value = setup.json().await.expect("json");
+        let secret: String = setup["secret"]
+            .as_str()
+            .expect("secret")
+            .split_whitespace()
+            .collect();
+        let code =
+            app::accounts::totp::code_at(&secret, app::accounts::totp::step_now()).expect("code");
+        let response = self
+            .call(client, EnableTwoFactor::PATH, &[("code", &code)])
+            .await;
+        assert!(
+            response.status().is_success(),
+            "enable: {}",
+            response.status()
+        );
+        secret
     }
 
     /// Registers and verifies `email`; the account can log in afterwards.

@@ -160,11 +160,53 @@ both_backends!(a_code_for_one_use_is_used_once, |backend| async move {
         elapsed.as_millis()
     );
 
-    // One customer (one email) in 200 sessions with a once-per-customer code.
-    let clients = shoppers(&app, &ids[0], Some("MINE"), |_| {
-        "same@example.com".to_owned()
-    })
-    .await;
+    // A guest cannot use a per-customer code at all: any email would be a new customer.
+    let guest = app.browser();
+    assert!(app.add(&guest, &ids[0], "1").await.ok());
+    app.ready_to_pay(&guest, "guest@example.com").await;
+    let refused = app.apply_code(&guest, "MINE").await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert!(refused.body["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("Sign in"));
+
+    // One customer signed in in 200 sessions (one cart, since it is the account's) with a
+    // once-per-customer code.
+    app.verified_user("same@example.com").await;
+    let sessions: Vec<reqwest::Client> = stream::iter(0..SHOPPERS)
+        .map(|_| {
+            let app = app.clone();
+            async move {
+                let client = app.browser();
+                let login = app
+                    .login_with(
+                        &client,
+                        "same@example.com",
+                        crate::accounts_helpers::PASSWORD,
+                    )
+                    .await;
+                assert!(login.status().is_success(), "login: {}", login.status());
+                client
+            }
+        })
+        .buffer_unordered(3)
+        .collect()
+        .await;
+    assert!(app.add(&sessions[0], &ids[0], "1").await.ok());
+    let clients: Vec<reqwest::Client> = stream::iter(sessions)
+        .map(|client| {
+            let app = app.clone();
+            async move {
+                app.ready_to_pay(&client, "same@example.com").await;
+                let applied = app.apply_code(&client, "MINE").await;
+                assert!(applied.ok(), "code: {}", applied.body);
+                client
+            }
+        })
+        .buffer_unordered(50)
+        .collect()
+        .await;
     let outcomes = pay_all(&app, &clients).await;
     assert!(outcomes.iter().all(|(s, _)| *s < 500), "no 5xx");
     let paid = outcomes.iter().filter(|(_, p)| p.is_some()).count();

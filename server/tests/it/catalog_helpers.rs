@@ -95,6 +95,13 @@ impl TestApp {
         client
     }
 
+    /// A signed-in staff member with two-factor on: may refund, cancel and set rates.
+    pub async fn money_staff_client(&self, email: &str) -> reqwest::Client {
+        let client = self.staff_client(email).await;
+        self.enable_two_factor(&client).await;
+        client
+    }
+
     /// How many database statements a page costs: counted by the app's `Db` around the
     /// whole request (body included), the least of three loads, so that a poll of the job
     /// worker landing in between is not counted.

@@ -80,8 +80,8 @@ impl TestDb {
             Backend::Postgres => {
                 let admin = service_url("TEST_DATABASE_URL").expect("TEST_DATABASE_URL is set");
                 let name = format!("oxcart_test_{}", uuid::Uuid::new_v4().simple());
-                sqlx::any::install_default_drivers();
-                let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(&admin)
+                app::db::install_drivers();
+                let mut conn = <app::db::AnyConnection as sqlx::Connection>::connect(&admin)
                     .await
                     .expect("connect to TEST_DATABASE_URL");
                 sqlx::Executor::execute(&mut conn, format!("create database {name}").as_str())
@@ -109,7 +109,7 @@ impl TestDb {
 }
 
 async fn drop_postgres(admin: &str, name: &str) {
-    let mut conn = <sqlx::AnyConnection as sqlx::Connection>::connect(admin)
+    let mut conn = <app::db::AnyConnection as sqlx::Connection>::connect(admin)
         .await
         .expect("connect to TEST_DATABASE_URL");
     sqlx::Executor::execute(

@@ -1,5 +1,6 @@
 //! Integration tests: the real server over HTTP, on SQLite and PostgreSQL.
 
+mod access;
 mod accounts;
 mod accounts_helpers;
 mod addresses;
@@ -11,16 +12,22 @@ mod buying_races;
 mod catalog;
 mod catalog_helpers;
 mod catalog_staff;
+mod checkout_integrity;
 mod crash;
 mod database;
 mod errors;
 mod health;
 mod helpers;
+mod hostile_text;
 mod mail;
 mod orders_staff;
 mod pages;
 mod security;
 mod sessions;
 mod staff;
+mod staff_access;
 mod storage;
 mod stripe;
+mod stripe_helpers;
+mod stripe_integrity;
+mod tokens;

@@ -26,15 +26,8 @@ impl TestApp {
         id
     }
 
-    async fn mails_containing(&self, text: &str) -> i64 {
-        let (n,): (i64,) = sqlx::query_as(
-            "select count(*) from jobs where kind = 'mail.send' and payload like $1",
-        )
-        .bind(format!("%{text}%"))
-        .fetch_one(self.state.db.pool())
-        .await
-        .expect("jobs");
-        n
+    async fn mails_containing(&self, text: &str) -> usize {
+        self.delivered_mails(text).await
     }
 }
 
@@ -50,7 +43,7 @@ both_backends!(
         let first = app.bought(&ids[0], "2", "ann@example.com").await;
         let second = app.bought(&ids[0], "3", "bob@example.com").await;
         assert_eq!(app.stock(&ids[0]).await, (15, 0));
-        let staff = app.staff_client("staff@example.com").await;
+        let staff = app.money_staff_client("staff@example.com").await;
         let act =
             |client: reqwest::Client, id: String, fields: Vec<(&'static str, &'static str)>| {
                 let app = &app;
@@ -133,6 +126,22 @@ both_backends!(
                 .await
                 .ok()
         );
+
+        // Money moves only for staff with two-factor on.
+        let plain = app.staff_client("plain@example.com").await;
+        for action in ["refund", "cancel", "release"] {
+            let refused = act(
+                plain.clone(),
+                first.clone(),
+                vec![("action", action), ("amount", "1")],
+            )
+            .await;
+            assert_eq!(refused.status, 403, "{action}: {}", refused.body);
+            assert!(refused.body["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("two-factor"));
+        }
 
         // Partial refunds add up to what was captured and no further.
         let captured = app

@@ -24,7 +24,7 @@ impl TestApp {
 
     /// An admin (made as `oxcart create-admin` makes one) with two-factor turned on;
     /// returns the signed-in client and the TOTP secret.
-    async fn admin_with_two_factor(&self, email: &str) -> (reqwest::Client, String) {
+    pub(crate) async fn admin_with_two_factor(&self, email: &str) -> (reqwest::Client, String) {
         app::accounts::service::create_admin(&self.state.db, email, PASSWORD, "Grace Hopper")
             .await
             .expect("admin created");
@@ -311,7 +311,11 @@ both_backends!(customers_are_kept_out_of_the_admin, |backend| async move {
         .expect("page");
     assert_eq!(page.status(), 403);
     let anonymous = app.get_page("/admin/staff").await;
-    assert_eq!(anonymous.status(), 302);
+    assert_eq!(
+        anonymous.status(),
+        303,
+        "sent to sign in before anything renders"
+    );
     assert_eq!(
         anonymous.headers()["location"],
         "/account/login?next=/admin/staff"

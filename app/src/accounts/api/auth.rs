@@ -39,7 +39,7 @@ pub async fn register(
         &[("full_name", &full_name), ("email", &email)],
     )
     .await?;
-    leptos_axum::redirect("/account/check-email");
+    crate::forms::redirect("/account/check-email");
     Ok(())
 }
 
@@ -61,7 +61,7 @@ pub async fn login(
                 } else {
                     "/account"
                 };
-                Ok(local_path(next.as_deref(), home))
+                Ok(local_path(&state, next.as_deref(), home))
             }
             service::SignIn::NeedsSecondFactor(user) => {
                 session::begin_two_factor(&session, &user).await?;
@@ -71,7 +71,7 @@ pub async fn login(
     }
     .await;
     let to = finish("login", result, &[("email", &email)]).await?;
-    leptos_axum::redirect(&to);
+    crate::forms::redirect(&to);
     Ok(())
 }
 
@@ -80,7 +80,7 @@ pub async fn logout() -> Result<(), PublicError> {
     use super::edge::*;
     let (_, session) = context().await?;
     session::sign_out(&session).await?;
-    leptos_axum::redirect("/");
+    crate::forms::redirect("/");
     Ok(())
 }
 

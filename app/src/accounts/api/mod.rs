@@ -28,6 +28,13 @@ pub(crate) mod edge {
         Ok((state, user))
     }
 
+    /// [`staff`] with two-factor on: for actions that move money (else 403).
+    pub async fn money_staff() -> Result<(AppState, crate::accounts::db::UserRow), AppError> {
+        let (state, session) = context().await?;
+        let user = session::require_staff_with_two_factor(&state.db, &session).await?;
+        Ok((state, user))
+    }
+
     /// Ends a form's server function: the error as [`finish`] maps it, or a redirect to
     /// `to` (a real one for a plain form post, a client-side one after hydration).
     pub async fn done<T>(
@@ -37,29 +44,29 @@ pub(crate) mod edge {
         to: &str,
     ) -> Result<(), crate::error::PublicError> {
         finish(form, result, keep).await?;
-        leptos_axum::redirect(to);
+        crate::forms::redirect(to);
         Ok(())
+    }
+
+    /// The client's address (see [`crate::request::client_ip`]).
+    pub fn client_ip(state: &AppState) -> String {
+        leptos::prelude::use_context::<http::request::Parts>()
+            .map(|p| crate::request::client_ip(&p.headers, &p.extensions, state.config.trust_proxy))
+            .unwrap_or_default()
     }
 
     /// Counts this request against the per-IP limit of sign-in, registration and reset,
     /// and reports the counter in the `X-RateLimit-*` headers.
     pub async fn limit(state: &AppState) -> Result<(), AppError> {
-        let ip = leptos::prelude::use_context::<http::request::Parts>()
-            .map(|p| crate::request::client_ip(&p.headers, &p.extensions, state.config.trust_proxy))
-            .unwrap_or_default();
+        let ip = client_ip(state);
         let decision = state.limiter.hit(crate::limits::AUTH_PER_IP, &ip).await?;
         crate::forms::rate_limit_headers(&decision);
         decision.into_result().map(drop)
     }
 
-    /// A path on this site to continue to after signing in (never another host).
-    pub fn local_path(next: Option<&str>, fallback: &str) -> String {
-        match next {
-            Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => {
-                p.to_owned()
-            }
-            _ => fallback.to_owned(),
-        }
+    /// A path on this store to continue to after signing in (see [`crate::forms::safe_next`]).
+    pub fn local_path(state: &AppState, next: Option<&str>, fallback: &str) -> String {
+        crate::forms::safe_next(&state.config.public_url, next, fallback)
     }
 }
 

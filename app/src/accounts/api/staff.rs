@@ -40,7 +40,7 @@ pub async fn invite_staff(email: String, role: String) -> Result<String, PublicE
     .await;
     let message = finish("invite", result, &[("email", &email)]).await?;
     if crate::forms::is_plain_form_post() {
-        leptos_axum::redirect("/admin/staff?invited=1");
+        crate::forms::redirect("/admin/staff?invited=1");
     }
     Ok(message)
 }
@@ -93,6 +93,6 @@ pub async fn accept_invite(
     }
     .await;
     let to = finish("invite-accept", result, &[("full_name", &full_name)]).await?;
-    leptos_axum::redirect(to);
+    crate::forms::redirect(to);
     Ok(())
 }

@@ -133,10 +133,10 @@ pub async fn complete_two_factor(code: String, next: Option<String>) -> Result<(
         } else {
             "/account"
         };
-        Ok(local_path(next.as_deref(), home))
+        Ok(local_path(&state, next.as_deref(), home))
     }
     .await;
     let to = finish("totp-login", result, &[]).await?;
-    leptos_axum::redirect(&to);
+    crate::forms::redirect(&to);
     Ok(())
 }

@@ -103,10 +103,10 @@ pub fn Breadcrumbs(
     }
 }
 
-/// Structured data for search engines. `<` is escaped so no text can close the script.
+/// Structured data for search engines, escaped so no text can close the script.
 #[component]
 pub fn JsonLd(value: serde_json::Value) -> impl IntoView {
-    let json = value.to_string().replace('<', "\\u003c");
+    let json = crate::html::json_for_script(&value);
     view! { <script type="application/ld+json" inner_html=json></script> }
 }
 

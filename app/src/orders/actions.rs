@@ -1,0 +1,405 @@
+//! What staff (and, for a late payment that cannot stand, the system) do to an order:
+//! fulfil, deliver, refund, cancel, release a hold. Each starts with a conditional update
+//! of the order's row, which also serialises it with any other action on the same order
+//! (PostgreSQL's row lock; SQLite's single writer): a cancel and a partial refund racing
+//! each other end in one consistent state, and each answer says what happened.
+
+use super::model::*;
+use super::service::{load, queue_order_mail};
+use super::transition::event;
+use crate::catalog::model::{Currency, Money};
+use crate::db::{now_ms, AnyConnection};
+use crate::error::AppError;
+use crate::state::AppState;
+
+fn text(raw: &str, field: &str, label: &str, max: usize) -> Result<String, AppError> {
+    let value = raw.trim();
+    if value.is_empty() || value.chars().count() > max || value.chars().any(char::is_control) {
+        return Err(AppError::validation(
+            field,
+            format!("enter the {label} (up to {max} characters)"),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// Paid → fulfilled, with the carrier and tracking number; mails the customer. An order
+/// on hold is refused until staff release it.
+pub async fn fulfil(
+    state: &AppState,
+    actor: &str,
+    order_id: &str,
+    carrier: &str,
+    tracking: &str,
+) -> Result<(), AppError> {
+    let carrier = text(carrier, "carrier", "carrier", 60)?;
+    let tracking = text(tracking, "tracking_number", "tracking number", 100)?;
+    let mut tx = state.db.begin_write().await?;
+    let done = sqlx::query(
+        "update orders set status = 'fulfilled', carrier = $2, tracking_number = $3, updated_at = $4 \
+         where id = $1 and status = 'paid' and hold_reason is null",
+    )
+    .bind(order_id)
+    .bind(&carrier)
+    .bind(&tracking)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(refused(&mut tx, order_id, "fulfilled").await);
+    }
+    event(
+        &mut tx,
+        order_id,
+        "fulfilled",
+        &format!("Shipped with {carrier}, tracking {tracking}."),
+        Some(actor),
+    )
+    .await?;
+    queue_order_mail(
+        state,
+        &mut tx,
+        order_id,
+        crate::mail::templates::order_shipped,
+    )
+    .await?;
+    tx.commit().await?;
+    state.jobs.notify();
+    Ok(())
+}
+
+/// Fulfilled → delivered.
+pub async fn deliver(state: &AppState, actor: &str, order_id: &str) -> Result<(), AppError> {
+    let mut tx = state.db.begin_write().await?;
+    let done = sqlx::query("update orders set status = 'delivered', updated_at = $2 where id = $1 and status = 'fulfilled'")
+        .bind(order_id)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(refused(&mut tx, order_id, "marked delivered").await);
+    }
+    event(&mut tx, order_id, "delivered", "Delivered.", Some(actor)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Lets an order on hold ship: staff checked the payment (or restocked).
+pub async fn release_hold(state: &AppState, actor: &str, order_id: &str) -> Result<(), AppError> {
+    let mut tx = state.db.begin_write().await?;
+    let done = sqlx::query(
+        "update orders set hold_reason = null, updated_at = $2 where id = $1 and hold_reason is not null",
+    )
+    .bind(order_id)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        let exists: Option<(String,)> = sqlx::query_as("select id from orders where id = $1")
+            .bind(order_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        return Err(match exists {
+            Some(_) => AppError::Conflict("This order is not on hold.".into()),
+            None => AppError::NotFound("order".into()),
+        });
+    }
+    event(
+        &mut tx,
+        order_id,
+        "hold_released",
+        "Hold released: the order may ship.",
+        Some(actor),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Why a status change did not apply: the order is missing, on hold or in the wrong state.
+async fn refused(conn: &mut AnyConnection, order_id: &str, what: &str) -> AppError {
+    let status: Result<Option<(String, Option<String>)>, _> =
+        sqlx::query_as("select status, hold_reason from orders where id = $1")
+            .bind(order_id)
+            .fetch_optional(conn)
+            .await;
+    match status {
+        Ok(Some((status, Some(reason)))) if status == "paid" => AppError::Conflict(format!(
+            "This order is on hold: {reason} Release the hold before it can be {what}."
+        )),
+        Ok(Some((status, _))) => AppError::Conflict(format!(
+            "This order is {} and cannot be {what}.",
+            OrderStatus::parse(&status).map_or("changed", |s| s.as_str())
+        )),
+        Ok(None) => AppError::NotFound("order".into()),
+        Err(e) => e.into(),
+    }
+}
+
+/// Refunds `amount` (minor units) through the provider. The amount is counted against the
+/// order first (a conditional update that cannot pass what was captured), then the
+/// provider is asked with an idempotency key; if it refuses, the count is given back.
+pub async fn refund(
+    state: &AppState,
+    actor: &str,
+    order_id: &str,
+    amount: i64,
+    reason: &str,
+) -> Result<(), AppError> {
+    if amount <= 0 {
+        return Err(AppError::validation("amount", "enter an amount above 0"));
+    }
+    let reason: String = reason.trim().chars().take(200).collect();
+    let mut tx = state.db.begin_write().await?;
+    let refund_id = count_refund(&mut tx, order_id, amount, &reason, Some(actor)).await?;
+    tx.commit().await?;
+    send_refund(state, Some(actor), order_id, &refund_id, amount, &reason).await
+}
+
+/// Counts a refund against the order inside the caller's transaction and records it as
+/// pending; returns its id. Refused (and nothing written) past what was captured.
+async fn count_refund(
+    conn: &mut AnyConnection,
+    order_id: &str,
+    amount: i64,
+    reason: &str,
+    actor: Option<&str>,
+) -> Result<String, AppError> {
+    let now = now_ms();
+    let counted = sqlx::query(
+        "update orders set refunded = refunded + $2, payment_status = case when refunded + $2 >= captured \
+           then 'refunded' else 'partially_refunded' end, updated_at = $3 \
+         where id = $1 and refunded + $2 <= captured",
+    )
+    .bind(order_id)
+    .bind(amount)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected()
+        == 1;
+    if !counted {
+        let row: Option<(i64, i64, String, String)> =
+            sqlx::query_as("select captured, refunded, currency, status from orders where id = $1")
+                .bind(order_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+        return Err(match row {
+            None => AppError::NotFound("order".into()),
+            Some((captured, refunded, _, status))
+                if status == "cancelled" && refunded >= captured =>
+            {
+                AppError::Conflict("This order was cancelled and refunded in full.".into())
+            }
+            Some((captured, refunded, currency, _)) => AppError::validation(
+                "amount",
+                format!(
+                    "at most {} can still be refunded",
+                    Money::new(
+                        captured - refunded,
+                        Currency::parse(&currency).unwrap_or_default()
+                    )
+                ),
+            ),
+        });
+    }
+    let refund_id = crate::accounts::token::new_id();
+    sqlx::query(
+        "insert into refunds (id, order_id, amount, reason, status, actor, created_at, updated_at) \
+         values ($1, $2, $3, $4, 'pending', $5, $6, $6)",
+    )
+    .bind(&refund_id)
+    .bind(order_id)
+    .bind(amount)
+    .bind(reason)
+    .bind(actor)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(refund_id)
+}
+
+/// Sends a counted refund to the provider (idempotency key: the refund's id) and books
+/// the outcome: succeeded (timeline, mail) or failed (the count given back).
+async fn send_refund(
+    state: &AppState,
+    actor: Option<&str>,
+    order_id: &str,
+    refund_id: &str,
+    amount: i64,
+    reason: &str,
+) -> Result<(), AppError> {
+    let (provider, reference): (String, Option<String>) = sqlx::query_as(
+        "select p.provider, p.reference from orders o join payments p on p.id = o.payment_id where o.id = $1",
+    )
+    .bind(order_id)
+    .fetch_one(state.db.pool())
+    .await?;
+    let outcome = match reference {
+        Some(reference) if provider == state.payments.provider.name() => {
+            state
+                .payments
+                .provider
+                .refund(&reference, amount, refund_id)
+                .await
+        }
+        _ => Err(AppError::Conflict(format!(
+            "This order was paid through {provider}, which is not configured now; refund it there."
+        ))),
+    };
+    let mut tx = state.db.begin_write().await?;
+    match outcome {
+        Ok(provider_ref) => {
+            sqlx::query("update refunds set status = 'succeeded', reference = $2, updated_at = $3 where id = $1")
+                .bind(refund_id)
+                .bind(&provider_ref)
+                .bind(now_ms())
+                .execute(&mut *tx)
+                .await?;
+            let (order, _) = load(&mut tx, order_id)
+                .await?
+                .ok_or_else(|| AppError::NotFound("order".into()))?;
+            let msg = format!(
+                "Refunded {}{}.",
+                Money::new(amount, order.captured.currency),
+                if reason.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {reason}")
+                }
+            );
+            event(&mut tx, order_id, "refunded", &msg, actor).await?;
+            super::service::mail_refund(state, &mut tx, order_id, amount).await?;
+            tx.commit().await?;
+            state.jobs.notify();
+            Ok(())
+        }
+        Err(err) => {
+            sqlx::query("update refunds set status = 'failed', updated_at = $2 where id = $1")
+                .bind(refund_id)
+                .bind(now_ms())
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "update orders set refunded = refunded - $2, payment_status = case when refunded - $2 <= 0 \
+                   then 'paid' else 'partially_refunded' end where id = $1",
+            )
+            .bind(order_id)
+            .bind(amount)
+            .execute(&mut *tx)
+            .await?;
+            event(
+                &mut tx,
+                order_id,
+                "refund_failed",
+                &format!("A refund failed: {err}"),
+                actor,
+            )
+            .await?;
+            tx.commit().await?;
+            Err(err)
+        }
+    }
+}
+
+/// Cancels a paid, unshipped order: puts its stock back and refunds what is left. The
+/// refund of the rest is counted in the same transaction as the cancellation, so a
+/// partial refund racing it either counted first (and the rest is refunded here) or
+/// finds nothing left to refund; the order always ends cancelled and refunded in full.
+/// `actor` is `None` when the system cancels (a late payment that cannot stand).
+pub async fn cancel(
+    state: &AppState,
+    actor: Option<&str>,
+    order_id: &str,
+    reason: &str,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin_write().await?;
+    let done = sqlx::query(
+        "update orders set status = 'cancelled', hold_reason = null, updated_at = $2 \
+         where id = $1 and status = 'paid'",
+    )
+    .bind(order_id)
+    .bind(now_ms())
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(refused(&mut tx, order_id, "cancelled").await);
+    }
+    restock(&mut tx, order_id, actor).await?;
+    let reason = reason.trim();
+    event(
+        &mut tx,
+        order_id,
+        "cancelled",
+        &if reason.is_empty() {
+            "Cancelled; items restocked.".to_owned()
+        } else {
+            format!("Cancelled ({reason}); items restocked.")
+        },
+        actor,
+    )
+    .await?;
+    // The row is this transaction's now: what is left to refund cannot change under us.
+    let (captured, refunded, currency): (i64, i64, String) =
+        sqlx::query_as("select captured, refunded, currency from orders where id = $1")
+            .bind(order_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let rest = captured - refunded;
+    let rest_money = Money::new(rest, Currency::parse(&currency).unwrap_or_default());
+    let refund_id = if rest > 0 {
+        Some(count_refund(&mut tx, order_id, rest, "order cancelled", actor).await?)
+    } else {
+        None
+    };
+    tx.commit().await?;
+    state.catalog.invalidate().await;
+    let Some(refund_id) = refund_id else {
+        return Ok(());
+    };
+    send_refund(state, actor, order_id, &refund_id, rest, "order cancelled")
+        .await
+        .map_err(|err| {
+            AppError::Conflict(format!(
+                "The order is cancelled and restocked, but refunding {rest_money} failed ({err}). \
+                 Refund it again from this page."
+            ))
+        })
+}
+
+/// Puts back the stock an order took. An order sold short took none for its missing
+/// lines: only what the ledger shows it took goes back.
+async fn restock(
+    conn: &mut AnyConnection,
+    order_id: &str,
+    actor: Option<&str>,
+) -> Result<(), AppError> {
+    let (short,): (i64,) = sqlx::query_as("select stock_short from orders where id = $1")
+        .bind(order_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    let lines: Vec<(String, i64)> =
+        sqlx::query_as("select variant_id, quantity from order_lines where order_id = $1")
+            .bind(order_id)
+            .fetch_all(&mut *conn)
+            .await?;
+    for (variant_id, quantity) in lines {
+        let took: (i64,) = sqlx::query_as(
+            "select cast(coalesce(-sum(delta), 0) as bigint) from inventory_ledger \
+             where order_id = $1 and variant_id = $2 and reason = 'sale'",
+        )
+        .bind(order_id)
+        .bind(&variant_id)
+        .fetch_one(&mut *conn)
+        .await?;
+        let back = if short == 1 {
+            took.0.min(quantity)
+        } else {
+            quantity
+        };
+        if back > 0 {
+            crate::inventory::service::restock(conn, &variant_id, back, order_id, actor).await?;
+        }
+    }
+    Ok(())
+}
