@@ -9,7 +9,7 @@ export PATH := $(TOOLS_DIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 OXCART := $(TARGET_DIR)/release/oxcart
 
-.PHONY: run build tools test-tools test lint fmt clippy unit e2e bench bench-bundle clean
+.PHONY: run build tools test-tools test lint fmt clippy deny unit e2e bench bench-bundle clean
 
 ## run: build the release site and binary, then serve http://127.0.0.1:3000 on SQLite in
 ## ./data, with a demo catalog of 300 products made on the first start
@@ -36,7 +36,7 @@ test-tools:
 ## TEST_DATABASE_URL/TEST_REDIS_URL are set), then the browser tests in Chromium
 test: test-tools lint unit build e2e
 
-lint: fmt clippy
+lint: fmt clippy deny
 
 fmt:
 	cargo fmt --all --check
@@ -44,6 +44,11 @@ fmt:
 clippy:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+## deny: licences, banned crates and sources of every dependency (deny.toml); the lock
+## file as committed (the advisory database cannot be fetched here: docs/security.md)
+deny:
+	cargo deny --locked check licenses bans sources
 
 unit:
 	cargo test -p app -p server

@@ -5,12 +5,13 @@
 # to when a tool is missing from PATH; that fails offline).
 #
 #   scripts/bootstrap.sh          build tools
-#   scripts/bootstrap.sh --test   build tools + Chromium, the end-to-end test packages and
+#   scripts/bootstrap.sh --test   build tools + cargo-deny, Chromium, the end-to-end test packages and
 #                                 aiosmtpd (a real SMTP server for the mail tests),
 #                                 moto (a local S3-compatible server for the storage test)
 set -euo pipefail
 
 CARGO_LEPTOS_VERSION=0.3.10   # 0.3.11 needs rustc 1.96
+CARGO_DENY_VERSION=0.20.2     # licences, bans and sources of the dependency tree
 BINARYEN_VERSION=132.0.0      # npm's binaryen; Debian's binaryen 108 breaks hydration
 TOOLS_DIR="${OXCART_TOOLS_DIR:-$HOME/.cache/oxcart/tools}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -56,6 +57,10 @@ if [ "$("$TOOLS_DIR/node_modules/.bin/wasm-opt" --version 2>/dev/null | awk '{pr
 fi
 
 if [ "${1:-}" = "--test" ]; then
+  if [ "$(cargo deny --version 2>/dev/null | awk '{print $2}')" != "$CARGO_DENY_VERSION" ]; then
+    say "installing cargo-deny $CARGO_DENY_VERSION (once; ~6 min)"
+    cargo install cargo-deny --locked --version "$CARGO_DENY_VERSION"
+  fi
   if ! command -v chromium >/dev/null; then
     say "installing Chromium (Debian's) for the browser tests"
     apt_install chromium

@@ -21,14 +21,24 @@ const WEBHOOK_LIMIT: usize = 1024 * 1024;
 /// Room for the multipart framing around an uploaded file.
 const MULTIPART_SLACK: usize = 64 * 1024;
 
+/// The server functions that take a file (multipart/form-data only; server_fn answers
+/// anything else sent to them with a 500) and the most each file may be.
+fn upload_limit(path: &str) -> Option<usize> {
+    if path == app::accounts::api::UploadAvatar::PATH {
+        Some(app::accounts::avatar::MAX_BYTES)
+    } else if path == app::catalog::api::UploadProductImage::PATH {
+        Some(app::catalog::images::MAX_BYTES)
+    } else if path == app::catalog::api::ImportCatalog::PATH {
+        Some(app::catalog::csv::MAX_BYTES)
+    } else {
+        None
+    }
+}
+
 /// The largest body `path` accepts.
 pub fn limit_for(path: &str) -> usize {
-    if path == app::accounts::api::UploadAvatar::PATH {
-        app::accounts::avatar::MAX_BYTES + MULTIPART_SLACK
-    } else if path == app::catalog::api::UploadProductImage::PATH {
-        app::catalog::images::MAX_BYTES + MULTIPART_SLACK
-    } else if path == app::catalog::api::ImportCatalog::PATH {
-        app::catalog::csv::MAX_BYTES + MULTIPART_SLACK
+    if let Some(file) = upload_limit(path) {
+        file + MULTIPART_SLACK
     } else if path.starts_with("/webhooks/") {
         WEBHOOK_LIMIT
     } else {
@@ -66,10 +76,10 @@ impl Refusal {
             Self::Encoded => "Send the request body uncompressed (no Content-Encoding).".into(),
             Self::Charset => "Send the request body as UTF-8.".into(),
             Self::NoBoundary => "The multipart body has no boundary.".into(),
-            Self::MediaType => {
-                "Send a form (application/x-www-form-urlencoded or multipart/form-data) or JSON."
-                    .into()
-            }
+            Self::MediaType => "This address does not take that kind of body: send a form \
+                 (application/x-www-form-urlencoded), a file as multipart/form-data where one \
+                 is asked for, or JSON."
+                .into(),
             Self::Unreadable => "The request body could not be read whole.".into(),
             Self::NotUtf8 => "The request body is not valid UTF-8 text.".into(),
         }
@@ -105,9 +115,19 @@ fn refusal_page(message: &str) -> String {
     )
 }
 
-/// Checks the headers of a body-carrying request; `server_fn` is whether it goes to a
-/// Leptos server function (which knows only forms, multipart and JSON).
-pub fn check_headers(headers: &HeaderMap, server_fn: bool, limit: usize) -> Result<(), Refusal> {
+/// What a route takes, for [`check_headers`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Takes {
+    /// A REST route or the webhook: JSON, checked by the handler.
+    Any,
+    /// A Leptos server function: forms and JSON.
+    ServerFn,
+    /// A server function that takes a file: multipart only.
+    Upload,
+}
+
+/// Checks the headers of a body-carrying request to a route that `takes` such bodies.
+pub fn check_headers(headers: &HeaderMap, takes: Takes, limit: usize) -> Result<(), Refusal> {
     let encoding = headers
         .get(header::CONTENT_ENCODING)
         .map(|v| v.to_str().unwrap_or("?").trim().to_ascii_lowercase());
@@ -122,7 +142,11 @@ pub fn check_headers(headers: &HeaderMap, server_fn: bool, limit: usize) -> Resu
         return Err(Refusal::TooLarge(limit));
     }
     let Some(content_type) = headers.get(header::CONTENT_TYPE) else {
-        return Ok(());
+        return if takes == Takes::Upload {
+            Err(Refusal::MediaType)
+        } else {
+            Ok(())
+        };
     };
     let content_type = content_type.to_str().map_err(|_| Refusal::MediaType)?;
     let mut parts = content_type.split(';');
@@ -142,15 +166,19 @@ pub fn check_headers(headers: &HeaderMap, server_fn: bool, limit: usize) -> Resu
     if media == "multipart/form-data" && !boundary {
         return Err(Refusal::NoBoundary);
     }
-    if server_fn
-        && !matches!(
+    let accepted = match takes {
+        Takes::Any => true,
+        Takes::ServerFn => matches!(
             media.as_str(),
-            "application/x-www-form-urlencoded" | "multipart/form-data" | "application/json" | ""
-        )
-    {
-        return Err(Refusal::MediaType);
+            "application/x-www-form-urlencoded" | "application/json" | ""
+        ),
+        Takes::Upload => media == "multipart/form-data",
+    };
+    if accepted {
+        Ok(())
+    } else {
+        Err(Refusal::MediaType)
     }
-    Ok(())
 }
 
 fn is_text(headers: &HeaderMap) -> bool {
@@ -174,9 +202,15 @@ pub async fn guard_bodies(req: Request, next: Next) -> Response {
         return next.run(req).await;
     }
     let path = req.uri().path().to_owned();
-    let server_fn = path.starts_with("/api/") && !path.starts_with("/api/v1/");
+    let takes = if upload_limit(&path).is_some() {
+        Takes::Upload
+    } else if path.starts_with("/api/") && !path.starts_with("/api/v1/") {
+        Takes::ServerFn
+    } else {
+        Takes::Any
+    };
     let limit = limit_for(&path);
-    if let Err(refusal) = check_headers(req.headers(), server_fn, limit) {
+    if let Err(refusal) = check_headers(req.headers(), takes, limit) {
         return refusal.into_response(req.headers());
     }
     let (parts, body) = req.into_parts();
@@ -209,7 +243,7 @@ mod tests {
     #[test]
     fn bodies_are_refused_for_what_they_declare() {
         let check = |pairs: &[(&'static str, &'static str)]| {
-            check_headers(&headers(pairs), true, DEFAULT_LIMIT)
+            check_headers(&headers(pairs), Takes::ServerFn, DEFAULT_LIMIT)
         };
         assert_eq!(
             check(&[("content-type", "application/x-www-form-urlencoded")]),
@@ -217,12 +251,25 @@ mod tests {
         );
         assert_eq!(
             check(&[("content-type", "multipart/form-data; boundary=xyz")]),
+            Err(Refusal::MediaType),
+            "only uploads take files"
+        );
+        let upload = |pairs: &[(&'static str, &'static str)]| {
+            check_headers(&headers(pairs), Takes::Upload, DEFAULT_LIMIT)
+        };
+        assert_eq!(
+            upload(&[("content-type", "multipart/form-data; boundary=xyz")]),
             Ok(())
         );
         assert_eq!(
-            check(&[("content-type", "multipart/form-data")]),
+            upload(&[("content-type", "multipart/form-data")]),
             Err(Refusal::NoBoundary)
         );
+        assert_eq!(
+            upload(&[("content-type", "application/json")]),
+            Err(Refusal::MediaType)
+        );
+        assert_eq!(upload(&[]), Err(Refusal::MediaType));
         assert_eq!(
             check(&[("content-type", "application/json; charset=utf-16")]),
             Err(Refusal::Charset)

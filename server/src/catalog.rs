@@ -115,13 +115,13 @@ async fn sitemap(State(state): State<AppState>) -> Response {
     for c in categories.iter() {
         xml.push_str(&format!(
             "  <url><loc>{origin}/categories/{}</loc></url>\n",
-            app::html::escape(&c.slug)
+            app::catalog::model::Slug::url_path(&c.slug)
         ));
     }
     for (slug, updated) in products {
         xml.push_str(&format!(
             "  <url><loc>{origin}/products/{}</loc><lastmod>{}</lastmod></url>\n",
-            app::html::escape(&slug),
+            app::catalog::model::Slug::url_path(&slug),
             date(updated)
         ));
     }

@@ -31,7 +31,7 @@ pub async fn add_to_cart(variant_id: String, quantity: String) -> Result<CartSum
         let (state, session) = context().await?;
         let cart = crate::cart::service::add(&state, &session, &variant_id, &quantity).await?;
         // A payment started for the old cart no longer pays for this one.
-        crate::checkout::service::cart_changed(&state, &session).await?;
+        crate::checkout::steps::cart_changed(&state, &session).await?;
         Ok(cart)
     }
     .await;
@@ -52,7 +52,7 @@ pub async fn update_cart_line(variant_id: String, quantity: String) -> Result<()
     let result = async {
         let (state, session) = context().await?;
         crate::cart::service::set_quantity(&state, &session, &variant_id, &quantity).await?;
-        crate::checkout::service::cart_changed(&state, &session).await
+        crate::checkout::steps::cart_changed(&state, &session).await
     }
     .await;
     done("cart", result, &[("variant_id", &variant_id)], "/cart").await

@@ -24,7 +24,7 @@ pub async fn save(
         ));
     }
     let slug = match input.slug.trim() {
-        "" => Slug::from_name(name),
+        "" => super::service::slug_for(name, "category"),
         s => s.to_owned(),
     };
     if !Slug::is_valid(&slug) {

@@ -4,7 +4,9 @@
 
 pub mod api;
 pub mod model;
+pub mod money;
 pub mod pages;
+pub mod slug;
 
 #[cfg(feature = "ssr")]
 pub mod cache;

@@ -84,9 +84,10 @@ pub async fn listing(
     if audience == Audience::Shopper {
         query.status = Some(Status::Active);
     }
+    // A slug in another script may arrive percent-encoded, as browsers send it.
     let slug = category_slug
         .or(query.category.as_deref())
-        .map(str::to_owned);
+        .map(|s| crate::catalog::model::Slug::from_path(s).unwrap_or_else(|| s.to_owned()));
     let key = format!("{audience:?}|{slug:?}|{query:?}");
     if let Some(hit) = state.catalog.listing(&key) {
         return Ok(hit);
@@ -124,6 +125,8 @@ pub async fn product(
     slug: &str,
     audience: Audience,
 ) -> Result<Arc<Product>, AppError> {
+    let decoded = crate::catalog::model::Slug::from_path(slug);
+    let slug = decoded.as_deref().unwrap_or(slug);
     let found = match state.catalog.product(slug) {
         Some(hit) => hit,
         None => {

@@ -63,10 +63,22 @@ fn whole(field: &str, value: &str, what: &str) -> Result<i64, AppError> {
         .ok_or_else(|| AppError::validation(field, format!("{what} must be a whole number from 0")))
 }
 
+/// The slug of a new `name`: made from it (any script), or for a name of emoji or
+/// symbols only, which has nothing to make one from, `prefix` and a short random part
+/// ("item-3f9a2c1d"); a clash is caught by the unique index like any other.
+pub(crate) fn slug_for(name: &str, prefix: &str) -> String {
+    let made = Slug::from_name(name);
+    if made.is_empty() {
+        format!("{prefix}-{}", &crate::accounts::token::new_id()[..8])
+    } else {
+        made
+    }
+}
+
 fn validate(input: &ProductInput, categories: &[Category]) -> Result<Valid, AppError> {
     let name = text("name", &input.name, 200, true)?;
     let slug = match input.slug.trim() {
-        "" => Slug::from_name(&name),
+        "" => slug_for(&name, "item"),
         s => s.to_owned(),
     };
     if !Slug::is_valid(&slug) {
@@ -540,7 +552,20 @@ mod tests {
         i.variants.clear();
         assert_eq!(field_of(&i).as_deref(), Some("variants"));
         let mut i = input();
+        i.variants[0].price = "19,99".into();
+        assert_eq!(field_of(&i).as_deref(), Some("variants.0.price"));
+    }
+
+    #[test]
+    fn names_without_letters_or_in_other_scripts_still_get_slugs() {
+        let mut i = input();
         i.name = "🎉🎉".into();
-        assert_eq!(field_of(&i).as_deref(), Some("slug"));
+        let emoji = validate(&i, &[]).expect("valid").slug;
+        assert!(
+            emoji.starts_with("item-") && Slug::is_valid(&emoji),
+            "{emoji}"
+        );
+        i.name = "חולצת פשתן".into();
+        assert_eq!(validate(&i, &[]).expect("valid").slug, "חולצת-פשתן");
     }
 }

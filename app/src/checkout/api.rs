@@ -46,7 +46,7 @@ pub async fn save_checkout_contact(
     };
     let result = async {
         let (state, session) = context().await?;
-        crate::checkout::service::save_contact(
+        crate::checkout::steps::save_contact(
             &state,
             &session,
             &email,
@@ -76,7 +76,7 @@ pub async fn choose_shipping(rate_id: String) -> Result<(), PublicError> {
     use crate::accounts::api::edge::*;
     let result = async {
         let (state, session) = context().await?;
-        crate::checkout::service::choose_shipping(&state, &session, &rate_id).await
+        crate::checkout::steps::choose_shipping(&state, &session, &rate_id).await
     }
     .await;
     done("checkout-shipping", result, &[], "/checkout").await
@@ -88,7 +88,7 @@ pub async fn apply_discount_code(code: String) -> Result<(), PublicError> {
     use crate::accounts::api::edge::*;
     let result = async {
         let (state, session) = context().await?;
-        crate::checkout::service::apply_discount(&state, &session, &code).await
+        crate::checkout::steps::apply_discount(&state, &session, &code).await
     }
     .await;
     done("checkout-discount", result, &[("code", &code)], "/checkout").await
@@ -119,7 +119,7 @@ pub async fn pay_with_test_card(card: String) -> Result<(), PublicError> {
     use crate::accounts::api::edge::*;
     let result = async {
         let (state, session) = context().await?;
-        let order = crate::checkout::payment::pay_test(&state, &session, &card).await?;
+        let order = crate::checkout::pay_step::pay_test(&state, &session, &card).await?;
         Ok::<_, AppError>(crate::orders::service::guest_path(&state, &order))
     }
     .await;
@@ -134,7 +134,7 @@ pub async fn complete_payment(payment_intent: String) -> Result<Option<String>, 
     use crate::accounts::api::edge::*;
     let (state, session) = context().await?;
     let order =
-        crate::checkout::payment::complete_return(&state, &session, &payment_intent).await?;
+        crate::checkout::pay_step::complete_return(&state, &session, &payment_intent).await?;
     let path = order.map(|id| crate::orders::service::guest_path(&state, &id));
     if let Some(path) = &path {
         crate::forms::redirect(path);

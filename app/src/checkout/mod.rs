@@ -6,6 +6,9 @@
 pub mod api;
 pub mod model;
 pub mod pages;
+mod pay_pages;
+#[cfg(feature = "ssr")]
+pub mod pay_step;
 #[cfg(feature = "ssr")]
 pub mod payment;
 pub mod pricing;
@@ -13,5 +16,7 @@ pub mod pricing;
 pub mod rates;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod steps;
 
 pub use model::*;

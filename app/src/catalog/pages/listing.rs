@@ -206,7 +206,7 @@ fn Results(
     let (title, path, description) = match (&mode, &listing.category) {
         (Mode::Category(_), Some(c)) => (
             c.name.clone(),
-            format!("/categories/{}", c.slug),
+            format!("/categories/{}", Slug::url_path(&c.slug)),
             if c.description.is_empty() {
                 format!("Shop {} at our store.", c.name)
             } else {

@@ -74,7 +74,7 @@ fn ProductView(product: Arc<Product>, chosen: Memo<Option<String>>) -> impl Into
     let p = product.clone();
     let variant = Memo::new(move |_| pick(&p, chosen.get().as_deref()));
     let origin = origin();
-    let path = format!("/products/{}", product.slug);
+    let path = format!("/products/{}", Slug::url_path(&product.slug));
     let canonical = format!("{origin}{path}");
     let title = if product.seo_title.is_empty() {
         product.name.clone()
