@@ -20,15 +20,17 @@ test("hostile search words stay words: no redirect, no injected markup", async (
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 
-  test("a protected page sends a visitor to sign in and back", async ({ page }) => {
+  test("a protected page sends a visitor to sign in, with a next that comes back", async ({ page }) => {
     await ownAddress(page);
     const response = await page.goto("/account/orders");
     expect(response?.status()).toBe(200);
-    await expect(page).toHaveURL(/\/account\/login\?next=%2Faccount%2Forders$/);
+    await expect(page).toHaveURL(/\/account\/login\?next=\/account\/orders$/);
     await expect(page.getByTestId("login-submit")).toBeVisible();
+    // The form carries the way back to the page.
+    await expect(page.locator('input[name="next"]')).toHaveValue("/account/orders");
     const admin = await page.goto("/admin/orders");
     expect(admin?.status()).toBe(200);
-    await expect(page).toHaveURL(/\/account\/login\?next=%2Fadmin%2Forders$/);
+    await expect(page).toHaveURL(/\/account\/login\?next=\/admin\/orders$/);
   });
 });
 

@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn oxcart(data_dir: &std::path::Path) -> Command {
+pub fn oxcart(data_dir: &std::path::Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_oxcart"));
     // A clean environment: only what each test sets (plus PATH for the loader).
     cmd.env_clear()

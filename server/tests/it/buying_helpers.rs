@@ -155,6 +155,23 @@ impl TestApp {
             .await
     }
 
+    /// A guest buys `quantity` of `variant` with the test card; returns the order's id.
+    pub async fn bought(&self, variant: &str, quantity: &str, email: &str) -> String {
+        let shopper = self.browser();
+        assert!(self.add(&shopper, variant, quantity).await.ok());
+        self.ready_to_pay(&shopper, email).await;
+        assert!(self.start_payment(&shopper).await.ok());
+        assert!(self.pay(&shopper, "4242424242424242").await.ok());
+        let (id,): (String,) = sqlx::query_as(
+            "select id from orders where email = $1 order by created_at desc limit 1",
+        )
+        .bind(email)
+        .fetch_one(self.state.db.pool())
+        .await
+        .expect("order");
+        id
+    }
+
     /// On hand and reserved of a variant.
     pub async fn stock(&self, variant: &str) -> (i64, i64) {
         sqlx::query_as("select stock, reserved from variants where id = $1")

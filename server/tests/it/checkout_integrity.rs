@@ -3,22 +3,10 @@
 //! step shows the payment's own snapshot; nobody holds the shop's stock without limit.
 
 use crate::both_backends;
-use crate::helpers::{TestApp, TestDb};
+use crate::helpers::{client_at, TestApp, TestDb};
 use app::checkout::payment::{CHANGED, MAX_HOLDS_PER_CLIENT};
 use leptos::server_fn::ServerFn as _;
 use serde_json::Value;
-
-/// A browser at a fixed client address (cookies of its own).
-fn client_at(ip: &str) -> reqwest::Client {
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert("x-forwarded-for", ip.parse().expect("ip"));
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .default_headers(headers)
-        .build()
-        .expect("client")
-}
 
 async fn pending(app: &TestApp, client: &reqwest::Client) -> Value {
     app.checkout(client).await["pending"].clone()

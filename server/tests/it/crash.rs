@@ -18,14 +18,10 @@ const SHOPPERS: usize = 20;
 
 /// `oxcart serve` on `db`; returns the process and its base URL.
 fn serve(db: &TestDb) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_oxcart"))
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("OXCART_DATA_DIR", db.data_dir.path())
+    let mut child = crate::binary::oxcart(db.data_dir.path())
         .env("DATABASE_URL", &db.url)
         .env("OXCART_ADDR", "127.0.0.1:0")
         .env("OXCART_TRUST_PROXY", "true")
-        .current_dir(db.data_dir.path())
         .arg("serve")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

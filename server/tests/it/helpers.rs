@@ -259,7 +259,16 @@ impl TestApp {
 /// A client with a cookie jar, no redirects followed, and a random client address.
 pub fn new_client() -> reqwest::Client {
     let n = uuid::Uuid::new_v4().as_u128();
-    let ip = format!("10.{}.{}.{}", (n >> 16) as u8, (n >> 8) as u8, n as u8);
+    client_at(&format!(
+        "10.{}.{}.{}",
+        (n >> 16) as u8,
+        (n >> 8) as u8,
+        n as u8
+    ))
+}
+
+/// A client (cookie jar, no redirects followed) at the client address `ip`.
+pub fn client_at(ip: &str) -> reqwest::Client {
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("x-forwarded-for", ip.parse().expect("ip header"));
     reqwest::Client::builder()

@@ -170,15 +170,11 @@ both_backends!(
 
         // The binary, attacked from outside.
         let db = TestDb::fresh(backend).await;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_oxcart"))
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("OXCART_DATA_DIR", db.data_dir.path())
+        let mut child = crate::binary::oxcart(db.data_dir.path())
             .env("DATABASE_URL", &db.url)
             .env("OXCART_ADDR", "127.0.0.1:0")
             .env("LOG_FORMAT", "json")
             .env("RUST_BACKTRACE", "0")
-            .current_dir(db.data_dir.path())
             .arg("serve")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

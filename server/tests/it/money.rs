@@ -44,15 +44,7 @@ both_backends!(
         // A refund typed with a decimal comma is refused, not read as ten times as much.
         app.rates().await;
         let ids = app.stocked("Bowl", &[("BOWL", "20.00", 3)]).await;
-        let shopper = app.browser();
-        assert!(app.add(&shopper, &ids[0], "1").await.ok());
-        app.ready_to_pay(&shopper, "b@example.com").await;
-        assert!(app.start_payment(&shopper).await.ok());
-        assert!(app.pay(&shopper, "4242424242424242").await.ok());
-        let (order,): (String,) = sqlx::query_as("select id from orders")
-            .fetch_one(app.state.db.pool())
-            .await
-            .expect("order");
+        let order = app.bought(&ids[0], "1", "b@example.com").await;
         let staff = app.money_staff_client("staff@example.com").await;
         let refund = app
             .step(
@@ -70,6 +62,31 @@ both_backends!(
             .unwrap_or_default()
             .contains("dot"));
         assert_eq!(app.count("select refunded from orders").await, 0);
+    }
+);
+
+both_backends!(
+    a_cart_too_large_for_one_payment_is_refused_not_wrapped,
+    |backend| async move {
+        let db = TestDb::fresh(backend).await;
+        let app = TestApp::spawn(&db, &[]).await;
+        app.rates().await;
+        let ids = app.stocked("Yacht", &[("YACHT", "1000000", 200)]).await;
+        let shopper = app.browser();
+        assert!(app.add(&shopper, &ids[0], "99").await.ok());
+        app.ready_to_pay(&shopper, "rich@example.com").await;
+        let view = app.checkout(&shopper).await;
+        assert_eq!(
+            view["totals"]["subtotal"]["minor"], 9_900_000_000i64,
+            "no wrap"
+        );
+        assert!(view["problem"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("the most one payment can be"));
+        let started = app.start_payment(&shopper).await;
+        assert_eq!(started.status, 409, "{}", started.body);
+        assert_eq!(app.stock(&ids[0]).await, (200, 0), "nothing held");
     }
 );
 

@@ -9,23 +9,6 @@ use app::orders::api::{AdminOrders, MyOrders, OrderAction};
 use leptos::server_fn::ServerFn as _;
 
 impl TestApp {
-    /// A guest buys `quantity` of `variant`; returns the order's id.
-    async fn bought(&self, variant: &str, quantity: &str, email: &str) -> String {
-        let shopper = self.browser();
-        assert!(self.add(&shopper, variant, quantity).await.ok());
-        self.ready_to_pay(&shopper, email).await;
-        assert!(self.start_payment(&shopper).await.ok());
-        assert!(self.pay(&shopper, "4242424242424242").await.ok());
-        let (id,): (String,) = sqlx::query_as(
-            "select id from orders where email = $1 order by created_at desc limit 1",
-        )
-        .bind(email)
-        .fetch_one(self.state.db.pool())
-        .await
-        .expect("order");
-        id
-    }
-
     async fn mails_containing(&self, text: &str) -> usize {
         self.delivered_mails(text).await
     }

@@ -89,15 +89,7 @@ both_backends!(
         let app = TestApp::spawn(&db, &[]).await;
         app.rates().await;
         let ids = app.stocked("Lamp", &[("LAMP", "40.00", 5)]).await;
-        let shopper = app.browser();
-        assert!(app.add(&shopper, &ids[0], "1").await.ok());
-        app.ready_to_pay(&shopper, "buyer@example.com").await;
-        assert!(app.start_payment(&shopper).await.ok());
-        assert!(app.pay(&shopper, "4242424242424242").await.ok());
-        let (order,): (String,) = sqlx::query_as("select id from orders")
-            .fetch_one(app.state.db.pool())
-            .await
-            .expect("order");
+        let order = app.bought(&ids[0], "1", "buyer@example.com").await;
 
         app::accounts::service::create_admin(&app.state.db, "half@example.com", PASSWORD, "")
             .await
