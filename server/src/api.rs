@@ -2,9 +2,9 @@
 //! parse, authenticate, call one service function, answer in the envelope.
 
 use app::accounts::{jwt, service};
-use app::error::AppError;
-use app::limits::Decision;
-use app::state::AppState;
+use app::platform::error::AppError;
+use app::platform::limits::Decision;
+use app::platform::state::AppState;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::response::{IntoResponse, Response};
@@ -82,7 +82,7 @@ impl FromRequestParts<AppState> for Bearer {
 }
 
 fn ok(status: StatusCode, data: serde_json::Value) -> Response {
-    app::envelope::success(status, data)
+    app::web::envelope::success(status, data)
 }
 
 /// Adds the counter's `X-RateLimit-*` headers, unless the response is a refusal by
@@ -109,7 +109,7 @@ async fn limited<F>(state: &AppState, parts_ip: String, f: F) -> Response
 where
     F: std::future::Future<Output = Result<Response, AppError>>,
 {
-    let decision = match state.limiter.hit(app::limits::AUTH_PER_IP, &parts_ip).await {
+    let decision = match state.limiter.hit(app::platform::limits::AUTH_PER_IP, &parts_ip).await {
         Ok(decision) => decision,
         Err(err) => return err.into_response(),
     };
@@ -130,7 +130,7 @@ impl FromRequestParts<AppState> for ClientIp {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        Ok(Self(app::request::client_ip(
+        Ok(Self(app::platform::request::client_ip(
             &parts.headers,
             &parts.extensions,
             state.config.trust_proxy,

@@ -5,7 +5,7 @@
 //! Every refusal is a 4xx with the JSON envelope, or a small page for a plain form post;
 //! what passes is handed on fully buffered, so nothing behind can fail reading it.
 
-use app::error::{ErrorCode, PublicError};
+use app::platform::error::{ErrorCode, PublicError};
 use axum::body::Body;
 use axum::extract::Request;
 use axum::middleware::Next;
@@ -101,9 +101,9 @@ impl Refusal {
             code,
             message,
             field: None,
-            request_id: app::request::current_id(),
+            request_id: app::platform::request::current_id(),
         };
-        app::envelope::error(status, &err, None, None)
+        app::web::envelope::error(status, &err, None, None)
     }
 }
 
@@ -111,7 +111,7 @@ impl Refusal {
 fn refusal_page(message: &str) -> String {
     format!(
         r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>That did not work · Oxcart</title></head><body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;padding:0 1rem"><main data-testid="request-refused"><h1>That did not work</h1><p>{}</p><p><a href="javascript:history.back()">Go back</a> and try again.</p></main></body></html>"#,
-        app::html::escape(message)
+        app::platform::html::escape(message)
     )
 }
 

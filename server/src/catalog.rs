@@ -5,8 +5,8 @@
 //! except the staff export.
 
 use app::catalog::read::{self, Audience};
-use app::error::AppError;
-use app::state::AppState;
+use app::platform::error::AppError;
+use app::platform::state::AppState;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -34,21 +34,21 @@ async fn list_products(State(state): State<AppState>, RawQuery(raw): RawQuery) -
     }
     .await;
     match result {
-        Ok(listing) => app::envelope::page(&listing.items, &listing.pagination),
+        Ok(listing) => app::web::envelope::page(&listing.items, &listing.pagination),
         Err(err) => err.into_response(),
     }
 }
 
 async fn product(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
     match read::product(&state, &slug, Audience::Shopper).await {
-        Ok(p) => app::envelope::success(StatusCode::OK, &*p),
+        Ok(p) => app::web::envelope::success(StatusCode::OK, &*p),
         Err(err) => err.into_response(),
     }
 }
 
 async fn categories(State(state): State<AppState>) -> Response {
     match read::categories(&state).await {
-        Ok(all) => app::envelope::success(StatusCode::OK, &*all),
+        Ok(all) => app::web::envelope::success(StatusCode::OK, &*all),
         Err(err) => err.into_response(),
     }
 }

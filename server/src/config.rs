@@ -2,7 +2,7 @@
 //! DESIGN.md and safe defaults for the embedded mode. A bad value is a [`ConfigError`]
 //! that names the variable and says what would be accepted.
 
-use app::db::Backend;
+use app::platform::db::Backend;
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -193,7 +193,7 @@ impl Config {
                 _ => "Oxcart <shop@localhost>".to_owned(),
             },
             Some(raw) => {
-                if !app::mail::is_valid_sender(&raw) {
+                if !app::platform::mail::is_valid_sender(&raw) {
                     return Err(invalid(
                         "MAIL_FROM",
                         format!("\"{raw}\" is not a sender address (e.g. Shop <shop@example.com>)"),

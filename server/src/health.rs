@@ -2,8 +2,8 @@
 //! Redis when configured). Load balancers route on `/ready`; orchestrators restart on
 //! `/health`.
 
-use app::error::{ErrorCode, PublicError};
-use app::state::AppState;
+use app::platform::error::{ErrorCode, PublicError};
+use app::platform::state::AppState;
 use axum::extract::State;
 use axum::response::Response;
 use http::StatusCode;
@@ -14,7 +14,7 @@ use tower_sessions_redis_store::fred::prelude::ClientLike as _;
 const CHECK_TIMEOUT: Duration = Duration::from_secs(2);
 
 pub async fn health() -> Response {
-    app::envelope::success(
+    app::web::envelope::success(
         StatusCode::OK,
         json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }),
     )
@@ -35,7 +35,7 @@ pub async fn ready(State(state): State<AppState>) -> Response {
     }
 
     if ok {
-        app::envelope::success(
+        app::web::envelope::success(
             StatusCode::OK,
             json!({ "status": "ready", "checks": checks }),
         )
@@ -49,7 +49,7 @@ pub async fn ready(State(state): State<AppState>) -> Response {
             ErrorCode::ServiceUnavailable,
             format!("Not ready: {} unavailable.", down.join(" and ")),
         );
-        app::envelope::error(
+        app::web::envelope::error(
             StatusCode::SERVICE_UNAVAILABLE,
             &public,
             Some(Value::Object(checks)),

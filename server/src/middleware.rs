@@ -1,7 +1,7 @@
 //! Middleware at the edge of every request: the request id and its log span, the access
 //! log line, and the friendly 500 page when a handler panics.
 
-use app::error::AppError;
+use app::platform::error::AppError;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::middleware::Next;
@@ -42,12 +42,12 @@ pub async fn request_context(mut req: Request, next: Next) -> Response {
     let span = tracing::info_span!("request", request_id = %id, %method, %path);
     let started = Instant::now();
 
-    let scope = app::request::Scope::new(id.clone());
+    let scope = app::platform::request::Scope::new(id.clone());
     let mut response =
-        app::request::scope(scope.clone(), next.run(req).instrument(span.clone())).await;
+        app::platform::request::scope(scope.clone(), next.run(req).instrument(span.clone())).await;
 
     if response.extensions().get::<Panicked>().is_some() && path.starts_with("/api/") {
-        response = app::request::scope(scope.clone(), async {
+        response = app::platform::request::scope(scope.clone(), async {
             AppError::Internal(anyhow::anyhow!("handler panicked")).into_response()
         })
         .await;
@@ -87,7 +87,7 @@ pub async fn request_context(mut req: Request, next: Next) -> Response {
 /// A response body polled inside its request's span and request-id scope.
 struct InRequestContext {
     inner: Body,
-    scope: app::request::Scope,
+    scope: app::platform::request::Scope,
     span: tracing::Span,
 }
 
@@ -101,7 +101,7 @@ impl http_body::Body for InRequestContext {
     ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
         let this = &mut *self;
         let _entered = this.span.enter();
-        app::request::sync_scope(this.scope.clone(), || {
+        app::platform::request::sync_scope(this.scope.clone(), || {
             std::pin::Pin::new(&mut this.inner).poll_frame(cx)
         })
     }
@@ -130,7 +130,7 @@ pub fn panic_response(payload: Box<dyn Any + Send + 'static>) -> Response {
         .or_else(|| payload.downcast_ref::<&str>().copied())
         .unwrap_or("unknown panic");
     tracing::error!(panic = detail, "handler panicked");
-    let request_id = app::request::current_id();
+    let request_id = app::platform::request::current_id();
     let mut response = (
         StatusCode::INTERNAL_SERVER_ERROR,
         Html(error_page(request_id.as_deref())),
@@ -175,7 +175,7 @@ pub async fn pkg_cache_headers(hashed: bool, req: Request<Body>, next: Next) -> 
 /// A server function that fails before our code runs (its arguments do not parse) answers
 /// 500 with a `VALIDATION_ERROR` body: server_fn gives every error it makes itself status
 /// 500. This gives such responses the status their error code stands for. Errors from our
-/// code already carry their status (`app::forms::set_error_status`).
+/// code already carry their status (`app::web::forms::set_error_status`).
 pub async fn server_fn_error_status(req: Request<Body>, next: Next) -> Response {
     let response = next.run(req).await;
     if response.status() != StatusCode::INTERNAL_SERVER_ERROR
@@ -187,7 +187,7 @@ pub async fn server_fn_error_status(req: Request<Body>, next: Next) -> Response 
     let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
         return Response::from_parts(parts, Body::empty());
     };
-    if let Ok(err) = serde_json::from_slice::<app::error::PublicError>(&bytes) {
+    if let Ok(err) = serde_json::from_slice::<app::platform::error::PublicError>(&bytes) {
         if let Ok(status) = StatusCode::from_u16(err.code.status()) {
             parts.status = status;
         }

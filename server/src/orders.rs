@@ -1,7 +1,7 @@
 //! HTTP edges of buying that are not pages: Stripe's webhook and the staff order export.
 
-use app::error::AppError;
-use app::state::AppState;
+use app::platform::error::AppError;
+use app::platform::state::AppState;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{header, HeaderMap};

@@ -5,7 +5,7 @@
 //! frame and redirected only once hydrated. The rule per path is `app::shell::page_access`.
 
 use app::shell::{page_access, PageAccess};
-use app::state::AppState;
+use app::platform::state::AppState;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};

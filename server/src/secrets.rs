@@ -6,7 +6,7 @@
 //! database on first use, so sessions and links made before keep working.
 
 use anyhow::Context as _;
-use app::db::{now_ms, Db};
+use app::platform::db::{now_ms, Db};
 use rand::RngCore as _;
 use std::path::Path;
 

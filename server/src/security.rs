@@ -1,8 +1,8 @@
 //! Browser security at the edge: cross-site state changes are refused, and every response
 //! carries the security headers (CSP with a per-request nonce on pages, HSTS over https).
 
-use app::error::{ErrorCode, PublicError};
-use app::request::CspNonce;
+use app::platform::error::{ErrorCode, PublicError};
+use app::platform::request::CspNonce;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -57,9 +57,9 @@ pub async fn refuse_cross_site(
             "This request came from another site and was refused. Reload the page and try again."
                 .to_owned(),
         field: None,
-        request_id: app::request::current_id(),
+        request_id: app::platform::request::current_id(),
     };
-    app::envelope::error(StatusCode::FORBIDDEN, &err, None, None)
+    app::web::envelope::error(StatusCode::FORBIDDEN, &err, None, None)
 }
 
 /// Adds the security headers; pages (HTML) also get a Content-Security-Policy whose

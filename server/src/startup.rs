@@ -9,12 +9,13 @@ use crate::middleware::{
 use crate::security::{refuse_cross_site, security_headers, Edge};
 use crate::{health, secrets, site, worker};
 use anyhow::Context as _;
-use app::db::Db;
-use app::jobs::Jobs;
-use app::limits::RateLimiter;
-use app::mail::Mailer;
-use app::sessions::{SessionBackend, SqlSessionStore};
-use app::state::{AppState, Redis, RuntimeConfig};
+use app::platform::db::Db;
+use app::platform::jobs::Jobs;
+use app::platform::limits::RateLimiter;
+use app::platform::mail::Mailer;
+use app::platform::sessions::{SessionBackend, SqlSessionStore};
+use app::platform::redis::Redis;
+use app::platform::state::{AppState, RuntimeConfig};
 use axum::routing::{any, get};
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -90,21 +91,21 @@ pub async fn assemble_state(
                 .iter()
                 .map(|(k, v)| (k.clone(), v.expose().to_owned()))
                 .collect();
-            app::storage::Storage::from_url(url, &options)?
+            app::platform::storage::Storage::from_url(url, &options)?
         }
-        None => app::storage::Storage::local(&config.data_dir.join("media"))?,
+        None => app::platform::storage::Storage::local(&config.data_dir.join("media"))?,
     };
     tracing::info!(?storage, "pictures");
-    let catalog = app::catalog::cache::Catalog::new(redis.clone(), config.catalog_cache);
+    let cache = app::platform::cache::ReadCache::new(redis.clone(), config.catalog_cache);
     if let Some(redis) = &redis {
-        catalog
+        cache
             .listen(redis)
             .await
-            .context("cannot subscribe to catalog invalidations on REDIS_URL")?;
+            .context("cannot subscribe to cache invalidations on REDIS_URL")?;
     }
     let payments = match &config.stripe_secret_key {
-        Some(key) => app::payments::Payments {
-            provider: Arc::new(app::payments::stripe::StripeProvider::new(
+        Some(key) => app::platform::payments::Payments {
+            provider: Arc::new(app::platform::payments::stripe::StripeProvider::new(
                 key.expose(),
                 config.stripe_api_base.as_ref().map(url::Url::as_str),
             )),
@@ -114,12 +115,12 @@ pub async fn assemble_state(
                 .as_ref()
                 .map(|s| s.expose().as_bytes().to_vec()),
         },
-        None => app::payments::Payments::test(),
+        None => app::platform::payments::Payments::test(),
     };
     tracing::info!(provider = payments.provider.name(), "payments");
     Ok(AppState {
         payments,
-        catalog,
+        cache,
         storage,
         jobs: Jobs::new(db.clone(), Duration::from_secs(2)),
         limiter: RateLimiter::new(redis.clone()),
@@ -206,7 +207,7 @@ impl Application {
         let state = assemble_state(config, db, redis, leptos_options).await?;
         let worker = worker::start(state.clone(), mailer);
         // Before the router: leptos_axum would otherwise install a plain tokio executor.
-        app::request::init_executor();
+        app::platform::request::init_executor();
         let edge = Edge {
             origin: config.public_url.origin().ascii_serialization(),
             https: config.is_https(),

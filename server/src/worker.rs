@@ -2,9 +2,9 @@
 //! look-ups) until shutdown. Several instances may run it against one database.
 
 use app::accounts::service;
-use app::jobs::Job;
-use app::mail::{Mailer, OutgoingMail, SEND_JOB};
-use app::state::AppState;
+use app::platform::jobs::{Job, Task};
+use app::platform::mail::Mailer;
+use app::platform::state::AppState;
 use tokio::sync::watch;
 
 pub struct Handle {
@@ -40,25 +40,19 @@ pub fn start(state: AppState, mailer: Mailer) -> Handle {
 }
 
 async fn run(state: &AppState, mailer: &Mailer, job: &Job) -> anyhow::Result<()> {
-    match job.kind.as_str() {
-        SEND_JOB => {
-            let mail: OutgoingMail = serde_json::from_str(&job.payload)?;
+    match job.task()? {
+        Task::SendMail(mail) => {
             mailer.send(&job.id, &mail).await?;
             tracing::info!(job_id = %job.id, subject = %mail.subject, "mail sent");
             Ok(())
         }
-        service::RESET_REQUEST_JOB => {
-            let request: service::ResetRequest = serde_json::from_str(&job.payload)?;
-            service::send_reset_link(state, &request)
-                .await
-                .map_err(anyhow::Error::new)
-        }
-        app::checkout::payment::EXPIRE_JOB => {
-            let job: app::orders::transition::ExpirePayment = serde_json::from_str(&job.payload)?;
-            let released = app::orders::transition::expire(state, &job.payment_id).await?;
-            tracing::info!(payment_id = %job.payment_id, released, "payment hold expired");
+        Task::ResetRequest(request) => service::send_reset_link(state, &request)
+            .await
+            .map_err(anyhow::Error::new),
+        Task::ExpirePayment(expire) => {
+            let released = app::checkout::settle::expire(state, &expire.payment_id).await?;
+            tracing::info!(payment_id = %expire.payment_id, released, "payment hold expired");
             Ok(())
         }
-        other => anyhow::bail!("unknown job kind {other:?}"),
     }
 }

@@ -6,17 +6,15 @@
 //! name `avatars/<id>.jpg`, served from `/media/avatars/…` with immutable caching.
 
 use super::db::UserRow;
-use super::token::new_id;
+use crate::platform::ids::new_id;
 use crate::catalog::images;
-use crate::db::now_ms;
-use crate::error::AppError;
-use crate::state::AppState;
+use crate::platform::db::now_ms;
+use crate::platform::error::AppError;
+use crate::platform::state::AppState;
 
 pub const MAX_BYTES: usize = 1024 * 1024;
 /// The side of a stored profile picture, in pixels (shown at 48; sharp on any screen).
 pub const SIDE: u32 = 256;
-/// Where avatars are served from; the stored value is the file name under it.
-pub const URL_PREFIX: &str = "/media/avatars/";
 /// The folder of the storage they live in.
 const FOLDER: &str = "avatars/";
 

@@ -1,9 +1,12 @@
 //! Queries on `users` and `user_tokens`.
 
 use super::model::{CurrentUser, Role};
-use crate::db::AnyConnection;
-use crate::db::{now_ms, Db};
-use crate::error::AppError;
+use crate::platform::db::AnyConnection;
+use crate::platform::db::{now_ms, Db};
+use crate::platform::error::AppError;
+
+/// Where avatars are served from; the stored value is the file name under it.
+pub const AVATAR_URL_PREFIX: &str = "/media/avatars/";
 
 /// A user row as the service layer needs it.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -59,7 +62,7 @@ impl UserRow {
             avatar_url: self
                 .avatar
                 .as_ref()
-                .map(|name| format!("{}{name}", super::avatar::URL_PREFIX)),
+                .map(|name| format!("{}{name}", AVATAR_URL_PREFIX)),
             created_at: self.created_at,
         }
     }
@@ -112,7 +115,7 @@ pub async fn insert(conn: &mut AnyConnection, user: &NewUser<'_>) -> Result<(), 
     .bind(now)
     .execute(conn)
     .await
-    .map_err(|e| crate::db::on_unique(e, "an account with this email already exists"))?;
+    .map_err(|e| crate::platform::db::on_unique(e, "an account with this email already exists"))?;
     Ok(())
 }
 
@@ -176,7 +179,7 @@ pub async fn set_email(
     .bind(user_id)
     .execute(conn)
     .await
-    .map_err(|e| crate::db::on_unique(e, "an account with this email already exists"))?;
+    .map_err(|e| crate::platform::db::on_unique(e, "an account with this email already exists"))?;
     Ok(())
 }
 

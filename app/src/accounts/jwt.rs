@@ -8,9 +8,9 @@
 
 use super::db::{self as users, UserRow};
 use super::token;
-use crate::db::now_ms;
-use crate::error::AppError;
-use crate::state::AppState;
+use crate::platform::db::now_ms;
+use crate::platform::error::AppError;
+use crate::platform::state::AppState;
 use jsonwebtoken::{decode, encode, Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
@@ -89,7 +89,7 @@ pub async fn authenticate(state: &AppState, bearer: &str) -> Result<UserRow, App
 
 /// A new access token and a refresh token starting a new family.
 pub async fn start(state: &AppState, user: &UserRow) -> Result<TokenPair, AppError> {
-    let family = token::new_id();
+    let family = crate::platform::ids::new_id();
     let refresh = insert_refresh(state, &family, user).await?;
     Ok(TokenPair {
         access_token: issue_access(state, user)?,

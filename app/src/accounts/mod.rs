@@ -4,13 +4,18 @@
 
 #[cfg(feature = "ssr")]
 pub mod addresses;
+pub mod admin;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod avatar;
 pub mod countries;
+#[cfg(feature = "ssr")]
+pub mod edge;
 pub mod email;
 #[cfg(feature = "ssr")]
 pub mod jwt;
+#[cfg(feature = "ssr")]
+pub mod mail;
 pub mod model;
 pub mod pages;
 

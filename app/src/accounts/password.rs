@@ -1,7 +1,7 @@
 //! Password rules and hashing. argon2id with OWASP's minimum (m = 19 MiB, t = 2, p = 1),
 //! always on the blocking pool so a login never stalls the async workers.
 
-use crate::error::AppError;
+use crate::platform::error::AppError;
 use argon2::password_hash::{PasswordHash, PasswordHasher as _, PasswordVerifier as _, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use std::sync::OnceLock;

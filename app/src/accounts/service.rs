@@ -5,20 +5,16 @@ use super::db::{self, NewUser, Purpose, UserRow};
 use super::email::Email;
 use super::model::Role;
 use super::{password, token};
-use crate::error::AppError;
-use crate::jobs::Jobs;
-use crate::limits::{self, Decision};
-use crate::mail::{self, templates, OutgoingMail};
-use crate::state::AppState;
-use serde::{Deserialize, Serialize};
+use crate::platform::error::AppError;
+use crate::platform::jobs::{Jobs, ResetRequest, Task};
+use crate::platform::limits::{self, Decision};
+use super::mail as templates;
+use crate::platform::mail::OutgoingMail;
+use crate::platform::state::AppState;
 
 pub const VERIFY_TTL_MS: i64 = 24 * 3600 * 1000;
 pub const RESET_TTL_MS: i64 = 30 * 60 * 1000;
 pub const INVITE_TTL_MS: i64 = 7 * 24 * 3600 * 1000;
-
-/// The job that looks up an email and, if it has an account, mails a reset link. Done in
-/// the background so the request costs the same whether or not the account exists.
-pub const RESET_REQUEST_JOB: &str = "accounts.reset_request";
 
 fn parse_email(raw: &str) -> Result<Email, AppError> {
     Email::parse(raw).map_err(|msg| AppError::validation("email", msg))
@@ -56,10 +52,12 @@ async fn store_name(state: &AppState) -> Result<String, AppError> {
 }
 
 async fn queue_mail(
-    conn: &mut crate::db::AnyConnection,
+    conn: &mut crate::platform::db::AnyConnection,
     mail: &OutgoingMail,
 ) -> Result<(), AppError> {
-    Jobs::enqueue_in(conn, mail::SEND_JOB, mail).await.map(drop)
+    Jobs::enqueue_in(conn, &Task::SendMail(mail.clone()))
+        .await
+        .map(drop)
 }
 
 /// Counts one login/registration/reset request from `ip` against the per-IP limit.
@@ -86,7 +84,7 @@ pub async fn register(state: &AppState, input: Registration<'_>) -> Result<(), A
     let full_name = clean_name(input.full_name)?;
     let hash = password::hash(input.password.to_owned()).await?;
     let store = store_name(state).await?;
-    let id = token::new_id();
+    let id = crate::platform::ids::new_id();
     let verify = token::generate();
 
     let mut tx = state.db.begin_write().await?;
@@ -317,22 +315,14 @@ fn expired_link() -> AppError {
     )
 }
 
-#[derive(Debug, Serialize, Deserialize)]
-pub struct ResetRequest {
-    pub email: String,
-}
-
 /// Queues the reset look-up; the caller always says "if an account exists, we sent a link".
 pub async fn request_password_reset(state: &AppState, raw_email: &str) -> Result<(), AppError> {
     let email = parse_email(raw_email)?;
     state
         .jobs
-        .enqueue(
-            RESET_REQUEST_JOB,
-            &ResetRequest {
-                email: email.normalized(),
-            },
-        )
+        .enqueue(&Task::ResetRequest(ResetRequest {
+            email: email.normalized(),
+        }))
         .await
         .map(drop)
 }
@@ -499,7 +489,7 @@ pub async fn end_all_sessions(state: &AppState, user: &UserRow) -> Result<(), Ap
 /// Creates a verified admin account (the `oxcart create-admin` command). The admin is asked
 /// to turn on two-factor authentication at first sign-in.
 pub async fn create_admin(
-    db: &crate::db::Db,
+    db: &crate::platform::db::Db,
     raw_email: &str,
     new_password: &str,
     full_name: &str,
@@ -508,7 +498,7 @@ pub async fn create_admin(
     password::validate(new_password, "password")?;
     let full_name = clean_name(full_name)?;
     let hash = password::hash(new_password.to_owned()).await?;
-    let id = token::new_id();
+    let id = crate::platform::ids::new_id();
     let mut conn = db.pool().acquire().await?;
     db::insert(
         &mut conn,
@@ -519,7 +509,7 @@ pub async fn create_admin(
             password_hash: &hash,
             full_name: &full_name,
             role: Role::Admin,
-            email_verified_at: Some(crate::db::now_ms()),
+            email_verified_at: Some(crate::platform::db::now_ms()),
         },
     )
     .await?;

@@ -5,8 +5,8 @@
 
 use super::db::{self, UserRow};
 use super::model::{CurrentUser, Role};
-use crate::db::{now_ms, Db};
-use crate::error::AppError;
+use crate::platform::db::{now_ms, Db};
+use crate::platform::error::AppError;
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
@@ -43,14 +43,10 @@ fn session_error(err: tower_sessions::session::Error) -> AppError {
     AppError::Internal(anyhow::Error::new(err).context("session store"))
 }
 
-/// Signs `user` in: a new session id (no fixation), the guest cart merged into theirs,
-/// then the auth record.
-pub async fn sign_in(db: &Db, session: &Session, user: &UserRow) -> Result<(), AppError> {
+/// Signs `user` in: a new session id (no fixation), then the auth record. Edges sign in
+/// through `accounts::edge::sign_in`, which also brings the guest cart along.
+pub async fn sign_in(session: &Session, user: &UserRow) -> Result<(), AppError> {
     session.cycle_id().await.map_err(session_error)?;
-    // What a guest put in the cart comes along; a failure here must not block sign-in.
-    if let Err(err) = crate::cart::service::merge_at_sign_in(db, session, &user.id).await {
-        tracing::warn!(error = %err, "could not merge the guest cart at sign-in");
-    }
     session
         .remove_value(PENDING_2FA)
         .await

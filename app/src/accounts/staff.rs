@@ -6,10 +6,10 @@ use super::db::{self, NewUser, Purpose, UserRow};
 use super::email::Email;
 use super::model::{Role, StaffMember};
 use super::{password, service, token};
-use crate::db::now_ms;
-use crate::error::AppError;
-use crate::mail::templates;
-use crate::state::AppState;
+use crate::platform::db::now_ms;
+use crate::platform::error::AppError;
+use super::mail as templates;
+use crate::platform::state::AppState;
 
 #[derive(sqlx::FromRow)]
 struct StaffRow {
@@ -116,7 +116,7 @@ pub async fn invite(
             unverified.id.clone()
         }
         None => {
-            let id = token::new_id();
+            let id = crate::platform::ids::new_id();
             db::insert(
                 &mut tx,
                 &NewUser {
@@ -144,7 +144,8 @@ pub async fn invite(
     .await?;
     let url = service::link(state, &format!("account/invite?token={raw}"));
     let mail = templates::staff_invite(&store, email.as_str(), &inviter, role.label(), &url);
-    crate::jobs::Jobs::enqueue_in(&mut tx, crate::mail::SEND_JOB, &mail).await?;
+    crate::platform::jobs::Jobs::enqueue_in(&mut tx, &crate::platform::jobs::Task::SendMail(mail))
+        .await?;
     tx.commit().await?;
     state.jobs.notify();
     tracing::info!(user_id = %id, role = role.as_str(), "staff invited");

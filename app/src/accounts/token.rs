@@ -17,11 +17,6 @@ pub fn digest(token: &str) -> String {
     HEXLOWER.encode(&Sha256::digest(token.trim().as_bytes()))
 }
 
-/// A new opaque id for a row (UUID v4 without dashes).
-pub fn new_id() -> String {
-    uuid::Uuid::new_v4().simple().to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

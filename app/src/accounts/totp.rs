@@ -53,7 +53,7 @@ pub fn code_at(secret: &str, step: i64) -> Option<String> {
 
 /// The current 30-second step.
 pub fn step_now() -> i64 {
-    crate::db::now_ms() / 1000 / STEP_SECS
+    crate::platform::db::now_ms() / 1000 / STEP_SECS
 }
 
 /// The step `code` belongs to, if it matches now or one step either side and comes after

@@ -4,10 +4,10 @@
 use super::db::UserRow;
 use super::model::Role;
 use super::{token, totp};
-use crate::db::now_ms;
-use crate::error::AppError;
-use crate::limits;
-use crate::state::AppState;
+use crate::platform::db::now_ms;
+use crate::platform::error::AppError;
+use crate::platform::limits;
+use crate::platform::state::AppState;
 
 fn wrong_code() -> AppError {
     AppError::validation(

@@ -1,17 +1,7 @@
-//! The staff dashboard under `/admin`: its frame (navigation for every module, access
-//! check) and the modules themselves. Later issues add catalog, orders, inventory.
-
-mod catalog;
-mod inventory;
-mod orders;
-mod settings;
-mod staff;
-
-pub use catalog::{CatalogPage, CategoriesAdminPage, ImportPage, ProductEditorPage};
-pub use inventory::InventoryPage;
-pub use orders::{OrderAdminPage, OrdersPage};
-pub use settings::CheckoutSettingsPage;
-pub use staff::StaffPage;
+//! The staff dashboard's frame under `/admin`: navigation for every module, the access
+//! check, the signed-in staff member as context ([`Staff`]) and the dashboard home. Each
+//! module's pages live with their domain (`catalog::admin`, `orders::admin`,
+//! `inventory::admin`, `settings::admin`, `accounts::admin` for staff).
 
 use crate::accounts::api::admin_access;
 use crate::accounts::api::Logout;

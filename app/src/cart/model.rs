@@ -1,6 +1,8 @@
 //! Cart types shared by the pages and the server, and the one quantity rule both apply.
 
-use crate::catalog::model::{Image, Money};
+use crate::catalog::model::Image;
+
+use crate::platform::money::Money;
 use serde::{Deserialize, Serialize};
 
 /// Most units of one variant in a cart.

@@ -6,8 +6,8 @@
 
 use super::api::{get_cart, get_cart_summary, AddToCart as AddToCartFn, UpdateCartLine};
 use super::model::*;
-use crate::catalog::pages::Picture;
-use crate::forms::{error_signal, FormError};
+use crate::catalog::pages::parts::Picture;
+use crate::web::forms::{error_signal, FormError};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -101,7 +101,7 @@ pub fn CartPage() -> impl IntoView {
             version.update(|v| *v += 1);
         }
     });
-    let flash = Resource::new_blocking(|| (), |_| crate::forms::take_flash("cart".into()));
+    let flash = Resource::new_blocking(|| (), |_| crate::web::forms::take_flash("cart".into()));
     let cart = Resource::new(move || version.get(), |_| get_cart());
     view! {
         <Title text="Cart" />

@@ -3,22 +3,13 @@
 //! `categories` or `media`.
 
 use super::model::*;
-use crate::error::PublicError;
+use crate::platform::error::PublicError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 mod edge {
+    pub use crate::accounts::edge::*;
     pub use crate::catalog::read::{self, Audience};
-    pub use crate::error::AppError;
-    pub use crate::state::AppState;
-
-    /// The state, after checking that the caller is staff.
-    pub async fn staff() -> Result<AppState, AppError> {
-        let state = AppState::from_context()?;
-        let session = crate::state::session().await?;
-        crate::accounts::session::require_staff(&state.db, &session).await?;
-        Ok(state)
-    }
 }
 
 #[server]
@@ -57,7 +48,7 @@ pub async fn get_categories() -> Result<Vec<Category>, PublicError> {
 #[server]
 pub async fn admin_products(query: String) -> Result<Listing, PublicError> {
     use edge::*;
-    let state = staff().await?;
+    let (state, _) = staff().await?;
     let query = read::query_from_url(&query)?;
     Ok((*read::listing(&state, &query, None, Audience::Staff).await?).clone())
 }
@@ -65,7 +56,7 @@ pub async fn admin_products(query: String) -> Result<Listing, PublicError> {
 #[server]
 pub async fn admin_product(id: String) -> Result<Product, PublicError> {
     use edge::*;
-    let state = staff().await?;
+    let (state, _) = staff().await?;
     Ok(read::product_by_id(&state, &id).await?)
 }
 
@@ -73,7 +64,7 @@ pub async fn admin_product(id: String) -> Result<Product, PublicError> {
 #[server(input = leptos::server_fn::codec::Json)]
 pub async fn save_product(id: Option<String>, input: ProductInput) -> Result<String, PublicError> {
     use edge::*;
-    let state = staff().await?;
+    let (state, _) = staff().await?;
     let id = id.filter(|i| !i.is_empty());
     Ok(crate::catalog::service::save_product(&state, id.as_deref(), &input).await?)
 }
@@ -81,7 +72,7 @@ pub async fn save_product(id: Option<String>, input: ProductInput) -> Result<Str
 #[server(input = leptos::server_fn::codec::Json)]
 pub async fn set_products_status(ids: Vec<String>, status: String) -> Result<u64, PublicError> {
     use edge::*;
-    let state = staff().await?;
+    let (state, _) = staff().await?;
     let status =
         Status::parse(&status).ok_or_else(|| AppError::validation("status", "unknown status"))?;
     Ok(crate::catalog::service::set_status(&state, &ids, status).await?)
@@ -93,7 +84,7 @@ pub async fn save_category(
     input: CategoryInput,
 ) -> Result<String, PublicError> {
     use edge::*;
-    let state = staff().await?;
+    let (state, _) = staff().await?;
     let id = id.filter(|i| !i.is_empty());
     Ok(crate::catalog::categories::save(&state, id.as_deref(), &input).await?)
 }
@@ -101,7 +92,7 @@ pub async fn save_category(
 #[server]
 pub async fn delete_category(id: String) -> Result<(), PublicError> {
     use edge::*;
-    let state = staff().await?;
+    let (state, _) = staff().await?;
     Ok(crate::catalog::categories::delete(&state, &id).await?)
 }
 
@@ -112,7 +103,7 @@ pub async fn upload_product_image(
     data: leptos::server_fn::codec::MultipartData,
 ) -> Result<String, PublicError> {
     use edge::*;
-    let state = staff().await?;
+    let (state, _) = staff().await?;
     fn bad_upload(e: impl std::fmt::Display) -> AppError {
         tracing::info!(error = %e, "unreadable picture upload");
         AppError::validation(
@@ -149,21 +140,21 @@ pub async fn upload_product_image(
 #[server]
 pub async fn set_image_alt(id: String, alt: String) -> Result<(), PublicError> {
     use edge::*;
-    let state = staff().await?;
+    let (state, _) = staff().await?;
     Ok(crate::catalog::media::set_alt(&state, &id, &alt).await?)
 }
 
 #[server]
 pub async fn move_image(id: String, up: bool) -> Result<(), PublicError> {
     use edge::*;
-    let state = staff().await?;
+    let (state, _) = staff().await?;
     Ok(crate::catalog::media::shift(&state, &id, up).await?)
 }
 
 #[server]
 pub async fn delete_image(id: String) -> Result<(), PublicError> {
     use edge::*;
-    let state = staff().await?;
+    let (state, _) = staff().await?;
     Ok(crate::catalog::media::delete(&state, &id).await?)
 }
 
@@ -174,7 +165,7 @@ pub async fn import_catalog(
 ) -> Result<String, PublicError> {
     use edge::*;
     let state = AppState::from_context()?;
-    let session = crate::state::session().await?;
+    let session = crate::platform::sessions::current().await?;
     let user = crate::accounts::session::require_staff(&state.db, &session).await?;
     fn bad(e: impl std::fmt::Display) -> AppError {
         tracing::info!(error = %e, "unreadable CSV upload");
@@ -208,6 +199,6 @@ pub async fn import_catalog(
 #[server]
 pub async fn get_import_status(id: String) -> Result<ImportStatus, PublicError> {
     use edge::*;
-    let state = staff().await?;
+    let (state, _) = staff().await?;
     Ok(crate::catalog::csv::status(&state, &id).await?)
 }

@@ -5,9 +5,9 @@
 
 use super::model::*;
 use super::read;
-use crate::db::{now_ms, on_unique};
-use crate::error::AppError;
-use crate::state::AppState;
+use crate::platform::db::{now_ms, on_unique};
+use crate::platform::error::AppError;
+use crate::platform::state::AppState;
 
 /// Creates (`id = None`) or changes a category; returns its id.
 pub async fn save(
@@ -61,7 +61,7 @@ pub async fn save(
     // Insert and update list the same columns in the same order ($1 is the id).
     let (id, sql) = match id {
         None => (
-            crate::accounts::token::new_id(),
+            crate::platform::ids::new_id(),
             "insert into categories (id, parent_id, slug, name, description, position, \
                featured, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
         ),
@@ -88,7 +88,7 @@ pub async fn save(
         return Err(AppError::NotFound("category".into()));
     }
     tx.commit().await?;
-    state.catalog.invalidate().await;
+    state.cache.invalidate().await;
     reindex_under(state, &id).await?;
     Ok(id)
 }
@@ -118,7 +118,7 @@ pub async fn delete(state: &AppState, id: &str) -> Result<(), AppError> {
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    state.catalog.invalidate().await;
+    state.cache.invalidate().await;
     for (product,) in products {
         reindex(state, &product).await?;
     }

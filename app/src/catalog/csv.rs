@@ -6,13 +6,14 @@
 //! staff page polls it). Each product is one transaction (see `service::save_product`):
 //! a product with any bad row is not imported at all, and the report names every row of
 //! it with the reason; the other products go in. Cells that a spreadsheet would run as
-//! formulas are exported as text ([`crate::spreadsheet`]) and read back unchanged.
+//! formulas are exported as text ([`crate::platform::spreadsheet`]) and read back unchanged.
 
 use super::model::*;
 use super::{read, service};
-use crate::db::now_ms;
-use crate::error::AppError;
-use crate::state::AppState;
+use crate::platform::db::now_ms;
+use crate::platform::error::AppError;
+use crate::platform::state::AppState;
+use crate::platform::money::Money;
 
 pub const COLUMNS: [&str; 21] = [
     "handle",
@@ -92,7 +93,7 @@ pub async fn export(state: &AppState) -> Result<String, AppError> {
                 v.weight_grams.to_string(),
                 v.barcode.clone(),
             ];
-            out.write_record(record.iter().map(|cell| crate::spreadsheet::escape(cell)))
+            out.write_record(record.iter().map(|cell| crate::platform::spreadsheet::escape(cell)))
                 .map_err(fail)?;
         }
     }
@@ -143,7 +144,7 @@ fn parse(bytes: &[u8]) -> Result<Vec<Group>, AppError> {
         let mut fields = std::collections::HashMap::new();
         for (h, value) in header.iter().zip(record.iter()) {
             if let Some(column) = COLUMNS.iter().find(|c| *c == h) {
-                fields.insert(*column, crate::spreadsheet::unescape(value));
+                fields.insert(*column, crate::platform::spreadsheet::unescape(value));
             }
         }
         let handle = fields
@@ -311,7 +312,7 @@ pub async fn start_import(
         .await
         .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("reading a CSV file")))??;
     let total: usize = groups.iter().map(|g| g.rows.len()).sum();
-    let id = crate::accounts::token::new_id();
+    let id = crate::platform::ids::new_id();
     let now = now_ms();
     sqlx::query(
         "insert into catalog_imports (id, user_id, status, total_rows, created_at, updated_at) \

@@ -3,11 +3,12 @@
 //! compare-at price, stock) is a sub-select of the one card query, never a query per card.
 
 use super::model::*;
-use crate::db::Any;
-use crate::db::AnyArguments;
-use crate::db::{search, Backend, Db};
-use crate::error::AppError;
+use crate::platform::db::Any;
+use crate::platform::db::AnyArguments;
+use crate::platform::db::{search, Backend, Db};
+use crate::platform::error::AppError;
 use sqlx::query::{Query, QueryAs};
+use crate::platform::money::{Currency, Money};
 
 /// A bound value of a query assembled at run time.
 #[derive(Debug, Clone)]

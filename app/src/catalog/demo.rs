@@ -5,8 +5,9 @@
 
 use super::model::*;
 use super::{categories, media, service};
-use crate::error::AppError;
-use crate::state::AppState;
+use crate::platform::error::AppError;
+use crate::platform::state::AppState;
+use crate::platform::money::{Currency, Money};
 
 /// A small deterministic generator (xorshift64*).
 struct Rng(u64);

@@ -1,11 +1,11 @@
 //! Storing and arranging product pictures: the pipeline of [`super::images`] runs off the
-//! async threads, its files go to [`crate::storage`], and only then is the row written;
+//! async threads, its files go to [`crate::platform::storage`], and only then is the row written;
 //! a failed write removes the files again, so nothing is left half-stored.
 
 use super::images::{self, Rejected};
-use crate::db::now_ms;
-use crate::error::AppError;
-use crate::state::AppState;
+use crate::platform::db::now_ms;
+use crate::platform::error::AppError;
+use crate::platform::state::AppState;
 
 pub const MAX_ALT: usize = 250;
 
@@ -31,7 +31,7 @@ pub async fn add(
         .await
         .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("resizing a picture")))?
         .map_err(|rejected: Rejected| AppError::validation("image", rejected.to_string()))?;
-    let key = crate::accounts::token::new_id().to_ascii_lowercase();
+    let key = crate::platform::ids::new_id().to_ascii_lowercase();
     let mut stored = Vec::new();
     for (width, jpeg) in &processed.files {
         let name = images::file_name(&key, *width);
@@ -41,7 +41,7 @@ pub async fn add(
         }
         stored.push(name);
     }
-    let id = crate::accounts::token::new_id();
+    let id = crate::platform::ids::new_id();
     let now = now_ms();
     let inserted = sqlx::query(
         "insert into product_images (id, product_id, position, key, alt, width, height, widths, \
@@ -82,7 +82,7 @@ async fn touch(state: &AppState, product_id: &str) -> Result<(), AppError> {
         .bind(now_ms())
         .execute(state.db.pool())
         .await?;
-    state.catalog.invalidate().await;
+    state.cache.invalidate().await;
     Ok(())
 }
 

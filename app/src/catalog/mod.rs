@@ -1,10 +1,10 @@
 //! The catalog: categories, products with options and variants, pictures, search and
 //! browse. Reads go through a cache ([`cache`]) that every write empties; the only SQL
-//! that differs between SQLite and PostgreSQL is full-text search (`crate::db::search`).
+//! that differs between SQLite and PostgreSQL is full-text search (`crate::platform::db::search`).
 
 pub mod api;
+pub mod admin;
 pub mod model;
-pub mod money;
 pub mod pages;
 pub mod slug;
 

@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use super::money::{AmountError, Currency, Money};
-pub use super::slug::{fold_accents, Sku, Slug};
+use crate::platform::money::{Currency, Money};
+pub use super::slug::{Sku, Slug};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -393,7 +393,7 @@ pub struct Facet {
     pub count: i64,
 }
 
-pub use crate::pagination::Pagination;
+pub use crate::web::pagination::Pagination;
 
 /// One page of a listing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

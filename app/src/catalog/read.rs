@@ -1,10 +1,10 @@
 //! Catalog reads as pages and the API ask for them, through the cache. Shoppers see
 //! active products only; staff (the admin list and editor) see every status.
 
-use super::db;
+use super::{cache, db};
 use super::model::*;
-use crate::error::AppError;
-use crate::state::AppState;
+use crate::platform::error::AppError;
+use crate::platform::state::AppState;
 use std::sync::Arc;
 
 /// Who is looking: shoppers never see drafts or archived products.
@@ -26,12 +26,12 @@ pub fn query_from_url(raw: &str) -> Result<ListingQuery, AppError> {
 
 /// The category tree (flat, in position order).
 pub async fn categories(state: &AppState) -> Result<Arc<Vec<Category>>, AppError> {
-    if let Some(hit) = state.catalog.categories() {
+    if let Some(hit) = cache::categories(&state.cache) {
         return Ok(hit);
     }
-    let generation = state.catalog.generation();
+    let generation = state.cache.generation();
     let all = Arc::new(db::categories(&state.db).await?);
-    state.catalog.put_categories(generation, all.clone());
+    cache::put_categories(&state.cache, generation, all.clone());
     Ok(all)
 }
 
@@ -89,10 +89,10 @@ pub async fn listing(
         .or(query.category.as_deref())
         .map(|s| crate::catalog::model::Slug::from_path(s).unwrap_or_else(|| s.to_owned()));
     let key = format!("{audience:?}|{slug:?}|{query:?}");
-    if let Some(hit) = state.catalog.listing(&key) {
+    if let Some(hit) = cache::listing(&state.cache, &key) {
         return Ok(hit);
     }
-    let generation = state.catalog.generation();
+    let generation = state.cache.generation();
     let all = categories(state).await?;
     let category = match &slug {
         Some(slug) => Some(
@@ -115,7 +115,7 @@ pub async fn listing(
             .unwrap_or_default(),
         category,
     });
-    state.catalog.put_listing(key, generation, listing.clone());
+    cache::put_listing(&state.cache, key, generation, listing.clone());
     Ok(listing)
 }
 
@@ -127,14 +127,12 @@ pub async fn product(
 ) -> Result<Arc<Product>, AppError> {
     let decoded = crate::catalog::model::Slug::from_path(slug);
     let slug = decoded.as_deref().unwrap_or(slug);
-    let found = match state.catalog.product(slug) {
+    let found = match cache::product(&state.cache, slug) {
         Some(hit) => hit,
         None => {
-            let generation = state.catalog.generation();
+            let generation = state.cache.generation();
             let found = load(state, "slug", slug).await?.map(Arc::new);
-            state
-                .catalog
-                .put_product(slug.to_owned(), generation, found.clone());
+            cache::put_product(&state.cache, slug.to_owned(), generation, found.clone());
             found
         }
     };

@@ -5,11 +5,12 @@
 
 use super::model::*;
 use super::{markdown, read};
-use crate::db::AnyConnection;
-use crate::db::{now_ms, on_unique, search, Backend};
-use crate::error::AppError;
+use crate::platform::db::AnyConnection;
+use crate::platform::db::{now_ms, on_unique, search, Backend};
+use crate::platform::error::AppError;
 use crate::inventory::Reason;
-use crate::state::AppState;
+use crate::platform::state::AppState;
+use crate::platform::money::{Currency, Money};
 
 /// A product ready to store: every field checked and converted.
 struct Valid {
@@ -69,7 +70,7 @@ fn whole(field: &str, value: &str, what: &str) -> Result<i64, AppError> {
 pub(crate) fn slug_for(name: &str, prefix: &str) -> String {
     let made = Slug::from_name(name);
     if made.is_empty() {
-        format!("{prefix}-{}", &crate::accounts::token::new_id()[..8])
+        format!("{prefix}-{}", &crate::platform::ids::new_id()[..8])
     } else {
         made
     }
@@ -236,7 +237,7 @@ pub async fn save_product(
     // The insert and the update list the same columns in the same order ($1 is the id),
     // so one chain of binds serves both.
     let (product_id, sql) = match id {
-        None => (crate::accounts::token::new_id(), INSERT_PRODUCT),
+        None => (crate::platform::ids::new_id(), INSERT_PRODUCT),
         Some(id) => (id.to_owned(), UPDATE_PRODUCT),
     };
     let mut tx = state.db.begin_write().await?;
@@ -281,7 +282,7 @@ pub async fn save_product(
     )
     .await?;
     tx.commit().await?;
-    state.catalog.invalidate().await;
+    state.cache.invalidate().await;
     Ok(product_id)
 }
 
@@ -333,7 +334,7 @@ async fn write_options_and_variants(
         let known =
             v.id.as_deref()
                 .filter(|id| existing.iter().any(|(e, _)| e == id));
-        let fresh = crate::accounts::token::new_id();
+        let fresh = crate::platform::ids::new_id();
         let result = match known {
             Some(id) => {
                 sqlx::query(
@@ -477,7 +478,7 @@ pub async fn set_status(state: &AppState, ids: &[String], status: Status) -> Res
     let done = super::db::bind(sqlx::query(&sql), &params.0)
         .execute(state.db.pool())
         .await?;
-    state.catalog.invalidate().await;
+    state.cache.invalidate().await;
     Ok(done.rows_affected())
 }
 

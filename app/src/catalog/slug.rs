@@ -24,7 +24,7 @@ impl Slug {
     pub fn from_name(name: &str) -> String {
         let mut out = String::new();
         let mut count = 0;
-        for c in name.chars().flat_map(fold_accent) {
+        for c in crate::platform::text::fold_accents(name).chars() {
             if c.is_alphanumeric() {
                 for lower in c.to_lowercase() {
                     out.push(lower);
@@ -81,30 +81,6 @@ impl Slug {
         }
         String::from_utf8(out).ok()
     }
-}
-
-/// `text` with common accented Latin letters replaced by their ASCII letters.
-pub fn fold_accents(text: &str) -> String {
-    text.chars().flat_map(fold_accent).collect()
-}
-
-/// The ASCII letters of common accented Latin letters, so slugs stay readable.
-fn fold_accent(c: char) -> Vec<char> {
-    let s = match c {
-        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'À' | 'Á' | 'Â' | 'Ã' | 'Ä' | 'Å' => "a",
-        'æ' | 'Æ' => "ae",
-        'ç' | 'Ç' => "c",
-        'è' | 'é' | 'ê' | 'ë' | 'È' | 'É' | 'Ê' | 'Ë' => "e",
-        'ì' | 'í' | 'î' | 'ï' | 'Ì' | 'Í' | 'Î' | 'Ï' => "i",
-        'ñ' | 'Ñ' => "n",
-        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'Ò' | 'Ó' | 'Ô' | 'Õ' | 'Ö' | 'Ø' => "o",
-        'ù' | 'ú' | 'û' | 'ü' | 'Ù' | 'Ú' | 'Û' | 'Ü' => "u",
-        'ý' | 'ÿ' | 'Ý' => "y",
-        'ß' => "ss",
-        'œ' | 'Œ' => "oe",
-        other => return vec![other],
-    };
-    s.chars().collect()
 }
 
 /// A stock-keeping unit: 1–64 visible ASCII characters, no spaces; kept as typed but

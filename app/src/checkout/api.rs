@@ -5,12 +5,12 @@
 #![allow(clippy::too_many_arguments)]
 
 use super::model::*;
-use crate::error::PublicError;
+use crate::platform::error::PublicError;
 use leptos::prelude::*;
 
 #[server]
 pub async fn get_checkout() -> Result<CheckoutView, PublicError> {
-    use crate::accounts::api::edge::*;
+    use crate::accounts::edge::*;
     let (state, session) = context().await?;
     Ok(crate::checkout::service::view(&state, &session).await?)
 }
@@ -29,7 +29,7 @@ pub async fn save_checkout_contact(
     country: Option<String>,
     phone: Option<String>,
 ) -> Result<(), PublicError> {
-    use crate::accounts::api::edge::*;
+    use crate::accounts::edge::*;
     let o = |v: &Option<String>| v.clone().unwrap_or_default();
     let address = crate::accounts::model::AddressInput {
         full_name: o(&full_name),
@@ -73,7 +73,7 @@ pub async fn save_checkout_contact(
 
 #[server]
 pub async fn choose_shipping(rate_id: String) -> Result<(), PublicError> {
-    use crate::accounts::api::edge::*;
+    use crate::accounts::edge::*;
     let result = async {
         let (state, session) = context().await?;
         crate::checkout::steps::choose_shipping(&state, &session, &rate_id).await
@@ -85,7 +85,7 @@ pub async fn choose_shipping(rate_id: String) -> Result<(), PublicError> {
 /// Applies a discount code; an empty code removes it.
 #[server]
 pub async fn apply_discount_code(code: String) -> Result<(), PublicError> {
-    use crate::accounts::api::edge::*;
+    use crate::accounts::edge::*;
     let result = async {
         let (state, session) = context().await?;
         crate::checkout::steps::apply_discount(&state, &session, &code).await
@@ -97,7 +97,7 @@ pub async fn apply_discount_code(code: String) -> Result<(), PublicError> {
 /// "Pay now" on the review step: holds the stock and opens the payment step.
 #[server]
 pub async fn start_payment() -> Result<(), PublicError> {
-    use crate::accounts::api::edge::*;
+    use crate::accounts::edge::*;
     use crate::checkout::payment::Started;
     let result = async {
         let (state, session) = context().await?;
@@ -109,14 +109,14 @@ pub async fn start_payment() -> Result<(), PublicError> {
     }
     .await;
     let to = finish("checkout-pay", result, &[]).await?;
-    crate::forms::redirect(&to);
+    crate::web::forms::redirect(&to);
     Ok(())
 }
 
 /// The offline test provider's card step; on success, to the order.
 #[server]
 pub async fn pay_with_test_card(card: String) -> Result<(), PublicError> {
-    use crate::accounts::api::edge::*;
+    use crate::accounts::edge::*;
     let result = async {
         let (state, session) = context().await?;
         let order = crate::checkout::pay_step::pay_test(&state, &session, &card).await?;
@@ -124,20 +124,20 @@ pub async fn pay_with_test_card(card: String) -> Result<(), PublicError> {
     }
     .await;
     let to = finish("test-card", result, &[]).await?;
-    crate::forms::redirect(&to);
+    crate::web::forms::redirect(&to);
     Ok(())
 }
 
 /// Stripe's return URL: the order's path, or `None` while the payment is processing.
 #[server]
 pub async fn complete_payment(payment_intent: String) -> Result<Option<String>, PublicError> {
-    use crate::accounts::api::edge::*;
+    use crate::accounts::edge::*;
     let (state, session) = context().await?;
     let order =
         crate::checkout::pay_step::complete_return(&state, &session, &payment_intent).await?;
     let path = order.map(|id| crate::orders::service::guest_path(&state, &id));
     if let Some(path) = &path {
-        crate::forms::redirect(path);
+        crate::web::forms::redirect(path);
     }
     Ok(path)
 }
@@ -146,7 +146,7 @@ pub async fn complete_payment(payment_intent: String) -> Result<Option<String>, 
 
 #[server]
 pub async fn admin_checkout_settings() -> Result<CheckoutSettings, PublicError> {
-    let (state, _) = crate::accounts::api::edge::staff().await?;
+    let (state, _) = crate::accounts::edge::staff().await?;
     Ok(crate::checkout::rates::settings(&state.db).await?)
 }
 
@@ -157,7 +157,7 @@ pub async fn add_shipping_rate(
     base_amount: String,
     per_kg: String,
 ) -> Result<(), PublicError> {
-    use crate::accounts::api::edge::*;
+    use crate::accounts::edge::*;
     let input = ShippingRateInput {
         name,
         country,
@@ -165,7 +165,7 @@ pub async fn add_shipping_rate(
         per_kg,
     };
     let result = async {
-        let (state, _) = crate::accounts::api::edge::money_staff().await?;
+        let (state, _) = crate::accounts::edge::money_staff().await?;
         crate::checkout::rates::save_shipping(&state.db, &input).await
     }
     .await;
@@ -191,7 +191,7 @@ pub async fn add_tax_rate(
     rate: String,
     inclusive: Option<String>,
 ) -> Result<(), PublicError> {
-    use crate::accounts::api::edge::*;
+    use crate::accounts::edge::*;
     let input = TaxRateInput {
         name,
         country,
@@ -200,7 +200,7 @@ pub async fn add_tax_rate(
         inclusive: inclusive.is_some(),
     };
     let result = async {
-        let (state, _) = crate::accounts::api::edge::money_staff().await?;
+        let (state, _) = crate::accounts::edge::money_staff().await?;
         crate::checkout::rates::save_tax(&state.db, &input).await
     }
     .await;
@@ -229,7 +229,7 @@ pub async fn add_discount(
     starts_on: String,
     ends_on: String,
 ) -> Result<(), PublicError> {
-    use crate::accounts::api::edge::*;
+    use crate::accounts::edge::*;
     let input = DiscountInput {
         code,
         kind,
@@ -241,7 +241,7 @@ pub async fn add_discount(
         ends_on,
     };
     let result = async {
-        let (state, _) = crate::accounts::api::edge::money_staff().await?;
+        let (state, _) = crate::accounts::edge::money_staff().await?;
         crate::checkout::rates::save_discount(&state.db, &input).await
     }
     .await;
@@ -256,9 +256,9 @@ pub async fn add_discount(
 
 #[server]
 pub async fn delete_checkout_setting(what: String, id: String) -> Result<(), PublicError> {
-    use crate::accounts::api::edge::*;
+    use crate::accounts::edge::*;
     let result = async {
-        let (state, _) = crate::accounts::api::edge::money_staff().await?;
+        let (state, _) = crate::accounts::edge::money_staff().await?;
         crate::checkout::rates::delete(&state.db, &what, &id).await
     }
     .await;

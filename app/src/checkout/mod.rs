@@ -1,8 +1,11 @@
 //! Checkout: contact, shipping address, shipping method, discount code, review and the
 //! start of payment. The draft lives in `checkouts`; every read prices it again from the
-//! cart and the staff settings (`rates`), and paying freezes it into a payment
-//! (`payments`, `payment_lines`) that holds the stock and the discount use.
+//! cart and the staff settings (`rates`), and paying freezes it into a payment attempt
+//! (`payments::attempts`) that holds the stock and the discount use until it ends
+//! (`settle`).
 
+#[cfg(feature = "ssr")]
+mod address;
 pub mod api;
 pub mod model;
 pub mod pages;
@@ -11,11 +14,15 @@ mod pay_pages;
 pub mod pay_step;
 #[cfg(feature = "ssr")]
 pub mod payment;
+#[cfg(feature = "ssr")]
+pub mod pending;
 pub mod pricing;
 #[cfg(feature = "ssr")]
 pub mod rates;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod settle;
 #[cfg(feature = "ssr")]
 pub mod steps;
 

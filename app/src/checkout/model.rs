@@ -3,8 +3,8 @@
 use super::pricing::{DiscountKind, ShippingRate, TaxRate};
 use crate::accounts::model::{Address, AddressInput};
 use crate::cart::Cart;
-use crate::catalog::model::Money;
-use crate::payments::ProviderInfo;
+use crate::platform::money::Money;
+use crate::platform::payments::ProviderInfo;
 use serde::{Deserialize, Serialize};
 
 /// How long a payment holds its stock and discount use.

@@ -8,7 +8,7 @@ pub use super::pay_pages::{CompletePage, PayPage};
 use super::api::*;
 use super::model::*;
 use crate::accounts::countries::COUNTRIES;
-use crate::forms::{error_signal, kept, take_flash, Field, FormError};
+use crate::web::forms::{error_signal, kept, take_flash, Field, FormError};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -99,8 +99,8 @@ pub fn CheckoutPage() -> impl IntoView {
 fn ContactStep(
     view: CheckoutView,
     action: ServerAction<SaveCheckoutContact>,
-    error: Signal<Option<crate::error::PublicError>>,
-    flash: Option<crate::forms::Flash>,
+    error: Signal<Option<crate::platform::error::PublicError>>,
+    flash: Option<crate::web::forms::Flash>,
 ) -> impl IntoView {
     let a = view.address.clone().unwrap_or_default();
     let value = move |name: &str, current: &str| {
@@ -165,7 +165,7 @@ fn ContactStep(
 fn ShippingStep(
     view: CheckoutView,
     action: ServerAction<ChooseShipping>,
-    error: Signal<Option<crate::error::PublicError>>,
+    error: Signal<Option<crate::platform::error::PublicError>>,
 ) -> impl IntoView {
     let body = if view.address.is_none() {
         view! { <p class="field__hint">"Enter your address to see the shipping methods."</p> }
@@ -202,8 +202,8 @@ fn ShippingStep(
 fn DiscountStep(
     view: CheckoutView,
     action: ServerAction<ApplyDiscountCode>,
-    error: Signal<Option<crate::error::PublicError>>,
-    flash: Option<crate::forms::Flash>,
+    error: Signal<Option<crate::platform::error::PublicError>>,
+    flash: Option<crate::web::forms::Flash>,
 ) -> impl IntoView {
     let typed = kept(&flash, "code");
     view! {

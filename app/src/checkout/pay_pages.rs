@@ -4,7 +4,7 @@
 
 use super::api::*;
 use super::model::*;
-use crate::forms::{error_signal, take_flash, Field, FormError};
+use crate::web::forms::{error_signal, take_flash, Field, FormError};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

@@ -6,22 +6,18 @@
 //! here and at the provider. Holds are capped: one open payment per checkout, a few per
 //! client address.
 
+use super::address::json;
 use super::model::*;
-use super::pay_step::{latest, Latest};
+use super::pending::{abandon, cancel_open, latest, Latest};
 use super::rates;
-use super::service::{self, price};
-use crate::accounts::token::new_id;
-use crate::db::now_ms;
-use crate::error::AppError;
-use crate::state::AppState;
+use super::service::price;
+use crate::payments::attempts::{self, AttemptLine, NewAttempt, Paid};
+use crate::platform::ids::new_id;
+use crate::platform::db::now_ms;
+use crate::platform::error::AppError;
+use crate::platform::jobs::{ExpirePayment, Jobs, Task};
+use crate::platform::state::AppState;
 use tower_sessions::Session;
-
-/// The job that ends a payment's hold.
-pub const EXPIRE_JOB: &str = "payment.expire";
-
-/// Why an open payment was given up after the shopper changed the checkout.
-pub const CHANGED: &str = "Your order changed after you started paying, so that payment was \
-     cancelled and nothing was charged. Review your order and pay again.";
 
 /// Payments holding stock at once from one client address. One shopper needs one; a
 /// household or an office behind one address a few; more is someone emptying the shop.
@@ -89,7 +85,7 @@ pub async fn start_payment(
     }
     state
         .limiter
-        .hit(crate::limits::PAYMENT_STARTS_PER_CLIENT, client)
+        .hit(crate::platform::limits::PAYMENT_STARTS_PER_CLIENT, client)
         .await?
         .into_result()?;
     // An earlier attempt still holding stock is given up, here and at the provider (a
@@ -106,15 +102,7 @@ pub async fn start_payment(
         .as_ref()
         .and(priced.discount_customer.clone());
     let mut tx = state.db.begin_write().await?;
-    let (holding,): (i64,) = sqlx::query_as(
-        "select count(*) from payments where client_ip = $1 and status = 'pending' and held = 1 \
-         and expires_at > $2",
-    )
-    .bind(client)
-    .bind(now)
-    .fetch_one(&mut *tx)
-    .await?;
-    if holding >= MAX_HOLDS_PER_CLIENT {
+    if attempts::holding_from(&mut tx, client, now).await? >= MAX_HOLDS_PER_CLIENT {
         return Err(AppError::Conflict(
             "Too many checkouts from your connection are holding items right now. Finish one, \
              or try again in 15 minutes when their holds end."
@@ -141,74 +129,63 @@ pub async fn start_payment(
             ));
         }
     }
-    sqlx::query(
-        "insert into payments (id, checkout_id, provider, status, held, user_id, email, address, \
-           shipping_name, discount_id, discount_code, discount_customer, currency, subtotal, \
-           discount, shipping, tax, total, tax_inclusive, expires_at, client_ip, fingerprint, \
-           created_at, updated_at) \
-         values ($1, $2, $3, 'pending', 1, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, \
-           $16, $17, $18, $19, $20, $21, $21)",
-    )
-    .bind(&payment_id)
-    .bind(&checkout_id)
-    .bind(state.payments.provider.name())
-    .bind(&priced.user_id)
-    .bind(&view.email)
-    .bind(view.address.as_ref().map(service::json).unwrap_or_default())
-    .bind(&shipping_name)
-    .bind(priced.discount.as_ref().map(|d| d.id.clone()))
-    .bind(priced.discount.as_ref().map(|d| d.code.clone()))
-    .bind(&customer)
-    .bind(currency.code())
-    .bind(totals.subtotal)
-    .bind(totals.discount)
-    .bind(totals.shipping)
-    .bind(totals.tax)
-    .bind(totals.total)
-    .bind(i64::from(totals.tax_inclusive))
-    .bind(expires_at)
-    .bind(client)
-    .bind(&fingerprint)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    for (position, line) in view.cart.lines.iter().enumerate() {
-        sqlx::query(
-            "insert into payment_lines (payment_id, position, variant_id, product_name, \
-               variant_title, sku, unit_price, quantity) values ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(&payment_id)
-        .bind(position as i64)
-        .bind(&line.variant_id)
-        .bind(&line.product_name)
-        .bind(&line.variant_title)
-        .bind(&line.sku)
-        .bind(line.unit_price.minor)
-        .bind(line.quantity)
-        .execute(&mut *tx)
-        .await?;
-    }
-    crate::jobs::Jobs::enqueue_at_in(
+    let address = view.address.as_ref().map(json).unwrap_or_default();
+    let new = NewAttempt {
+        id: &payment_id,
+        checkout_id: &checkout_id,
+        provider: state.payments.provider.name(),
+        user_id: priced.user_id.as_deref(),
+        email: &view.email,
+        address: &address,
+        shipping_name: &shipping_name,
+        discount_id: priced.discount.as_ref().map(|d| d.id.as_str()),
+        discount_code: priced.discount.as_ref().map(|d| d.code.as_str()),
+        discount_customer: customer.as_deref(),
+        currency: currency.code(),
+        subtotal: totals.subtotal,
+        discount: totals.discount,
+        shipping: totals.shipping,
+        tax: totals.tax,
+        total: totals.total,
+        tax_inclusive: totals.tax_inclusive,
+        expires_at,
+        client_ip: client,
+        fingerprint: &fingerprint,
+        lines: view
+            .cart
+            .lines
+            .iter()
+            .map(|line| AttemptLine {
+                variant_id: line.variant_id.clone(),
+                product_name: line.product_name.clone(),
+                variant_title: line.variant_title.clone(),
+                sku: line.sku.clone(),
+                unit_price: line.unit_price.minor,
+                quantity: line.quantity,
+            })
+            .collect(),
+    };
+    attempts::create(&mut tx, &new).await?;
+    Jobs::enqueue_at_in(
         &mut tx,
-        EXPIRE_JOB,
-        &crate::orders::transition::ExpirePayment {
+        &Task::ExpirePayment(ExpirePayment {
             payment_id: payment_id.clone(),
-        },
+        }),
         expires_at,
     )
     .await?;
     tx.commit().await?;
-    state.catalog.invalidate().await;
+    state.cache.invalidate().await;
 
     // Nothing to charge (a 100 % code with free shipping): the order is made at once.
     if totals.total == 0 {
         let reference = format!("free_{payment_id}");
-        set_reference(state, &payment_id, &reference, None).await?;
+        attempts::set_reference(&state.db, &payment_id, &reference, None).await?;
         let order_id = crate::orders::transition::payment_succeeded(
             state,
             state.payments.provider.name(),
             &reference,
-            crate::orders::transition::Paid {
+            Paid {
                 amount: 0,
                 currency: Some(currency.code().to_owned()),
             },
@@ -223,8 +200,8 @@ pub async fn start_payment(
         .await;
     match created {
         Ok(created) => {
-            set_reference(
-                state,
+            attempts::set_reference(
+                &state.db,
                 &payment_id,
                 &created.reference,
                 created.client_secret.as_deref(),
@@ -247,65 +224,4 @@ pub async fn start_payment(
             "This payment is no longer open; review your order and pay again.".into(),
         )),
     }
-}
-
-async fn set_reference(
-    state: &AppState,
-    payment_id: &str,
-    reference: &str,
-    client_secret: Option<&str>,
-) -> Result<(), AppError> {
-    sqlx::query(
-        "update payments set reference = $2, client_secret = $3, updated_at = $4 where id = $1",
-    )
-    .bind(payment_id)
-    .bind(reference)
-    .bind(client_secret)
-    .bind(now_ms())
-    .execute(state.db.pool())
-    .await?;
-    Ok(())
-}
-
-/// Gives up every pending payment of a checkout (after a change to it).
-pub async fn cancel_open(
-    state: &AppState,
-    checkout_id: &str,
-    message: &str,
-) -> Result<(), AppError> {
-    let open: Vec<(String,)> =
-        sqlx::query_as("select id from payments where checkout_id = $1 and status = 'pending'")
-            .bind(checkout_id)
-            .fetch_all(state.db.pool())
-            .await?;
-    for (id,) in open {
-        abandon(state, &id, message).await?;
-    }
-    Ok(())
-}
-
-/// Gives up a pending payment: its holds are released here, then it is cancelled at the
-/// provider, so a pay page still open elsewhere can no longer charge it.
-pub async fn abandon(state: &AppState, payment_id: &str, message: &str) -> Result<(), AppError> {
-    let mut tx = state.db.begin_write().await?;
-    let changed: Option<(String, Option<String>)> = sqlx::query_as(
-        "update payments set status = 'failed', held = 0, last_error = $2, updated_at = $3 \
-         where id = $1 and status = 'pending' returning provider, reference",
-    )
-    .bind(payment_id)
-    .bind(message)
-    .bind(now_ms())
-    .fetch_optional(&mut *tx)
-    .await?;
-    if changed.is_some() {
-        crate::orders::transition::release_holds(&mut tx, payment_id).await?;
-    }
-    tx.commit().await?;
-    if let Some((provider, reference)) = changed {
-        state.catalog.invalidate().await;
-        if let Some(reference) = reference {
-            state.payments.cancel_abandoned(&provider, &reference).await;
-        }
-    }
-    Ok(())
 }

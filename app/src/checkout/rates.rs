@@ -3,10 +3,10 @@
 
 use super::model::*;
 use super::pricing::{DiscountKind, ShippingRate, TaxRate};
-use crate::accounts::token::new_id;
-use crate::db::AnyConnection;
-use crate::db::{now_ms, on_unique, Db};
-use crate::error::AppError;
+use crate::platform::ids::new_id;
+use crate::platform::db::AnyConnection;
+use crate::platform::db::{now_ms, on_unique, Db};
+use crate::platform::error::AppError;
 
 type ShippingRow = (String, String, String, i64, i64);
 type TaxRow = (String, String, String, String, i64, i64);
@@ -113,7 +113,7 @@ pub async fn check_discount(
     code: &str,
     subtotal: i64,
     customer: Option<&str>,
-    currency: crate::catalog::model::Currency,
+    currency: crate::platform::money::Currency,
 ) -> Result<Result<Discount, String>, AppError> {
     let code = normalize_code(code);
     let row: Option<DiscountRow> = sqlx::query_as(&format!(
@@ -139,7 +139,7 @@ pub async fn check_discount(
         return Ok(Err(format!("{code} has been used up.")));
     }
     if subtotal < discount.min_subtotal {
-        let min = crate::catalog::model::Money::new(discount.min_subtotal, currency);
+        let min = crate::platform::money::Money::new(discount.min_subtotal, currency);
         return Ok(Err(format!("{code} needs a subtotal of at least {min}.")));
     }
     // A per-customer limit counts uses of an account: a guest could type a new email
@@ -296,7 +296,7 @@ fn name(raw: &str) -> Result<String, AppError> {
 }
 
 fn amount(raw: &str, field: &str) -> Result<i64, AppError> {
-    crate::catalog::model::Money::parse_amount(raw)
+    crate::platform::money::Money::parse_amount(raw)
         .map_err(|e| AppError::validation(field, e.message("4.99")))
 }
 

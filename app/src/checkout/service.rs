@@ -1,21 +1,20 @@
 //! The checkout draft: contact, address, shipping method and code, priced again from
 //! the cart and the staff settings on every read. Any change to it cancels a payment
-//! already started for it (`payment::cancel_open`), so the pay step never charges for a
+//! already started for it (`pending::cancel_open`), so the pay step never charges for a
 //! draft the shopper has since changed.
 
 use super::model::*;
-use super::pay_step;
-use super::payment;
+use super::address::{address_of, json, parse_address};
+use super::pending::{self, Latest};
 use super::pricing::{self, Totals};
 use super::rates;
-use crate::accounts::model::AddressInput;
-use crate::accounts::token::new_id;
+use crate::platform::ids::new_id;
 use crate::cart::service::{self as cart, Owner};
 use crate::cart::Cart;
-use crate::catalog::model::Money;
-use crate::db::now_ms;
-use crate::error::AppError;
-use crate::state::AppState;
+use crate::platform::money::Money;
+use crate::platform::db::now_ms;
+use crate::platform::error::AppError;
+use crate::platform::state::AppState;
 use tower_sessions::Session;
 
 /// The session key that holds the checkout's id.
@@ -112,30 +111,6 @@ async fn row(state: &AppState, session: &Session, ctx: &Context) -> Result<Optio
         shipping_rate_id: None,
         discount_code: None,
     }))
-}
-
-pub(super) fn address_of(a: &crate::accounts::model::Address) -> AddressInput {
-    AddressInput {
-        full_name: a.full_name.clone(),
-        company: a.company.clone(),
-        line1: a.line1.clone(),
-        line2: a.line2.clone(),
-        city: a.city.clone(),
-        region: a.region.clone(),
-        postal_code: a.postal_code.clone(),
-        country: a.country.clone(),
-        phone: a.phone.clone(),
-        default_shipping: false,
-        default_billing: false,
-    }
-}
-
-pub(super) fn json(a: &AddressInput) -> String {
-    serde_json::to_string(a).unwrap_or_default()
-}
-
-pub(super) fn parse_address(raw: &str) -> Option<AddressInput> {
-    serde_json::from_str(raw).ok()
 }
 
 /// A priced checkout: the view and what paying needs.
@@ -301,14 +276,14 @@ pub(super) async fn price(state: &AppState, session: &Session) -> Result<Priced,
     };
     // The pay step: the latest payment, shown only while it pays for this very draft.
     let fingerprint = priced.fingerprint();
-    match pay_step::latest(state, &row.id).await? {
-        Some(pay_step::Latest::Pending(pending, print)) if print == fingerprint => {
+    match pending::latest(state, &row.id).await? {
+        Some(Latest::Pending(pending, print)) if print == fingerprint => {
             priced.view.pending = Some(*pending);
         }
-        Some(pay_step::Latest::Pending(..)) => {
-            priced.view.last_error = Some(payment::CHANGED.to_owned());
+        Some(Latest::Pending(..)) => {
+            priced.view.last_error = Some(pending::CHANGED.to_owned());
         }
-        Some(pay_step::Latest::Failed(message)) => priced.view.last_error = message,
+        Some(Latest::Failed(message)) => priced.view.last_error = message,
         None => {}
     }
     Ok(priced)

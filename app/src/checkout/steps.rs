@@ -1,18 +1,17 @@
 //! The checkout's steps: contact and address, shipping method, discount code. Each is
 //! checked against the server's settings, saved on the draft, and then cancels a payment
-//! started for the draft as it was (`payment::cancel_open`), so the pay step never
+//! started for the draft as it was (`pending::cancel_open`), so the pay step never
 //! charges for what the shopper has since changed. A change to the cart does the same.
 
-use super::payment;
+use super::address::{address_of, json, parse_address};
+use super::pending;
 use super::rates;
-use super::service::{
-    address_of, context, json, open_id, parse_address, price, session_error, CHECKOUT,
-};
+use super::service::{context, open_id, price, session_error, CHECKOUT};
 use crate::accounts::model::AddressInput;
 use crate::cart::service::Owner;
-use crate::db::now_ms;
-use crate::error::AppError;
-use crate::state::AppState;
+use crate::platform::db::now_ms;
+use crate::platform::error::AppError;
+use crate::platform::state::AppState;
 use tower_sessions::Session;
 
 /// Contact and shipping address (typed, or one of a customer's saved addresses by id).
@@ -70,7 +69,7 @@ pub async fn save_contact(
     .bind(now_ms())
     .execute(state.db.pool())
     .await?;
-    payment::cancel_open(state, &id, payment::CHANGED).await
+    pending::cancel_open(state, &id, pending::CHANGED).await
 }
 
 pub async fn choose_shipping(
@@ -99,7 +98,7 @@ pub async fn choose_shipping(
         .bind(now_ms())
         .execute(state.db.pool())
         .await?;
-    payment::cancel_open(state, &id, payment::CHANGED).await
+    pending::cancel_open(state, &id, pending::CHANGED).await
 }
 
 /// Applies a code (checked now against the cart) or, with an empty code, removes it.
@@ -131,7 +130,7 @@ pub async fn apply_discount(
         .bind(now_ms())
         .execute(state.db.pool())
         .await?;
-    payment::cancel_open(state, &id, payment::CHANGED).await
+    pending::cancel_open(state, &id, pending::CHANGED).await
 }
 
 /// The shopper changed their cart: a payment started for it no longer pays for it.
@@ -143,5 +142,5 @@ pub async fn cart_changed(state: &AppState, session: &Session) -> Result<(), App
     else {
         return Ok(());
     };
-    payment::cancel_open(state, &id, payment::CHANGED).await
+    pending::cancel_open(state, &id, pending::CHANGED).await
 }

@@ -1,13 +1,13 @@
 //! Server functions of the staff inventory page.
 
 use super::model::*;
-use crate::error::PublicError;
+use crate::platform::error::PublicError;
 use leptos::prelude::*;
 
 /// `query`: `q` (SKU or product), `low=1`, `page`.
 #[server]
 pub async fn admin_inventory(query: String) -> Result<InventoryPage, PublicError> {
-    use crate::accounts::api::edge::*;
+    use crate::accounts::edge::*;
     let (state, _) = staff().await?;
     let mut q = String::new();
     let mut low = false;
@@ -36,7 +36,7 @@ pub async fn adjust_stock(
     reason: String,
     note: String,
 ) -> Result<(), PublicError> {
-    use crate::accounts::api::edge::*;
+    use crate::accounts::edge::*;
     let result = async {
         let (state, user) = staff().await?;
         let delta: i64 = delta.trim().trim_start_matches('+').parse().map_err(|_| {
@@ -66,7 +66,7 @@ pub async fn adjust_stock(
 
 #[server]
 pub async fn set_low_stock(variant_id: String, threshold: String) -> Result<(), PublicError> {
-    use crate::accounts::api::edge::*;
+    use crate::accounts::edge::*;
     let result = async {
         let (state, _) = staff().await?;
         let threshold: i64 = threshold.trim().parse().map_err(|_| {
@@ -87,7 +87,7 @@ pub async fn set_low_stock(variant_id: String, threshold: String) -> Result<(), 
 /// The dashboard's badges: variants at or under their threshold, orders to ship.
 #[server]
 pub async fn dashboard_counts() -> Result<(i64, i64), PublicError> {
-    use crate::accounts::api::edge::*;
+    use crate::accounts::edge::*;
     let (state, _) = staff().await?;
     Ok((
         crate::inventory::service::low_count(&state).await?,

@@ -5,9 +5,12 @@
 //! `update … where <enough is left>` (0 rows = not enough), never a read followed by a
 //! write, and a CHECK (0 ≤ reserved ≤ on hand) on both engines backs it up.
 
+pub mod admin;
 pub mod api;
 pub mod model;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod mail;
 #[cfg(feature = "ssr")]
 pub mod service;
 

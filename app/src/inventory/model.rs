@@ -98,5 +98,5 @@ pub struct InventoryPage {
     pub levels: Vec<StockLevel>,
     pub low_count: i64,
     pub recent: Vec<Movement>,
-    pub pagination: crate::pagination::Pagination,
+    pub pagination: crate::web::pagination::Pagination,
 }

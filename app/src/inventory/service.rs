@@ -1,12 +1,14 @@
 //! Stock changes. Each is one conditional update inside the caller's transaction; the
 //! ledger entry goes in the same transaction, so the ledger and the counts agree.
 
+pub use super::mail::LowStock;
 use super::model::*;
-use crate::accounts::token::new_id;
-use crate::db::now_ms;
-use crate::db::AnyConnection;
-use crate::error::AppError;
-use crate::state::AppState;
+use crate::platform::ids::new_id;
+use crate::platform::db::now_ms;
+use crate::platform::db::AnyConnection;
+use crate::platform::error::AppError;
+use crate::platform::jobs::Task;
+use crate::platform::state::AppState;
 
 /// One line of the ledger, written next to the change it describes.
 pub struct Entry<'a> {
@@ -68,14 +70,6 @@ pub async fn release(
         .execute(conn)
         .await?;
     Ok(())
-}
-
-/// A variant that fell to its low-stock threshold with this change.
-#[derive(Debug, Clone)]
-pub struct LowStock {
-    pub sku: String,
-    pub available: i64,
-    pub threshold: i64,
 }
 
 /// Takes sold units off the shelf: out of the reservation when `held`, else (the hold
@@ -181,8 +175,8 @@ pub async fn mail_low_stock(
     let store = crate::settings::db::store_name_in(conn).await?;
     let link = crate::accounts::service::link(state, "/admin/inventory?low=1");
     for (email,) in staff {
-        let mail = crate::mail::templates::low_stock(&store, &email, low, &link);
-        crate::jobs::Jobs::enqueue_in(conn, crate::mail::SEND_JOB, &mail).await?;
+        let mail = crate::inventory::mail::low_stock(&store, &email, low, &link);
+        crate::platform::jobs::Jobs::enqueue_in(conn, &Task::SendMail(mail)).await?;
     }
     Ok(())
 }
@@ -269,7 +263,7 @@ pub async fn adjust(
     }
     tx.commit().await?;
     state.jobs.notify();
-    state.catalog.invalidate().await;
+    state.cache.invalidate().await;
     Ok(stock)
 }
 
@@ -415,6 +409,6 @@ pub async fn page(
                 },
             )
             .collect(),
-        pagination: crate::pagination::Pagination::new(page, LIMIT, total),
+        pagination: crate::web::pagination::Pagination::new(page, LIMIT, total),
     })
 }

@@ -6,11 +6,11 @@
 
 use super::model::*;
 use super::service::{load, queue_order_mail};
-use super::transition::event;
-use crate::catalog::model::{Currency, Money};
-use crate::db::{now_ms, AnyConnection};
-use crate::error::AppError;
-use crate::state::AppState;
+use super::timeline::event;
+use crate::platform::money::{Currency, Money};
+use crate::platform::db::{now_ms, AnyConnection};
+use crate::platform::error::AppError;
+use crate::platform::state::AppState;
 
 fn text(raw: &str, field: &str, label: &str, max: usize) -> Result<String, AppError> {
     let value = raw.trim();
@@ -60,7 +60,7 @@ pub async fn fulfil(
         state,
         &mut tx,
         order_id,
-        crate::mail::templates::order_shipped,
+        crate::orders::mail::order_shipped,
     )
     .await?;
     tx.commit().await?;
@@ -203,7 +203,7 @@ async fn count_refund(
             ),
         });
     }
-    let refund_id = crate::accounts::token::new_id();
+    let refund_id = crate::platform::ids::new_id();
     sqlx::query(
         "insert into refunds (id, order_id, amount, reason, status, actor, created_at, updated_at) \
          values ($1, $2, $3, $4, 'pending', $5, $6, $6)",
@@ -229,12 +229,12 @@ async fn send_refund(
     amount: i64,
     reason: &str,
 ) -> Result<(), AppError> {
-    let (provider, reference): (String, Option<String>) = sqlx::query_as(
-        "select p.provider, p.reference from orders o join payments p on p.id = o.payment_id where o.id = $1",
-    )
-    .bind(order_id)
-    .fetch_one(state.db.pool())
-    .await?;
+    let (payment_id,): (String,) = sqlx::query_as("select payment_id from orders where id = $1")
+        .bind(order_id)
+        .fetch_one(state.db.pool())
+        .await?;
+    let (provider, reference) =
+        crate::payments::attempts::provider_reference(&state.db, &payment_id).await?;
     let outcome = match reference {
         Some(reference) if provider == state.payments.provider.name() => {
             state
@@ -353,7 +353,7 @@ pub async fn cancel(
         None
     };
     tx.commit().await?;
-    state.catalog.invalidate().await;
+    state.cache.invalidate().await;
     let Some(refund_id) = refund_id else {
         return Ok(());
     };

@@ -2,20 +2,20 @@
 //! detail and actions.
 
 use super::model::*;
-use crate::error::PublicError;
+use crate::platform::error::PublicError;
 use leptos::prelude::*;
 
 /// One order, for its customer, staff, or a guest with the order's token.
 #[server]
 pub async fn get_order(id: String, token: Option<String>) -> Result<Order, PublicError> {
-    use crate::accounts::api::edge::*;
+    use crate::accounts::edge::*;
     let (state, session) = context().await?;
     Ok(crate::orders::service::for_viewer(&state, &session, &id, token.as_deref()).await?)
 }
 
 #[server]
 pub async fn my_orders(page: u32) -> Result<OrderList, PublicError> {
-    use crate::accounts::api::edge::*;
+    use crate::accounts::edge::*;
     let (state, _, user) = signed_in().await?;
     Ok(crate::orders::service::history(&state, &user.id, page).await?)
 }
@@ -23,7 +23,7 @@ pub async fn my_orders(page: u32) -> Result<OrderList, PublicError> {
 /// Guest look-up by email and order number; on a match, to the order.
 #[server]
 pub async fn lookup_order(email: String, number: String) -> Result<(), PublicError> {
-    use crate::accounts::api::edge::*;
+    use crate::accounts::edge::*;
     let result = async {
         let (state, _) = context().await?;
         limit(&state).await?;
@@ -36,7 +36,7 @@ pub async fn lookup_order(email: String, number: String) -> Result<(), PublicErr
         &[("email", &email), ("number", &number)],
     )
     .await?;
-    crate::forms::redirect(&to);
+    crate::web::forms::redirect(&to);
     Ok(())
 }
 
@@ -44,7 +44,7 @@ pub async fn lookup_order(email: String, number: String) -> Result<(), PublicErr
 /// max, page).
 #[server]
 pub async fn admin_orders(query: String) -> Result<OrderList, PublicError> {
-    use crate::accounts::api::edge::*;
+    use crate::accounts::edge::*;
     let (state, _) = staff().await?;
     let filter = crate::orders::service::OrderFilter::from_query(&query)?;
     Ok(crate::orders::service::list(&state, &filter, None).await?)
@@ -52,7 +52,7 @@ pub async fn admin_orders(query: String) -> Result<OrderList, PublicError> {
 
 #[server]
 pub async fn admin_order(id: String) -> Result<Order, PublicError> {
-    use crate::accounts::api::edge::*;
+    use crate::accounts::edge::*;
     let (state, _) = staff().await?;
     Ok(crate::orders::service::for_staff(&state, &id).await?)
 }
@@ -69,7 +69,7 @@ pub async fn order_action(
     amount: Option<String>,
     reason: Option<String>,
 ) -> Result<(), PublicError> {
-    use crate::accounts::api::edge::*;
+    use crate::accounts::edge::*;
     use crate::orders::actions;
     let o = |v: &Option<String>| v.clone().unwrap_or_default();
     let result = async {
@@ -88,7 +88,7 @@ pub async fn order_action(
             }
             "refund" => {
                 let (state, user) = money_staff().await?;
-                let amount = crate::catalog::model::Money::parse_amount(&o(&amount))
+                let amount = crate::platform::money::Money::parse_amount(&o(&amount))
                     .map_err(|e| AppError::validation("amount", e.message("4.99")))?;
                 actions::refund(&state, &user.id, &id, amount, &o(&reason)).await
             }

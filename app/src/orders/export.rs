@@ -2,9 +2,9 @@
 //! spreadsheet would run as formulas escaped.
 
 use super::service::{conditions, OrderFilter};
-use crate::catalog::model::{Currency, Money};
-use crate::error::AppError;
-use crate::state::AppState;
+use crate::platform::money::{Currency, Money};
+use crate::platform::error::AppError;
+use crate::platform::state::AppState;
 
 #[derive(sqlx::FromRow)]
 struct ExportRow {
@@ -108,7 +108,7 @@ pub async fn export_csv(state: &AppState, f: &OrderFilter) -> Result<String, App
             r.quantity.to_string(),
             dec(r.unit_price),
         ];
-        out.write_record(record.iter().map(|cell| crate::spreadsheet::escape(cell)))
+        out.write_record(record.iter().map(|cell| crate::platform::spreadsheet::escape(cell)))
             .map_err(csv_err)?;
     }
     let bytes = out

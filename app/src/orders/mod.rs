@@ -6,13 +6,18 @@
 
 #[cfg(feature = "ssr")]
 pub mod actions;
+pub mod admin;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod export;
+#[cfg(feature = "ssr")]
+pub mod mail;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod timeline;
 #[cfg(feature = "ssr")]
 pub mod transition;
 

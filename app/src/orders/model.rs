@@ -1,7 +1,7 @@
 //! Order types shared by the pages and the server.
 
 use crate::accounts::model::AddressInput;
-use crate::catalog::model::Money;
+use crate::platform::money::Money;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -171,5 +171,5 @@ pub struct OrderSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderList {
     pub orders: Vec<OrderSummary>,
-    pub pagination: crate::pagination::Pagination,
+    pub pagination: crate::web::pagination::Pagination,
 }

@@ -3,8 +3,8 @@
 
 use super::api::*;
 use super::model::*;
-use crate::error::ErrorCode;
-use crate::forms::{error_signal, kept, take_flash, Field, FormError};
+use crate::platform::error::ErrorCode;
+use crate::web::forms::{error_signal, kept, take_flash, Field, FormError};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};

@@ -3,10 +3,11 @@
 
 use super::model::*;
 use crate::accounts::model::AddressInput;
-use crate::catalog::model::{Currency, Money};
-use crate::db::AnyConnection;
-use crate::error::AppError;
-use crate::state::AppState;
+use crate::platform::money::{Currency, Money};
+use crate::platform::db::AnyConnection;
+use crate::platform::error::AppError;
+use crate::platform::jobs::Task;
+use crate::platform::state::AppState;
 
 /// The guest's key to an order: an HMAC of its id under the server secret, so it needs
 /// no storage and cannot be guessed from the id or the number.
@@ -336,7 +337,7 @@ pub async fn list(
     let rows = q.fetch_all(state.db.pool()).await?;
     Ok(OrderList {
         orders: rows.into_iter().map(OrderSummary::from).collect(),
-        pagination: crate::pagination::Pagination::new(page, LIMIT, total),
+        pagination: crate::web::pagination::Pagination::new(page, LIMIT, total),
     })
 }
 
@@ -349,8 +350,8 @@ pub(super) enum Arg {
 impl Arg {
     pub(super) fn bind_to<'q, O>(
         &'q self,
-        q: sqlx::query::QueryAs<'q, crate::db::Any, O, crate::db::AnyArguments<'q>>,
-    ) -> sqlx::query::QueryAs<'q, crate::db::Any, O, crate::db::AnyArguments<'q>> {
+        q: sqlx::query::QueryAs<'q, crate::platform::db::Any, O, crate::platform::db::AnyArguments<'q>>,
+    ) -> sqlx::query::QueryAs<'q, crate::platform::db::Any, O, crate::platform::db::AnyArguments<'q>> {
         match self {
             Arg::Text(t) => q.bind(t.as_str()),
             Arg::Int(i) => q.bind(*i),
@@ -415,7 +416,7 @@ pub(super) async fn queue_order_mail(
     state: &AppState,
     conn: &mut AnyConnection,
     order_id: &str,
-    write: impl FnOnce(&str, &Order, &str) -> crate::mail::OutgoingMail,
+    write: impl FnOnce(&str, &Order, &str) -> crate::platform::mail::OutgoingMail,
 ) -> Result<(), AppError> {
     let (order, _) = load(conn, order_id)
         .await?
@@ -423,7 +424,7 @@ pub(super) async fn queue_order_mail(
     let store = crate::settings::db::store_name_in(conn).await?;
     let link = crate::accounts::service::link(state, &guest_path(state, order_id));
     let mail = write(&store, &order, &link);
-    crate::jobs::Jobs::enqueue_in(conn, crate::mail::SEND_JOB, &mail).await?;
+    crate::platform::jobs::Jobs::enqueue_in(conn, &Task::SendMail(mail)).await?;
     Ok(())
 }
 
@@ -437,7 +438,7 @@ pub async fn mail_confirmation(
         state,
         conn,
         order_id,
-        crate::mail::templates::order_confirmation,
+        crate::orders::mail::order_confirmation,
     )
     .await
 }
@@ -450,7 +451,7 @@ pub async fn mail_refund(
 ) -> Result<(), AppError> {
     queue_order_mail(state, conn, order_id, |store, order, link| {
         let amount = Money::new(amount, order.captured.currency);
-        crate::mail::templates::order_refund(store, order, amount, link)
+        crate::orders::mail::order_refund(store, order, amount, link)
     })
     .await
 }

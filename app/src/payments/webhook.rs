@@ -3,18 +3,18 @@
 //! twice refused as a replay (400), each event handled once (its id is recorded in the
 //! same transaction as its effect; Stripe's redeliveries, newly signed, answer 200
 //! "duplicate"), and the three events that
-//! matter routed to the order transitions. A delivery that cannot be applied yet (a
+//! matter routed to the order transitions
+//! (`orders::transition::apply_event`). A delivery that cannot be applied yet (a
 //! refund of an order that does not exist yet) fails without recording the event, so
 //! Stripe delivers it again.
 
-use crate::error::AppError;
-use crate::state::AppState;
+use super::attempts::Paid;
+use super::deliveries::{Effect, Outcome, TOLERANCE_S};
+use crate::platform::error::AppError;
+use crate::platform::state::AppState;
 use hmac::{Hmac, Mac as _};
 use serde::Deserialize;
 use sha2::Sha256;
-
-/// How old a signature may be.
-pub const TOLERANCE_S: i64 = 300;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SignatureError {
@@ -92,14 +92,6 @@ struct EventData {
     object: serde_json::Value,
 }
 
-/// What became of a delivery.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Applied,
-    Duplicate,
-    Ignored,
-}
-
 /// Verifies and applies one delivery.
 pub async fn receive(
     state: &AppState,
@@ -114,7 +106,7 @@ pub async fn receive(
             field: None,
             message: "webhooks are not configured (STRIPE_WEBHOOK_SECRET)".into(),
         })?;
-    let now = crate::db::now_ms() / 1000;
+    let now = crate::platform::db::now_ms() / 1000;
     verify(secret, signature, body, now).map_err(|e| AppError::Validation {
         field: Some("Stripe-Signature".into()),
         message: e.to_string(),
@@ -124,11 +116,10 @@ pub async fn receive(
     let object = &event.data.object;
     let text = |key: &str| object.get(key).and_then(|v| v.as_str()).map(str::to_owned);
     let number = |key: &str| object.get(key).and_then(serde_json::Value::as_i64);
-    use crate::orders::transition::{self, Effect};
     let effect = match event.kind.as_str() {
         "payment_intent.succeeded" => Effect::Succeeded {
             reference: text("id").ok_or_else(|| AppError::validation("body", "no payment id"))?,
-            paid: transition::Paid {
+            paid: Paid {
                 amount: number("amount_received")
                     .or_else(|| number("amount"))
                     .unwrap_or(0),
@@ -151,9 +142,9 @@ pub async fn receive(
         _ => return Ok(Outcome::Ignored),
     };
     let signature = signature.unwrap_or_default();
-    transition::apply_event(
+    crate::orders::transition::apply_event(
         state,
-        super::stripe::NAME,
+        crate::platform::payments::stripe::NAME,
         signature,
         &event.id,
         &event.kind,

@@ -1,7 +1,7 @@
 //! Server functions of the settings domain, as the storefront shell calls them.
 
 use super::model::Storefront;
-use crate::error::PublicError;
+use crate::platform::error::PublicError;
 use leptos::prelude::*;
 
 /// The session key under which a shopper's dismissed announcement text is kept: a new
@@ -12,9 +12,9 @@ const DISMISSED_ANNOUNCEMENT: &str = "dismissed_announcement";
 /// The store's name, currency and (unless this shopper dismissed it) announcement.
 #[server]
 pub async fn get_storefront() -> Result<Storefront, PublicError> {
-    use crate::error::AppError;
-    let state = crate::state::AppState::from_context()?;
-    let session = crate::state::session().await?;
+    use crate::platform::error::AppError;
+    let state = crate::platform::state::AppState::from_context()?;
+    let session = crate::platform::sessions::current().await?;
     let mut store = super::db::storefront(&state.db).await?;
     let dismissed: Option<String> = session
         .get(DISMISSED_ANNOUNCEMENT)
@@ -29,9 +29,9 @@ pub async fn get_storefront() -> Result<Storefront, PublicError> {
 /// Hides the current announcement bar for this shopper's session.
 #[server]
 pub async fn dismiss_announcement() -> Result<(), PublicError> {
-    use crate::error::AppError;
-    let state = crate::state::AppState::from_context()?;
-    let session = crate::state::session().await?;
+    use crate::platform::error::AppError;
+    let state = crate::platform::state::AppState::from_context()?;
+    let session = crate::platform::sessions::current().await?;
     let store = super::db::storefront(&state.db).await?;
     if let Some(text) = store.announcement {
         session

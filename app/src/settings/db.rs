@@ -1,8 +1,8 @@
 //! Queries on `settings`. Values are text; callers parse what they need.
 
 use super::model::{keys, Storefront, DEFAULTS};
-use crate::db::{now_ms, Db};
-use crate::error::AppError;
+use crate::platform::db::{now_ms, Db};
+use crate::platform::error::AppError;
 use anyhow::Context as _;
 use std::collections::HashMap;
 
@@ -42,7 +42,7 @@ pub async fn put_if_absent(db: &Db, key: &str, value: &str) -> Result<bool, AppE
 
 /// The store's name, on the caller's connection: for mail queued inside a transaction,
 /// which must not wait for a second pooled connection while it holds row locks.
-pub async fn store_name_in(conn: &mut crate::db::AnyConnection) -> Result<String, AppError> {
+pub async fn store_name_in(conn: &mut crate::platform::db::AnyConnection) -> Result<String, AppError> {
     let row: Option<(String,)> = sqlx::query_as("select value from settings where key = $1")
         .bind(keys::STORE_NAME)
         .fetch_optional(conn)

@@ -8,7 +8,7 @@ use leptos_meta::{HashedStylesheet, MetaTags};
 /// the app. leptos_axum calls this for every page request.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     let nonce = use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<crate::request::CspNonce>().cloned());
+        .and_then(|parts| parts.extensions.get::<crate::platform::request::CspNonce>().cloned());
     if let Some(nonce) = nonce {
         provide_context(leptos::nonce::Nonce::from_value(nonce.0));
     }

@@ -1,14 +1,14 @@
 //! The home page: a welcome, the featured categories and products.
 
 use crate::catalog::api::get_home;
-use crate::catalog::pages::ProductGrid;
+use crate::catalog::pages::parts::ProductGrid;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let home = Resource::new(|| (), |_| get_home());
-    let canonical = format!("{}/", crate::catalog::pages::origin());
+    let canonical = format!("{}/", crate::catalog::pages::parts::origin());
     view! {
         <Title text="" />
         <Meta name="description" content="Shop our collection: fast delivery, easy returns." />

@@ -1,7 +1,7 @@
 //! Header, navigation, announcement bar and footer around every storefront page.
 
 use crate::accounts::pages::UserResource;
-use crate::error::PublicError;
+use crate::platform::error::PublicError;
 use crate::settings::api::{get_storefront, DismissAnnouncement};
 use crate::settings::Storefront;
 use leptos::prelude::*;

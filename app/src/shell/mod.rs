@@ -5,14 +5,13 @@
 pub mod document;
 mod home;
 mod layout;
-mod not_found;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
 use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
-pub use not_found::NotFound;
+use crate::web::not_found::NotFound;
 
 /// Who may open a page. The server answers this before rendering anything (a visitor
 /// who may not open it is sent to sign in, with a safe `next`): the same answer with or
@@ -65,8 +64,8 @@ pub fn App() -> impl IntoView {
     Effect::new(move |_| hydrated.set(true));
 
     view! {
-        // Every page's title passes here: escaped on the server (crate::html::title).
-        <Title formatter=|page: String| crate::html::title(&page) />
+        // Every page's title passes here: escaped on the server (crate::platform::html::title).
+        <Title formatter=|page: String| crate::platform::html::title(&page) />
         <Router>
             <div class="app" data-hydrated=move || hydrated.get().then_some("true")>
                 <Routes fallback=|| view! { <layout::Layout><NotFound /></layout::Layout> }>
@@ -79,16 +78,16 @@ pub fn App() -> impl IntoView {
                     // (docs/architecture.md). Every route uses it.
                     <ParentRoute path=path!("/admin") view=admin::AdminLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=admin::DashboardPage ssr=SsrMode::Async />
-                        <Route path=path!("/staff") view=admin::StaffPage ssr=SsrMode::Async />
-                        <Route path=path!("/catalog") view=admin::CatalogPage ssr=SsrMode::Async />
-                        <Route path=path!("/catalog/products/new") view=admin::ProductEditorPage ssr=SsrMode::Async />
-                        <Route path=path!("/catalog/products/:id") view=admin::ProductEditorPage ssr=SsrMode::Async />
-                        <Route path=path!("/catalog/categories") view=admin::CategoriesAdminPage ssr=SsrMode::Async />
-                        <Route path=path!("/catalog/import") view=admin::ImportPage ssr=SsrMode::Async />
-                        <Route path=path!("/orders") view=admin::OrdersPage ssr=SsrMode::Async />
-                        <Route path=path!("/orders/:id") view=admin::OrderAdminPage ssr=SsrMode::Async />
-                        <Route path=path!("/inventory") view=admin::InventoryPage ssr=SsrMode::Async />
-                        <Route path=path!("/settings/checkout") view=admin::CheckoutSettingsPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff") view=crate::accounts::admin::StaffPage ssr=SsrMode::Async />
+                        <Route path=path!("/catalog") view=crate::catalog::admin::CatalogPage ssr=SsrMode::Async />
+                        <Route path=path!("/catalog/products/new") view=crate::catalog::admin::ProductEditorPage ssr=SsrMode::Async />
+                        <Route path=path!("/catalog/products/:id") view=crate::catalog::admin::ProductEditorPage ssr=SsrMode::Async />
+                        <Route path=path!("/catalog/categories") view=crate::catalog::admin::CategoriesAdminPage ssr=SsrMode::Async />
+                        <Route path=path!("/catalog/import") view=crate::catalog::admin::ImportPage ssr=SsrMode::Async />
+                        <Route path=path!("/orders") view=crate::orders::admin::OrdersPage ssr=SsrMode::Async />
+                        <Route path=path!("/orders/:id") view=crate::orders::admin::OrderAdminPage ssr=SsrMode::Async />
+                        <Route path=path!("/inventory") view=crate::inventory::admin::InventoryPage ssr=SsrMode::Async />
+                        <Route path=path!("/settings/checkout") view=crate::settings::admin::CheckoutSettingsPage ssr=SsrMode::Async />
                     </ParentRoute>
                     <ParentRoute path=path!("") view=|| view! { <layout::Layout><Outlet /></layout::Layout> } ssr=SsrMode::Async>
                         <Route path=path!("") view=home::HomePage ssr=SsrMode::Async />

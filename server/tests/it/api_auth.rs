@@ -48,7 +48,7 @@ impl TestApp {
 }
 
 fn now() -> i64 {
-    app::db::now_ms() / 1000
+    app::platform::db::now_ms() / 1000
 }
 
 both_backends!(

@@ -320,8 +320,8 @@ both_backends!(
         let other = TestDb::fresh(crate::helpers::Backend::Sqlite).await;
         seed(other.data_dir.path(), &other.url, &["8"]);
         let catalog = |url: String| async move {
-            app::db::install_drivers();
-            let pool = app::db::AnyPool::connect(&url).await.expect("connect");
+            app::platform::db::install_drivers();
+            let pool = app::platform::db::AnyPool::connect(&url).await.expect("connect");
             let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
                 "select p.slug, v.sku, v.price, v.stock from products p \
                  join variants v on v.product_id = p.id order by v.sku",

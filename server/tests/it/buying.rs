@@ -542,8 +542,8 @@ both_backends!(
 );
 
 /// What a provider reports for a payment of `amount` dollars-and-cents in USD.
-fn paid(amount: i64) -> app::orders::transition::Paid {
-    app::orders::transition::Paid {
+fn paid(amount: i64) -> app::payments::attempts::Paid {
+    app::payments::attempts::Paid {
         amount,
         currency: Some("usd".into()),
     }

@@ -334,7 +334,7 @@ both_backends!(
             let state = app.state.clone();
             async move {
                 match app::catalog::service::save_product(&state, None, &input).await {
-                    Err(app::error::AppError::Conflict(message)) => message,
+                    Err(app::platform::error::AppError::Conflict(message)) => message,
                     other => panic!("expected a conflict, got {:?}", other.map(|_| ())),
                 }
             }

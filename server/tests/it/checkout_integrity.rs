@@ -4,7 +4,8 @@
 
 use crate::both_backends;
 use crate::helpers::{client_at, TestApp, TestDb};
-use app::checkout::payment::{CHANGED, MAX_HOLDS_PER_CLIENT};
+use app::checkout::payment::MAX_HOLDS_PER_CLIENT;
+use app::checkout::pending::CHANGED;
 use leptos::server_fn::ServerFn as _;
 use serde_json::Value;
 

@@ -65,7 +65,7 @@ both_backends!(
         app.stop().await;
         let check = {
             drop(check);
-            app::db::Db::connect(&db.url)
+            app::platform::db::Db::connect(&db.url)
                 .await
                 .expect("a connection for the checks")
         };

@@ -1,6 +1,6 @@
 use crate::both_backends;
 use crate::helpers::{config_for, TestDb};
-use app::db::Db;
+use app::platform::db::Db;
 use oxcart_server::Application;
 
 both_backends!(

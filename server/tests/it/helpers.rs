@@ -5,7 +5,7 @@
 //! PostgreSQL half is skipped with a notice, unless `CI` or
 //! `OXCART_TEST_REQUIRE_SERVICES` is set: then it fails, so CI never skips silently.
 
-use app::state::AppState;
+use app::platform::state::AppState;
 use oxcart_server::{Application, Config};
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -80,8 +80,8 @@ impl TestDb {
             Backend::Postgres => {
                 let admin = service_url("TEST_DATABASE_URL").expect("TEST_DATABASE_URL is set");
                 let name = format!("oxcart_test_{}", uuid::Uuid::new_v4().simple());
-                app::db::install_drivers();
-                let mut conn = <app::db::AnyConnection as sqlx::Connection>::connect(&admin)
+                app::platform::db::install_drivers();
+                let mut conn = <app::platform::db::AnyConnection as sqlx::Connection>::connect(&admin)
                     .await
                     .expect("connect to TEST_DATABASE_URL");
                 sqlx::Executor::execute(&mut conn, format!("create database {name}").as_str())
@@ -109,7 +109,7 @@ impl TestDb {
 }
 
 async fn drop_postgres(admin: &str, name: &str) {
-    let mut conn = <app::db::AnyConnection as sqlx::Connection>::connect(admin)
+    let mut conn = <app::platform::db::AnyConnection as sqlx::Connection>::connect(admin)
         .await
         .expect("connect to TEST_DATABASE_URL");
     sqlx::Executor::execute(

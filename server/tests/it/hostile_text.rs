@@ -2,7 +2,7 @@
 //! variant, category and store names, SEO fields, announcement, customer names and
 //! addresses (shown to staff), mails — and a browser's parser reading what came back:
 //! no element, attribute or redirect the page did not write itself. leptos_meta 0.8.7
-//! writes `<title>` unescaped; `app::html::title` escapes it (see `app/src/html.rs`).
+//! writes `<title>` unescaped; `app::platform::html::title` escapes it (see `app/src/html.rs`).
 
 use crate::both_backends;
 use crate::catalog_helpers::{product, v};

@@ -5,7 +5,7 @@ use crate::both_backends;
 use crate::catalog_helpers::{product, v};
 use crate::helpers::{TestApp, TestDb};
 use app::checkout::api::AddTaxRate;
-use app::error::AppError;
+use app::platform::error::AppError;
 use app::orders::api::OrderAction;
 use leptos::server_fn::ServerFn as _;
 

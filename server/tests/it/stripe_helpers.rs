@@ -168,7 +168,7 @@ pub fn event(id: &str, kind: &str, object: Value) -> Vec<u8> {
 }
 
 pub fn now() -> i64 {
-    app::db::now_ms() / 1000
+    app::platform::db::now_ms() / 1000
 }
 
 impl TestApp {

@@ -133,14 +133,14 @@ both_backends!(
     |backend| async move {
         let db = TestDb::fresh(backend).await;
         let app = TestApp::spawn(&db, &[]).await;
-        let mut stores = vec![app::sessions::SessionBackend::Sql(
-            app::sessions::SqlSessionStore::new(app.state.db.clone()),
+        let mut stores = vec![app::platform::sessions::SessionBackend::Sql(
+            app::platform::sessions::SqlSessionStore::new(app.state.db.clone()),
         )];
         if let Some(redis) = service_url("TEST_REDIS_URL") {
             let pool = oxcart_server::startup::connect_redis(&redis)
                 .await
                 .expect("redis");
-            stores.push(app::sessions::SessionBackend::redis(pool));
+            stores.push(app::platform::sessions::SessionBackend::redis(pool));
         }
         for store in stores {
             // A request loads the session; logout deletes it meanwhile; the request ends

@@ -2,7 +2,7 @@
 //! half that `#[server]` generates has the same long signature (hence the allow).
 #![allow(clippy::too_many_arguments)]
 
-use crate::error::PublicError;
+use crate::platform::error::PublicError;
 use leptos::prelude::*;
 
 /// Adds an address (no `id`) or changes one. Checkboxes arrive as `on` when ticked.
@@ -21,7 +21,7 @@ pub async fn save_address(
     default_shipping: Option<String>,
     default_billing: Option<String>,
 ) -> Result<(), PublicError> {
-    use super::edge::*;
+    use super::prelude::*;
     let input = crate::accounts::model::AddressInput {
         full_name,
         company: company.unwrap_or_default(),
@@ -58,14 +58,14 @@ pub async fn save_address(
 /// The signed-in customer's saved addresses.
 #[server]
 pub async fn list_addresses() -> Result<Vec<crate::accounts::model::Address>, PublicError> {
-    use super::edge::*;
+    use super::prelude::*;
     let (state, _, user) = signed_in().await?;
     Ok(crate::accounts::addresses::list(&state.db, &user.id).await?)
 }
 
 #[server]
 pub async fn delete_address(id: String) -> Result<(), PublicError> {
-    use super::edge::*;
+    use super::prelude::*;
     let result = async {
         let (state, _, user) = signed_in().await?;
         crate::accounts::addresses::delete(&state.db, &user.id, &id).await
@@ -77,7 +77,7 @@ pub async fn delete_address(id: String) -> Result<(), PublicError> {
 /// Makes an address the default for `kind` (`shipping` or `billing`).
 #[server]
 pub async fn set_default_address(id: String, kind: String) -> Result<(), PublicError> {
-    use super::edge::*;
+    use super::prelude::*;
     let result = async {
         let (state, _, user) = signed_in().await?;
         let kind = crate::accounts::addresses::Kind::parse(&kind)

@@ -1,13 +1,13 @@
 //! Signing up, in and out; confirming the email; resetting and changing the password.
 
 use crate::accounts::model::CurrentUser;
-use crate::error::PublicError;
+use crate::platform::error::PublicError;
 use leptos::prelude::*;
 
 /// The signed-in user, if any.
 #[server]
 pub async fn get_current_user() -> Result<Option<CurrentUser>, PublicError> {
-    use super::edge::*;
+    use super::prelude::*;
     let (state, session) = context().await?;
     Ok(session::current_user(&state.db, &session).await?)
 }
@@ -18,7 +18,7 @@ pub async fn register(
     email: String,
     password: String,
 ) -> Result<(), PublicError> {
-    use super::edge::*;
+    use super::prelude::*;
     let result = async {
         let (state, _) = context().await?;
         limit(&state).await?;
@@ -39,7 +39,7 @@ pub async fn register(
         &[("full_name", &full_name), ("email", &email)],
     )
     .await?;
-    crate::forms::redirect("/account/check-email");
+    crate::web::forms::redirect("/account/check-email");
     Ok(())
 }
 
@@ -49,13 +49,13 @@ pub async fn login(
     password: String,
     next: Option<String>,
 ) -> Result<(), PublicError> {
-    use super::edge::*;
+    use super::prelude::*;
     let result = async {
         let (state, session) = context().await?;
         limit(&state).await?;
         match service::authenticate(&state, &email, &password).await? {
             service::SignIn::Done(user) => {
-                session::sign_in(&state.db, &session, &user).await?;
+                sign_in(&state, &session, &user).await?;
                 let home = if user.role().is_staff() {
                     "/admin"
                 } else {
@@ -71,16 +71,16 @@ pub async fn login(
     }
     .await;
     let to = finish("login", result, &[("email", &email)]).await?;
-    crate::forms::redirect(&to);
+    crate::web::forms::redirect(&to);
     Ok(())
 }
 
 #[server]
 pub async fn logout() -> Result<(), PublicError> {
-    use super::edge::*;
+    use super::prelude::*;
     let (_, session) = context().await?;
     session::sign_out(&session).await?;
-    crate::forms::redirect("/");
+    crate::web::forms::redirect("/");
     Ok(())
 }
 
@@ -88,7 +88,7 @@ pub async fn logout() -> Result<(), PublicError> {
 /// never changes anything).
 #[server]
 pub async fn verify_email(token: String) -> Result<(), PublicError> {
-    use super::edge::*;
+    use super::prelude::*;
     let result = async {
         let (state, _) = context().await?;
         service::verify_email(&state, &token).await
@@ -99,7 +99,7 @@ pub async fn verify_email(token: String) -> Result<(), PublicError> {
 
 #[server]
 pub async fn request_password_reset(email: String) -> Result<(), PublicError> {
-    use super::edge::*;
+    use super::prelude::*;
     let result = async {
         let (state, _) = context().await?;
         limit(&state).await?;
@@ -117,7 +117,7 @@ pub async fn request_password_reset(email: String) -> Result<(), PublicError> {
 
 #[server]
 pub async fn reset_password(token: String, password: String) -> Result<(), PublicError> {
-    use super::edge::*;
+    use super::prelude::*;
     let result = async {
         let (state, session) = context().await?;
         limit(&state).await?;
@@ -134,7 +134,7 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<(), PublicError> {
-    use super::edge::*;
+    use super::prelude::*;
     let result = async {
         let (state, session, user) = signed_in().await?;
         let epoch =
@@ -153,7 +153,7 @@ pub async fn change_password(
 
 #[server]
 pub async fn logout_everywhere() -> Result<(), PublicError> {
-    use super::edge::*;
+    use super::prelude::*;
     let result = async {
         let (state, session, user) = signed_in().await?;
         service::end_all_sessions(&state, &user).await?;

@@ -1,11 +1,11 @@
 //! The profile: name, email change, profile picture, account deletion.
 
-use crate::error::PublicError;
+use crate::platform::error::PublicError;
 use leptos::prelude::*;
 
 #[server]
 pub async fn update_profile(full_name: String) -> Result<(), PublicError> {
-    use super::edge::*;
+    use super::prelude::*;
     let result = async {
         let (state, _, user) = signed_in().await?;
         service::update_profile(&state, &user, &full_name).await
@@ -22,7 +22,7 @@ pub async fn update_profile(full_name: String) -> Result<(), PublicError> {
 
 #[server]
 pub async fn change_email(current_password: String, email: String) -> Result<(), PublicError> {
-    use super::edge::*;
+    use super::prelude::*;
     let result = async {
         let (state, _, user) = signed_in().await?;
         service::request_email_change(&state, &user, &current_password, &email).await
@@ -39,7 +39,7 @@ pub async fn change_email(current_password: String, email: String) -> Result<(),
 
 #[server]
 pub async fn confirm_email_change(token: String) -> Result<(), PublicError> {
-    use super::edge::*;
+    use super::prelude::*;
     let result = async {
         let (state, _) = context().await?;
         service::confirm_email_change(&state, &token).await
@@ -56,7 +56,7 @@ pub async fn confirm_email_change(token: String) -> Result<(), PublicError> {
 
 #[server]
 pub async fn delete_account(confirm_password: String) -> Result<(), PublicError> {
-    use super::edge::*;
+    use super::prelude::*;
     let result = async {
         let (state, session, user) = signed_in().await?;
         service::delete_account(&state, &user, &confirm_password).await?;
@@ -72,7 +72,7 @@ pub async fn delete_account(confirm_password: String) -> Result<(), PublicError>
 pub async fn upload_avatar(
     data: leptos::server_fn::codec::MultipartData,
 ) -> Result<(), PublicError> {
-    use super::edge::*;
+    use super::prelude::*;
     let result = async {
         let (state, _, user) = signed_in().await?;
         fn bad_upload(e: impl std::fmt::Display) -> AppError {
@@ -110,7 +110,7 @@ pub async fn upload_avatar(
 
 #[server]
 pub async fn remove_avatar() -> Result<(), PublicError> {
-    use super::edge::*;
+    use super::prelude::*;
     let result = async {
         let (state, _, user) = signed_in().await?;
         crate::accounts::avatar::clear(&state, &user).await

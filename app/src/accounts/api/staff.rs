@@ -1,12 +1,12 @@
 //! Admin access and team management.
 
-use crate::error::PublicError;
+use crate::platform::error::PublicError;
 use leptos::prelude::*;
 
 /// Whether the signed-in user may use the admin.
 #[server]
 pub async fn admin_access() -> Result<crate::accounts::model::AdminAccess, PublicError> {
-    use super::edge::*;
+    use super::prelude::*;
     use crate::accounts::model::AdminAccess;
     let (state, session) = context().await?;
     let Some(user) = session::current(&state.db, &session).await? else {
@@ -21,7 +21,7 @@ pub async fn admin_access() -> Result<crate::accounts::model::AdminAccess, Publi
 
 #[server]
 pub async fn list_staff() -> Result<Vec<crate::accounts::model::StaffMember>, PublicError> {
-    use super::edge::*;
+    use super::prelude::*;
     let (state, session) = context().await?;
     session::require_admin(&state.db, &session).await?;
     Ok(crate::accounts::staff::list(&state).await?)
@@ -29,7 +29,7 @@ pub async fn list_staff() -> Result<Vec<crate::accounts::model::StaffMember>, Pu
 
 #[server]
 pub async fn invite_staff(email: String, role: String) -> Result<String, PublicError> {
-    use super::edge::*;
+    use super::prelude::*;
     let result = async {
         let (state, session) = context().await?;
         let admin = session::require_admin(&state.db, &session).await?;
@@ -39,15 +39,15 @@ pub async fn invite_staff(email: String, role: String) -> Result<String, PublicE
     }
     .await;
     let message = finish("invite", result, &[("email", &email)]).await?;
-    if crate::forms::is_plain_form_post() {
-        crate::forms::redirect("/admin/staff?invited=1");
+    if crate::platform::request::is_plain_form_post() {
+        crate::web::forms::redirect("/admin/staff?invited=1");
     }
     Ok(message)
 }
 
 #[server]
 pub async fn change_staff_role(user_id: String, role: String) -> Result<(), PublicError> {
-    use super::edge::*;
+    use super::prelude::*;
     let result = async {
         let (state, session) = context().await?;
         let admin = session::require_admin(&state.db, &session).await?;
@@ -61,7 +61,7 @@ pub async fn change_staff_role(user_id: String, role: String) -> Result<(), Publ
 
 #[server]
 pub async fn set_staff_active(user_id: String, active: bool) -> Result<(), PublicError> {
-    use super::edge::*;
+    use super::prelude::*;
     let result = async {
         let (state, session) = context().await?;
         let admin = session::require_admin(&state.db, &session).await?;
@@ -78,12 +78,12 @@ pub async fn accept_invite(
     full_name: String,
     password: String,
 ) -> Result<(), PublicError> {
-    use super::edge::*;
+    use super::prelude::*;
     let result = async {
         let (state, session) = context().await?;
         limit(&state).await?;
         let user = crate::accounts::staff::accept(&state, &token, &full_name, &password).await?;
-        session::sign_in(&state.db, &session, &user).await?;
+        sign_in(&state, &session, &user).await?;
         // Admins set up two-factor before anything else.
         Ok(if user.role() == crate::accounts::Role::Admin {
             "/account/two-factor?required=1"
@@ -93,6 +93,6 @@ pub async fn accept_invite(
     }
     .await;
     let to = finish("invite-accept", result, &[("full_name", &full_name)]).await?;
-    crate::forms::redirect(to);
+    crate::web::forms::redirect(to);
     Ok(())
 }

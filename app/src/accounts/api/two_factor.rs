@@ -1,6 +1,6 @@
 //! Two-factor set-up, status, removal and the second sign-in step.
 
-use crate::error::PublicError;
+use crate::platform::error::PublicError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -9,15 +9,15 @@ const PENDING_TOTP: &str = "pending_totp_secret";
 const NEW_RECOVERY_CODES: &str = "new_recovery_codes";
 
 #[cfg(feature = "ssr")]
-fn session_err(e: tower_sessions::session::Error) -> crate::error::AppError {
-    crate::error::AppError::Internal(anyhow::Error::new(e).context("session"))
+fn session_err(e: tower_sessions::session::Error) -> crate::platform::error::AppError {
+    crate::platform::error::AppError::Internal(anyhow::Error::new(e).context("session"))
 }
 
 /// The secret and QR code to set up an authenticator app (kept in the session until
 /// confirmed, so a reload shows the same one).
 #[server]
 pub async fn two_factor_setup() -> Result<crate::accounts::model::TwoFactorSetup, PublicError> {
-    use super::edge::*;
+    use super::prelude::*;
     let (state, session, user) = signed_in().await?;
     let secret = match session
         .get::<String>(PENDING_TOTP)
@@ -58,9 +58,9 @@ pub async fn two_factor_setup() -> Result<crate::accounts::model::TwoFactorSetup
 
 #[server]
 pub async fn two_factor_status() -> Result<crate::accounts::model::TwoFactorStatus, PublicError> {
-    use super::edge::*;
+    use super::prelude::*;
     let (state, session, user) = signed_in().await?;
-    let new_recovery_codes = crate::sessions::take::<Vec<String>>(&session, NEW_RECOVERY_CODES)
+    let new_recovery_codes = crate::platform::sessions::take::<Vec<String>>(&session, NEW_RECOVERY_CODES)
         .await
         .map_err(session_err)?
         .unwrap_or_default();
@@ -75,7 +75,7 @@ pub async fn two_factor_status() -> Result<crate::accounts::model::TwoFactorStat
 
 #[server]
 pub async fn enable_two_factor(code: String) -> Result<(), PublicError> {
-    use super::edge::*;
+    use super::prelude::*;
     let result = async {
         let (state, session, user) = signed_in().await?;
         let secret = session
@@ -104,7 +104,7 @@ pub async fn enable_two_factor(code: String) -> Result<(), PublicError> {
 
 #[server]
 pub async fn disable_two_factor(current_password: String, code: String) -> Result<(), PublicError> {
-    use super::edge::*;
+    use super::prelude::*;
     let result = async {
         let (state, _, user) = signed_in().await?;
         crate::accounts::two_factor::disable(&state, &user, &current_password, &code).await
@@ -116,7 +116,7 @@ pub async fn disable_two_factor(current_password: String, code: String) -> Resul
 /// The second step of signing in: a code from the app or a recovery code.
 #[server]
 pub async fn complete_two_factor(code: String, next: Option<String>) -> Result<(), PublicError> {
-    use super::edge::*;
+    use super::prelude::*;
     let result = async {
         let (state, session) = context().await?;
         limit(&state).await?;
@@ -126,7 +126,7 @@ pub async fn complete_two_factor(code: String, next: Option<String>) -> Result<(
                 AppError::validation("code", "the sign-in took too long; log in again")
             })?;
         crate::accounts::two_factor::verify(&state, &user, &code).await?;
-        session::sign_in(&state.db, &session, &user).await?;
+        sign_in(&state, &session, &user).await?;
         tracing::info!(user_id = %user.id, "signed in with two factors");
         let home = if user.role().is_staff() {
             "/admin"
@@ -137,6 +137,6 @@ pub async fn complete_two_factor(code: String, next: Option<String>) -> Result<(
     }
     .await;
     let to = finish("totp-login", result, &[]).await?;
-    crate::forms::redirect(&to);
+    crate::web::forms::redirect(&to);
     Ok(())
 }

@@ -5,7 +5,7 @@ use super::{flash_resource, query, Notice, RequireUser};
 use crate::accounts::api::{list_addresses, DeleteAddress, SaveAddress, SetDefaultAddress};
 use crate::accounts::countries::COUNTRIES;
 use crate::accounts::model::{Address, CurrentUser};
-use crate::forms::{error_signal, kept, Field, FormError};
+use crate::web::forms::{error_signal, kept, Field, FormError};
 use leptos::prelude::*;
 
 #[component]
@@ -114,8 +114,8 @@ fn AddressCard(
 #[component]
 fn AddressForm(
     action: ServerAction<SaveAddress>,
-    error: Signal<Option<crate::error::PublicError>>,
-    flash: Option<crate::forms::Flash>,
+    error: Signal<Option<crate::platform::error::PublicError>>,
+    flash: Option<crate::web::forms::Flash>,
     edit: Option<Address>,
 ) -> impl IntoView {
     let current = edit.clone().unwrap_or_default();

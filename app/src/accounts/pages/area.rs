@@ -6,7 +6,7 @@ use crate::accounts::api::{
     UpdateProfile, UploadAvatar,
 };
 use crate::accounts::model::CurrentUser;
-use crate::forms::{error_signal, kept, Field, FormError};
+use crate::web::forms::{error_signal, kept, Field, FormError};
 use leptos::prelude::*;
 use leptos_meta::Title;
 

@@ -4,7 +4,7 @@ use super::{flash_resource, query, AuthCard, Notice};
 use crate::accounts::api::{
     ConfirmEmailChange, Login, Register, RequestPasswordReset, ResetPassword, VerifyEmail,
 };
-use crate::forms::{error_signal, kept, Field, FormError};
+use crate::web::forms::{error_signal, kept, Field, FormError};
 use leptos::prelude::*;
 
 #[component]
@@ -102,11 +102,11 @@ fn TokenPage<F>(
     title: &'static str,
     lead: &'static str,
     form: &'static str,
-    value: Signal<Option<Result<(), crate::error::PublicError>>>,
+    value: Signal<Option<Result<(), crate::platform::error::PublicError>>>,
     body: F,
 ) -> impl IntoView
 where
-    F: Fn(String, Signal<Option<crate::error::PublicError>>) -> AnyView
+    F: Fn(String, Signal<Option<crate::platform::error::PublicError>>) -> AnyView
         + Send
         + Sync
         + Clone

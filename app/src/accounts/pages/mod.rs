@@ -1,6 +1,6 @@
 //! The pages under `/account`: signing in and up, the links mailed to users, and the
 //! signed-in area (overview, profile, addresses, security). Every form is a plain HTML
-//! form first (see [`crate::forms`]); hydration turns it into an in-page action.
+//! form first (see [`crate::web::forms`]); hydration turns it into an in-page action.
 
 mod addresses;
 mod area;
@@ -17,8 +17,8 @@ pub use two_factor::{TwoFactorLoginPage, TwoFactorPage};
 
 use super::api::get_current_user;
 use super::model::CurrentUser;
-use crate::error::PublicError;
-use crate::forms::{take_flash, Flash};
+use crate::platform::error::PublicError;
+use crate::web::forms::{take_flash, Flash};
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_location, use_query_map};

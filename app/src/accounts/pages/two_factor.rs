@@ -7,7 +7,7 @@ use crate::accounts::api::{
     two_factor_setup, two_factor_status, CompleteTwoFactor, DisableTwoFactor, EnableTwoFactor,
 };
 use crate::accounts::model::CurrentUser;
-use crate::forms::{error_signal, Field, FormError};
+use crate::web::forms::{error_signal, Field, FormError};
 use leptos::prelude::*;
 
 #[component]

@@ -4,14 +4,15 @@
 //! hydration; after it, changing a filter navigates at once and typing in the search box
 //! does so after a pause, replacing the history entry, without reloading the page.
 
-use super::{breadcrumb_json, origin, summary, Breadcrumbs, JsonLd, ProductGrid};
+use super::parts::{breadcrumb_json, origin, summary, Breadcrumbs, JsonLd, ProductGrid};
 use crate::catalog::api::{get_categories, get_listing};
 use crate::catalog::model::*;
-use crate::error::{ErrorCode, PublicError};
+use crate::platform::error::{ErrorCode, PublicError};
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_location, use_params_map};
+use crate::platform::money::{Currency, Money};
 
 #[derive(Clone, Copy)]
 enum Mode {
@@ -79,7 +80,7 @@ fn Browse(mode: Mode) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match listing.await {
                         Ok(found) => view! { <Results listing=found query=query.get_untracked() mode submit categories /> }.into_any(),
-                        Err(err) if err.code == ErrorCode::NotFound => view! { <crate::shell::NotFound /> }.into_any(),
+                        Err(err) if err.code == ErrorCode::NotFound => view! { <crate::web::not_found::NotFound /> }.into_any(),
                         Err(err) => view! { <BadQuery err /> }.into_any(),
                     }
                 })}

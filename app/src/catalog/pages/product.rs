@@ -3,10 +3,10 @@
 //! value is a link to the variant it leads to, which works before hydration (a page load)
 //! and after it (a client-side navigation: price, stock and picture change in place).
 
-use super::{breadcrumb_json, origin, summary, Breadcrumbs, JsonLd, Picture};
+use super::parts::{breadcrumb_json, origin, summary, Breadcrumbs, JsonLd, NoPicture, Picture};
 use crate::catalog::api::get_product;
 use crate::catalog::model::*;
-use crate::error::ErrorCode;
+use crate::platform::error::ErrorCode;
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
 use leptos_router::components::A;
@@ -25,7 +25,7 @@ pub fn ProductPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match product.await {
                     Ok(p) => view! { <ProductView product=Arc::new(p) chosen /> }.into_any(),
-                    Err(err) if err.code == ErrorCode::NotFound => view! { <crate::shell::NotFound /> }.into_any(),
+                    Err(err) if err.code == ErrorCode::NotFound => view! { <crate::web::not_found::NotFound /> }.into_any(),
                     Err(err) => view! { <p class="form-error" role="alert">{err.message}</p> }.into_any(),
                 }
             })}
@@ -185,7 +185,7 @@ fn ProductView(product: Arc<Product>, chosen: Memo<Option<String>>) -> impl Into
                 <div class="product__main-image">
                     {move || match main_image() {
                         Some(image) => view! { <Picture image sizes="(min-width: 900px) 50vw, 100vw" eager=true /> }.into_any(),
-                        None => view! { <super::NoPicture /> }.into_any(),
+                        None => view! { <NoPicture /> }.into_any(),
                     }}
                 </div>
                 {(thumbs.len() > 1).then(|| view! {
@@ -227,6 +227,7 @@ fn ProductView(product: Arc<Product>, chosen: Memo<Option<String>>) -> impl Into
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::platform::money::{Currency, Money};
 
     fn variant(id: &str, options: &[&str], stock: i64) -> Variant {
         Variant {

@@ -1,0 +1,158 @@
+//! The request context: the id that ties a request's log lines, its `x-request-id`
+//! header and any error envelope together. The server's edge middleware sets it; code
+//! anywhere below reads it with [`current_id`].
+
+use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// What a request carries through every task it spawns: its id, and how many database
+/// statements it has run (reported in the `Server-Timing` header; see [`count_query`]).
+#[derive(Clone, Debug)]
+pub struct Scope {
+    pub id: Arc<str>,
+    queries: Arc<AtomicU64>,
+}
+
+impl Scope {
+    pub fn new(id: Arc<str>) -> Self {
+        Self {
+            id,
+            queries: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// The statements run so far on behalf of this request.
+    pub fn queries(&self) -> u64 {
+        self.queries.load(Ordering::Relaxed)
+    }
+}
+
+tokio::task_local! {
+    static REQUEST: Scope;
+}
+
+/// The id of the request being served by this task, if any.
+pub fn current_id() -> Option<String> {
+    REQUEST.try_with(|s| s.id.to_string()).ok()
+}
+
+/// Counts one database statement against the current request (no-op outside one).
+pub fn count_query() {
+    let _ = REQUEST.try_with(|s| s.queries.fetch_add(1, Ordering::Relaxed));
+}
+
+/// Runs `fut` inside the request `scope`.
+pub async fn scope<F: Future>(scope: Scope, fut: F) -> F::Output {
+    REQUEST.scope(scope, fut).await
+}
+
+/// Runs the synchronous `f` with `id` as the current request id (for code that polls a
+/// request's work outside its task, such as a streamed response body).
+pub fn sync_scope<R>(scope: Scope, f: impl FnOnce() -> R) -> R {
+    REQUEST.sync_scope(scope, f)
+}
+
+/// Leptos runs resources and server-function calls made during rendering on spawned
+/// tasks. Spawned plainly, they would lose the request's tracing span and id: their log
+/// lines (and error envelopes) would not name the request. This executor carries both
+/// into every task it spawns.
+struct RequestAwareExecutor;
+
+impl any_spawner::CustomExecutor for RequestAwareExecutor {
+    fn spawn(&self, fut: any_spawner::PinnedFuture<()>) {
+        tokio::spawn(with_request_context(fut));
+    }
+
+    fn spawn_local(&self, fut: any_spawner::PinnedLocalFuture<()>) {
+        tokio::task::spawn_local(with_request_context(fut));
+    }
+
+    fn poll_local(&self) {}
+}
+
+fn with_request_context<F: Future<Output = ()>>(fut: F) -> impl Future<Output = ()> {
+    use tracing::Instrument as _;
+    let scope = REQUEST.try_with(Scope::clone).ok();
+    let fut = fut.instrument(tracing::Span::current());
+    async move {
+        match scope {
+            Some(scope) => REQUEST.scope(scope, fut).await,
+            None => fut.await,
+        }
+    }
+}
+
+/// Installs [`RequestAwareExecutor`] as Leptos' executor. Call once, before the router
+/// is built (leptos_axum otherwise installs a plain tokio executor); later calls do nothing.
+pub fn init_executor() {
+    if let Err(err) = any_spawner::Executor::init_custom_executor(RequestAwareExecutor) {
+        tracing::debug!(error = %err, "leptos executor already set");
+    }
+}
+
+/// Whether the current server-function call is a plain form post (no JavaScript).
+pub fn is_plain_form_post() -> bool {
+    leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts.method == http::Method::POST
+            && parts
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.contains("text/html"))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn tasks_spawned_through_leptos_keep_the_request_id() {
+        init_executor();
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        scope(Scope::new(Arc::from("req-2")), async move {
+            any_spawner::Executor::spawn(async move {
+                let _ = tx.send(current_id());
+            });
+        })
+        .await;
+        assert_eq!(rx.await.expect("the task ran").as_deref(), Some("req-2"));
+    }
+
+    #[tokio::test]
+    async fn the_id_is_visible_inside_its_scope_only() {
+        assert_eq!(current_id(), None);
+        let seen = scope(Scope::new(Arc::from("req-1")), async { current_id() }).await;
+        assert_eq!(seen.as_deref(), Some("req-1"));
+    }
+}
+
+/// The client's address: the peer of the connection, or with `trust_proxy` (the server
+/// sits behind a reverse proxy) the last hop the proxy recorded in `X-Forwarded-For`.
+pub fn client_ip(
+    headers: &http::HeaderMap,
+    extensions: &http::Extensions,
+    trust_proxy: bool,
+) -> String {
+    if trust_proxy {
+        let forwarded = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .rfind(|v| !v.is_empty());
+        if let Some(ip) = forwarded {
+            return ip.to_owned();
+        }
+    }
+    extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map_or_else(|| "unknown".to_owned(), |info| info.0.ip().to_string())
+}
+
+/// The Content-Security-Policy nonce of this request (set by the server's edge); the
+/// document shell puts it on Leptos' inline scripts.
+#[derive(Clone, Debug)]
+pub struct CspNonce(pub Arc<str>);

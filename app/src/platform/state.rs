@@ -1,0 +1,64 @@
+//! What server functions and handlers share: the database, the Leptos options, Redis
+//! when configured, the job queue, the rate limiter, the read cache, file storage, the
+//! payment provider and the settings of the process. Built once by the server at
+//! start-up. Every field is a platform service, so every layer above may take it.
+
+use crate::platform::db::Db;
+use crate::platform::error::AppError;
+use crate::platform::jobs::Jobs;
+use crate::platform::limits::RateLimiter;
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use std::sync::Arc;
+
+#[derive(Clone, Debug, FromRef)]
+pub struct AppState {
+    pub db: Db,
+    pub leptos_options: LeptosOptions,
+    pub redis: Option<crate::platform::redis::Redis>,
+    pub jobs: Jobs,
+    pub limiter: RateLimiter,
+    pub config: Arc<RuntimeConfig>,
+    /// The read cache (catalog pages) and its invalidation across instances.
+    pub cache: crate::platform::cache::ReadCache,
+    /// Uploaded files (product pictures).
+    pub storage: crate::platform::storage::Storage,
+    /// The payment provider (Stripe or the offline test provider).
+    pub payments: crate::platform::payments::Payments,
+}
+
+/// The parts of the configuration that request handling needs.
+#[derive(Clone)]
+pub struct RuntimeConfig {
+    /// `OXCART_PUBLIC_URL`: every link in a mail starts with it.
+    pub public_url: url::Url,
+    /// Signs REST access tokens (HS256).
+    pub jwt_secret: Vec<u8>,
+    /// `OXCART_TRUST_PROXY`: take the client address from `X-Forwarded-For`.
+    pub trust_proxy: bool,
+}
+
+impl std::fmt::Debug for RuntimeConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RuntimeConfig")
+            .field("public_url", &self.public_url.as_str())
+            .field("jwt_secret", &"[redacted]")
+            .field("trust_proxy", &self.trust_proxy)
+            .finish()
+    }
+}
+
+impl RuntimeConfig {
+    /// Whether the store is served over https (cookies `Secure`, HSTS).
+    pub fn is_https(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+}
+
+impl AppState {
+    /// The state inside a server function (leptos_axum provides it as context).
+    pub fn from_context() -> Result<Self, AppError> {
+        leptos::prelude::use_context::<Self>()
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("AppState missing from context")))
+    }
+}
