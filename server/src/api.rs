@@ -1,7 +1,7 @@
 //! The REST API under `/api/v1` (DESIGN.md envelope, JWT bearer auth). Handlers are thin:
 //! parse, authenticate, call one service function, answer in the envelope.
 
-use app::accounts::{jwt, service};
+use app::accounts::{jwt, profile, register, signin};
 use app::platform::error::AppError;
 use app::platform::limits::Decision;
 use app::platform::state::AppState;
@@ -152,9 +152,9 @@ async fn register(
     Body(body): Body<RegisterBody>,
 ) -> Response {
     limited(&state.clone(), ip, async move {
-        service::register(
+        register::register(
             &state,
-            service::Registration {
+            register::Registration {
                 email: &body.email,
                 password: &body.password,
                 full_name: &body.full_name,
@@ -181,9 +181,9 @@ async fn login(
     Body(body): Body<LoginBody>,
 ) -> Response {
     limited(&state.clone(), ip, async move {
-        let user = match service::authenticate(&state, &body.email, &body.password).await? {
-            service::SignIn::Done(user) => user,
-            service::SignIn::NeedsSecondFactor(_) => {
+        let user = match signin::authenticate(&state, &body.email, &body.password).await? {
+            signin::SignIn::Done(user) => user,
+            signin::SignIn::NeedsSecondFactor(_) => {
                 return Err(AppError::validation(
                     "totp_code",
                     "this account uses two-factor authentication; sign in on the website",
@@ -235,7 +235,7 @@ async fn update_me(
     Bearer(user): Bearer,
     Body(body): Body<UpdateMe>,
 ) -> Result<Response, AppError> {
-    service::update_profile(&state, &user, &body.full_name).await?;
+    profile::update_profile(&state, &user, &body.full_name).await?;
     let user = app::accounts::db::by_id(&state.db, &user.id)
         .await?
         .ok_or(AppError::Unauthorized)?;
@@ -252,7 +252,7 @@ async fn delete_me(
     Bearer(user): Bearer,
     Body(body): Body<DeleteMe>,
 ) -> Result<Response, AppError> {
-    service::delete_account(&state, &user, &body.password).await?;
+    profile::delete_account(&state, &user, &body.password).await?;
     Ok(ok(
         StatusCode::OK,
         json!({ "message": "The account was deleted." }),

@@ -61,12 +61,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Migrate => {
             let db = connect_database(&config).await?;
-            let applied = sqlx::query_scalar::<_, i64>(
-                "select count(*) from _sqlx_migrations where success = true",
-            )
-            .fetch_one(db.pool())
-            .await
-            .unwrap_or_default();
+            let applied = db.applied_migrations().await.unwrap_or_default();
             println!(
                 "The {} database is up to date ({applied} migrations applied).",
                 db.backend()
@@ -82,9 +77,9 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 report.settings_written
             );
             if let Some(count) = demo {
-                let (products,): (i64,) = sqlx::query_as("select count(*) from products")
-                    .fetch_one(db.pool())
-                    .await?;
+                let products = app::catalog::db::count_products(&db)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("counting products: {}", e.to_public().message))?;
                 if if_empty && products > 0 {
                     println!("The catalog has {products} products: no demo catalog made.");
                 } else {

@@ -11,7 +11,6 @@ pub mod middleware;
 pub mod orders;
 pub mod pages;
 pub mod routes;
-pub mod secrets;
 pub mod security;
 pub mod site;
 pub mod startup;

@@ -47,7 +47,7 @@ async fn export(
 ) -> Response {
     let result = async {
         app::accounts::session::require_staff(&state.db, &session).await?;
-        let filter = app::orders::service::OrderFilter::from_query(query.as_deref().unwrap_or(""))?;
+        let filter = app::orders::filter::OrderFilter::from_query(query.as_deref().unwrap_or(""))?;
         app::orders::export::export_csv(&state, &filter).await
     }
     .await;

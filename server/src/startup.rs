@@ -7,7 +7,8 @@ use crate::middleware::{
     api_not_found, panic_response, pkg_cache_headers, request_context, server_fn_error_status,
 };
 use crate::security::{refuse_cross_site, security_headers, Edge};
-use crate::{health, secrets, site, worker};
+use crate::{health, site, worker};
+use app::platform::secrets;
 use anyhow::Context as _;
 use app::platform::db::Db;
 use app::platform::jobs::Jobs;

@@ -1,7 +1,7 @@
 //! The background job worker: one task per process that runs queued jobs (mail, reset
 //! look-ups) until shutdown. Several instances may run it against one database.
 
-use app::accounts::service;
+use app::accounts::passwords;
 use app::platform::jobs::{Job, Task};
 use app::platform::mail::Mailer;
 use app::platform::state::AppState;
@@ -46,7 +46,7 @@ async fn run(state: &AppState, mailer: &Mailer, job: &Job) -> anyhow::Result<()>
             tracing::info!(job_id = %job.id, subject = %mail.subject, "mail sent");
             Ok(())
         }
-        Task::ResetRequest(request) => service::send_reset_link(state, &request)
+        Task::ResetRequest(request) => passwords::send_reset_link(state, &request)
             .await
             .map_err(anyhow::Error::new),
         Task::ExpirePayment(expire) => {

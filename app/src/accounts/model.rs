@@ -42,6 +42,10 @@ impl Role {
     }
 }
 
+/// The signed-in team member, for pages inside the admin frame (its context).
+#[derive(Debug, Clone)]
+pub struct Staff(pub CurrentUser);
+
 /// The signed-in user, as pages and the API see them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CurrentUser {

@@ -113,7 +113,7 @@ pub async fn disable(
             "two-factor authentication is required for admins",
         ));
     }
-    super::service::confirm_password(state, user, current_password, "current_password").await?;
+    super::signin::confirm_password(state, user, current_password, "current_password").await?;
     verify(state, user, code).await?;
     let mut tx = state.db.begin_write().await?;
     sqlx::query("update users set totp_secret = null, totp_enabled_at = null, totp_last_step = null, updated_at = $1 where id = $2")

@@ -1,19 +1,15 @@
 //! The staff dashboard's frame under `/admin`: navigation for every module, the access
-//! check, the signed-in staff member as context ([`Staff`]) and the dashboard home. Each
+//! check, the signed-in staff member as context (`accounts::model::Staff`) and the dashboard home. Each
 //! module's pages live with their domain (`catalog::admin`, `orders::admin`,
 //! `inventory::admin`, `settings::admin`, `accounts::admin` for staff).
 
 use crate::accounts::api::admin_access;
 use crate::accounts::api::Logout;
-use crate::accounts::model::{AdminAccess, CurrentUser, Role};
+use crate::accounts::model::{AdminAccess, CurrentUser, Role, Staff};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Outlet, Redirect, A};
 use leptos_router::hooks::use_location;
-
-/// The signed-in team member, for pages inside the admin frame.
-#[derive(Clone)]
-pub struct Staff(pub CurrentUser);
 
 /// The admin frame: checks access, then shows the navigation and the current module.
 #[component]

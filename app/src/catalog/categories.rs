@@ -24,7 +24,7 @@ pub async fn save(
         ));
     }
     let slug = match input.slug.trim() {
-        "" => super::service::slug_for(name, "category"),
+        "" => super::validate::slug_for(name, "category"),
         s => s.to_owned(),
     };
     if !Slug::is_valid(&slug) {

@@ -461,3 +461,11 @@ pub async fn active_slugs(db: &Db) -> Result<Vec<(String, i64)>, AppError> {
     .fetch_all(db.pool())
     .await?)
 }
+
+/// How many products the catalog holds (any status).
+pub async fn count_products(db: &Db) -> Result<i64, AppError> {
+    let (products,): (i64,) = sqlx::query_as("select count(*) from products")
+        .fetch_one(db.pool())
+        .await?;
+    Ok(products)
+}

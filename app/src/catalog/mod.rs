@@ -28,3 +28,5 @@ pub mod media;
 pub mod read;
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod validate;

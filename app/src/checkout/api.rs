@@ -104,7 +104,7 @@ pub async fn start_payment() -> Result<(), PublicError> {
         let client = client_ip(&state);
         match crate::checkout::payment::start_payment(&state, &session, &client).await? {
             Started::Pay(_) => Ok("/checkout/pay".to_owned()),
-            Started::Paid { order_id } => Ok(crate::orders::service::guest_path(&state, &order_id)),
+            Started::Paid { order_id } => Ok(crate::orders::access::guest_path(&state, &order_id)),
         }
     }
     .await;
@@ -120,7 +120,7 @@ pub async fn pay_with_test_card(card: String) -> Result<(), PublicError> {
     let result = async {
         let (state, session) = context().await?;
         let order = crate::checkout::pay_step::pay_test(&state, &session, &card).await?;
-        Ok::<_, AppError>(crate::orders::service::guest_path(&state, &order))
+        Ok::<_, AppError>(crate::orders::access::guest_path(&state, &order))
     }
     .await;
     let to = finish("test-card", result, &[]).await?;
@@ -135,7 +135,7 @@ pub async fn complete_payment(payment_intent: String) -> Result<Option<String>, 
     let (state, session) = context().await?;
     let order =
         crate::checkout::pay_step::complete_return(&state, &session, &payment_intent).await?;
-    let path = order.map(|id| crate::orders::service::guest_path(&state, &id));
+    let path = order.map(|id| crate::orders::access::guest_path(&state, &id));
     if let Some(path) = &path {
         crate::web::forms::redirect(path);
     }

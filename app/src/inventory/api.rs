@@ -91,6 +91,6 @@ pub async fn dashboard_counts() -> Result<(i64, i64), PublicError> {
     let (state, _) = staff().await?;
     Ok((
         crate::inventory::service::low_count(&state).await?,
-        crate::orders::service::to_ship(&state).await?,
+        crate::orders::read::to_ship(&state).await?,
     ))
 }

@@ -5,7 +5,9 @@
 //! each other end in one consistent state, and each answer says what happened.
 
 use super::model::*;
-use super::service::{load, queue_order_mail};
+use super::read::load;
+use super::mail::queue_order_mail;
+use super::status::change;
 use super::timeline::event;
 use crate::platform::money::{Currency, Money};
 use crate::platform::db::{now_ms, AnyConnection};
@@ -35,19 +37,13 @@ pub async fn fulfil(
     let carrier = text(carrier, "carrier", "carrier", 60)?;
     let tracking = text(tracking, "tracking_number", "tracking number", 100)?;
     let mut tx = state.db.begin_write().await?;
-    let done = sqlx::query(
-        "update orders set status = 'fulfilled', carrier = $2, tracking_number = $3, updated_at = $4 \
-         where id = $1 and status = 'paid' and hold_reason is null",
-    )
-    .bind(order_id)
-    .bind(&carrier)
-    .bind(&tracking)
-    .bind(now_ms())
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Err(refused(&mut tx, order_id, "fulfilled").await);
-    }
+    change(&mut tx, order_id, OrderStatus::Paid, OrderStatus::Fulfilled, "fulfilled").await?;
+    sqlx::query("update orders set carrier = $2, tracking_number = $3 where id = $1")
+        .bind(order_id)
+        .bind(&carrier)
+        .bind(&tracking)
+        .execute(&mut *tx)
+        .await?;
     event(
         &mut tx,
         order_id,
@@ -71,14 +67,8 @@ pub async fn fulfil(
 /// Fulfilled → delivered.
 pub async fn deliver(state: &AppState, actor: &str, order_id: &str) -> Result<(), AppError> {
     let mut tx = state.db.begin_write().await?;
-    let done = sqlx::query("update orders set status = 'delivered', updated_at = $2 where id = $1 and status = 'fulfilled'")
-        .bind(order_id)
-        .bind(now_ms())
-        .execute(&mut *tx)
-        .await?;
-    if done.rows_affected() == 0 {
-        return Err(refused(&mut tx, order_id, "marked delivered").await);
-    }
+    let (from, to) = (OrderStatus::Fulfilled, OrderStatus::Delivered);
+    change(&mut tx, order_id, from, to, "marked delivered").await?;
     event(&mut tx, order_id, "delivered", "Delivered.", Some(actor)).await?;
     tx.commit().await?;
     Ok(())
@@ -114,26 +104,6 @@ pub async fn release_hold(state: &AppState, actor: &str, order_id: &str) -> Resu
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// Why a status change did not apply: the order is missing, on hold or in the wrong state.
-async fn refused(conn: &mut AnyConnection, order_id: &str, what: &str) -> AppError {
-    let status: Result<Option<(String, Option<String>)>, _> =
-        sqlx::query_as("select status, hold_reason from orders where id = $1")
-            .bind(order_id)
-            .fetch_optional(conn)
-            .await;
-    match status {
-        Ok(Some((status, Some(reason)))) if status == "paid" => AppError::Conflict(format!(
-            "This order is on hold: {reason} Release the hold before it can be {what}."
-        )),
-        Ok(Some((status, _))) => AppError::Conflict(format!(
-            "This order is {} and cannot be {what}.",
-            OrderStatus::parse(&status).map_or("changed", |s| s.as_str())
-        )),
-        Ok(None) => AppError::NotFound("order".into()),
-        Err(e) => e.into(),
-    }
 }
 
 /// Refunds `amount` (minor units) through the provider. The amount is counted against the
@@ -269,7 +239,7 @@ async fn send_refund(
                 }
             );
             event(&mut tx, order_id, "refunded", &msg, actor).await?;
-            super::service::mail_refund(state, &mut tx, order_id, amount).await?;
+            super::mail::mail_refund(state, &mut tx, order_id, amount).await?;
             tx.commit().await?;
             state.jobs.notify();
             Ok(())
@@ -314,17 +284,7 @@ pub async fn cancel(
     reason: &str,
 ) -> Result<(), AppError> {
     let mut tx = state.db.begin_write().await?;
-    let done = sqlx::query(
-        "update orders set status = 'cancelled', hold_reason = null, updated_at = $2 \
-         where id = $1 and status = 'paid'",
-    )
-    .bind(order_id)
-    .bind(now_ms())
-    .execute(&mut *tx)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Err(refused(&mut tx, order_id, "cancelled").await);
-    }
+    change(&mut tx, order_id, OrderStatus::Paid, OrderStatus::Cancelled, "cancelled").await?;
     restock(&mut tx, order_id, actor).await?;
     let reason = reason.trim();
     event(

@@ -105,7 +105,7 @@ fn Actions(
     let (f1, f2) = (flash.clone(), flash);
     let refundable = order.refundable();
     // Refunds, cancellations and releases move money: two-factor first.
-    let two_factor = use_context::<crate::admin::Staff>().is_some_and(|s| s.0.two_factor);
+    let two_factor = use_context::<crate::accounts::model::Staff>().is_some_and(|s| s.0.two_factor);
     let held = order
         .hold_reason
         .clone()

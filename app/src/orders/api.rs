@@ -10,14 +10,14 @@ use leptos::prelude::*;
 pub async fn get_order(id: String, token: Option<String>) -> Result<Order, PublicError> {
     use crate::accounts::edge::*;
     let (state, session) = context().await?;
-    Ok(crate::orders::service::for_viewer(&state, &session, &id, token.as_deref()).await?)
+    Ok(crate::orders::access::for_viewer(&state, &session, &id, token.as_deref()).await?)
 }
 
 #[server]
 pub async fn my_orders(page: u32) -> Result<OrderList, PublicError> {
     use crate::accounts::edge::*;
     let (state, _, user) = signed_in().await?;
-    Ok(crate::orders::service::history(&state, &user.id, page).await?)
+    Ok(crate::orders::filter::history(&state, &user.id, page).await?)
 }
 
 /// Guest look-up by email and order number; on a match, to the order.
@@ -27,7 +27,7 @@ pub async fn lookup_order(email: String, number: String) -> Result<(), PublicErr
     let result = async {
         let (state, _) = context().await?;
         limit(&state).await?;
-        crate::orders::service::lookup(&state, &email, &number).await
+        crate::orders::access::lookup(&state, &email, &number).await
     }
     .await;
     let to = finish(
@@ -46,15 +46,15 @@ pub async fn lookup_order(email: String, number: String) -> Result<(), PublicErr
 pub async fn admin_orders(query: String) -> Result<OrderList, PublicError> {
     use crate::accounts::edge::*;
     let (state, _) = staff().await?;
-    let filter = crate::orders::service::OrderFilter::from_query(&query)?;
-    Ok(crate::orders::service::list(&state, &filter, None).await?)
+    let filter = crate::orders::filter::OrderFilter::from_query(&query)?;
+    Ok(crate::orders::filter::list(&state, &filter, None).await?)
 }
 
 #[server]
 pub async fn admin_order(id: String) -> Result<Order, PublicError> {
     use crate::accounts::edge::*;
     let (state, _) = staff().await?;
-    Ok(crate::orders::service::for_staff(&state, &id).await?)
+    Ok(crate::orders::read::for_staff(&state, &id).await?)
 }
 
 /// A staff action on an order: `fulfil` (carrier, tracking_number), `deliver`, `cancel`

@@ -1,7 +1,7 @@
 //! The staff CSV export of orders: one row per order line, the list's filters, cells a
 //! spreadsheet would run as formulas escaped.
 
-use super::service::{conditions, OrderFilter};
+use super::filter::{conditions, OrderFilter};
 use crate::platform::money::{Currency, Money};
 use crate::platform::error::AppError;
 use crate::platform::state::AppState;

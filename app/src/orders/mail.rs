@@ -1,7 +1,16 @@
-//! The mails of an order: its confirmation, its shipment, a refund.
+//! The mails of an order: its confirmation, its shipment, a refund; written here and
+//! queued inside the transaction that changes the order.
 
 use crate::platform::mail::layout::{render, Content};
 use crate::platform::mail::OutgoingMail;
+use super::model::Order;
+use super::read::load;
+use super::access::guest_path;
+use crate::platform::db::AnyConnection;
+use crate::platform::error::AppError;
+use crate::platform::jobs::Task;
+use crate::platform::money::Money;
+use crate::platform::state::AppState;
 
 fn order_lines(order: &super::Order) -> Vec<String> {
     let mut out: Vec<String> = order
@@ -107,4 +116,50 @@ pub fn order_refund(
             footnote: "Refunds usually appear within 5–10 business days, depending on your bank.",
         },
     )
+}
+
+/// Queues a mail about an order (made by `write` from the store's name, the order and
+/// the customer's link to it), inside the caller's transaction.
+pub(super) async fn queue_order_mail(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    order_id: &str,
+    write: impl FnOnce(&str, &Order, &str) -> crate::platform::mail::OutgoingMail,
+) -> Result<(), AppError> {
+    let (order, _) = load(conn, order_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("order".into()))?;
+    let store = crate::settings::db::store_name_in(conn).await?;
+    let link = crate::accounts::service::link(state, &guest_path(state, order_id));
+    let mail = write(&store, &order, &link);
+    crate::platform::jobs::Jobs::enqueue_in(conn, &Task::SendMail(mail)).await?;
+    Ok(())
+}
+
+/// Queues the order confirmation, inside the transition's transaction.
+pub async fn mail_confirmation(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    order_id: &str,
+) -> Result<(), AppError> {
+    queue_order_mail(
+        state,
+        conn,
+        order_id,
+        order_confirmation,
+    )
+    .await
+}
+
+pub async fn mail_refund(
+    state: &AppState,
+    conn: &mut AnyConnection,
+    order_id: &str,
+    amount: i64,
+) -> Result<(), AppError> {
+    queue_order_mail(state, conn, order_id, |store, order, link| {
+        let amount = Money::new(amount, order.captured.currency);
+        order_refund(store, order, amount, link)
+    })
+    .await
 }

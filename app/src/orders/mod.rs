@@ -5,17 +5,23 @@
 //! token derived from it (sent in the confirmation mail) or with email + order number.
 
 #[cfg(feature = "ssr")]
+pub mod access;
+#[cfg(feature = "ssr")]
 pub mod actions;
 pub mod admin;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod export;
 #[cfg(feature = "ssr")]
+pub mod filter;
+#[cfg(feature = "ssr")]
 pub mod mail;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
-pub mod service;
+pub mod read;
+#[cfg(feature = "ssr")]
+pub mod status;
 #[cfg(feature = "ssr")]
 pub mod timeline;
 #[cfg(feature = "ssr")]

@@ -35,6 +35,17 @@ impl OrderStatus {
         Self::ALL.into_iter().find(|s| s.as_str() == raw)
     }
 
+    /// The allowed changes: a paid order ships (fulfilled) or is cancelled; a shipped
+    /// one is delivered. Delivered and cancelled are final. An order is made `paid`, by
+    /// `orders::transition` only.
+    pub fn can_become(self, to: Self) -> bool {
+        use OrderStatus::*;
+        matches!(
+            (self, to),
+            (Paid, Fulfilled | Cancelled) | (Fulfilled, Delivered)
+        )
+    }
+
     /// As the customer reads it.
     pub fn label(self) -> &'static str {
         match self {
@@ -56,6 +67,8 @@ pub enum PaymentStatus {
 }
 
 impl PaymentStatus {
+    pub const ALL: [PaymentStatus; 3] = [Self::Paid, Self::PartiallyRefunded, Self::Refunded];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Paid => "paid",
@@ -65,9 +78,7 @@ impl PaymentStatus {
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        [Self::Paid, Self::PartiallyRefunded, Self::Refunded]
-            .into_iter()
-            .find(|s| s.as_str() == raw)
+        Self::ALL.into_iter().find(|s| s.as_str() == raw)
     }
 
     /// What `refunded` of `captured` makes.

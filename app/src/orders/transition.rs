@@ -291,7 +291,7 @@ async fn succeed_in(
     }
     settle::complete(conn, &payment.checkout_id).await?;
 
-    super::service::mail_confirmation(state, conn, &order_id).await?;
+    super::mail::mail_confirmation(state, conn, &order_id).await?;
     inventory::mail_low_stock(state, conn, &low).await?;
     after.jobs = true;
     after.stock = true;
@@ -355,7 +355,7 @@ async fn refunded_in(
             None,
         )
         .await?;
-        super::service::mail_refund(state, conn, &order_id, amount).await?;
+        super::mail::mail_refund(state, conn, &order_id, amount).await?;
         after.jobs = true;
     }
     Ok(())

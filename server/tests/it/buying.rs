@@ -108,7 +108,7 @@ both_backends!(
         );
 
         // The order page: the token opens it for anyone; without it, a stranger sees 404.
-        let token = app::orders::service::token(&app.state, &order_id);
+        let token = app::orders::access::token(&app.state, &order_id);
         let stranger = app.browser();
         let open = app
             .step(

@@ -195,7 +195,7 @@ both_backends!(
             .fetch_one(app.state.db.pool())
             .await
             .expect("order");
-        let guest_path = app::orders::service::guest_path(&app.state, &order_id);
+        let guest_path = app::orders::access::guest_path(&app.state, &order_id);
         assert_clean(&page(&app, &shopper, &guest_path).await, "the order page");
 
         // Staff read the customer's name and address, and edit the product.

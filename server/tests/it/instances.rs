@@ -27,7 +27,7 @@ both_backends!(
         one.rates().await;
         let ids = one.stocked("Lamp", &[("LAMP", "40.00", 5)]).await;
         let order = one.bought(&ids[0], "1", "guest@example.com").await;
-        let token = app::orders::service::token(&one.state, &order);
+        let token = app::orders::access::token(&one.state, &order);
         let opened = two
             .step(
                 &two.browser(),

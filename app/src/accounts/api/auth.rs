@@ -22,9 +22,9 @@ pub async fn register(
     let result = async {
         let (state, _) = context().await?;
         limit(&state).await?;
-        service::register(
+        register::register(
             &state,
-            service::Registration {
+            register::Registration {
                 email: &email,
                 password: &password,
                 full_name: &full_name,
@@ -53,8 +53,8 @@ pub async fn login(
     let result = async {
         let (state, session) = context().await?;
         limit(&state).await?;
-        match service::authenticate(&state, &email, &password).await? {
-            service::SignIn::Done(user) => {
+        match signin::authenticate(&state, &email, &password).await? {
+            signin::SignIn::Done(user) => {
                 sign_in(&state, &session, &user).await?;
                 let home = if user.role().is_staff() {
                     "/admin"
@@ -63,7 +63,7 @@ pub async fn login(
                 };
                 Ok(local_path(&state, next.as_deref(), home))
             }
-            service::SignIn::NeedsSecondFactor(user) => {
+            signin::SignIn::NeedsSecondFactor(user) => {
                 session::begin_two_factor(&session, &user).await?;
                 Ok("/account/login/two-factor".to_owned())
             }
@@ -91,7 +91,7 @@ pub async fn verify_email(token: String) -> Result<(), PublicError> {
     use super::prelude::*;
     let result = async {
         let (state, _) = context().await?;
-        service::verify_email(&state, &token).await
+        register::verify_email(&state, &token).await
     }
     .await;
     done("verify", result, &[], "/account/login?verified=1").await
@@ -103,7 +103,7 @@ pub async fn request_password_reset(email: String) -> Result<(), PublicError> {
     let result = async {
         let (state, _) = context().await?;
         limit(&state).await?;
-        service::request_password_reset(&state, &email).await
+        passwords::request_password_reset(&state, &email).await
     }
     .await;
     done(
@@ -121,7 +121,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), Publi
     let result = async {
         let (state, session) = context().await?;
         limit(&state).await?;
-        service::reset_password(&state, &token, &password).await?;
+        passwords::reset_password(&state, &token, &password).await?;
         // Whoever was signed in on this browser is signed out with everyone else.
         session::sign_out(&session).await
     }
@@ -138,7 +138,7 @@ pub async fn change_password(
     let result = async {
         let (state, session, user) = signed_in().await?;
         let epoch =
-            service::change_password(&state, &user, &current_password, &new_password).await?;
+            passwords::change_password(&state, &user, &current_password, &new_password).await?;
         session::restamp(&session, epoch).await
     }
     .await;
@@ -156,7 +156,7 @@ pub async fn logout_everywhere() -> Result<(), PublicError> {
     use super::prelude::*;
     let result = async {
         let (state, session, user) = signed_in().await?;
-        service::end_all_sessions(&state, &user).await?;
+        signin::end_all_sessions(&state, &user).await?;
         session::sign_out(&session).await
     }
     .await;

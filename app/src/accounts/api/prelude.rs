@@ -2,4 +2,4 @@
 //! services they call.
 
 pub use crate::accounts::edge::*;
-pub use crate::accounts::{service, session};
+pub use crate::accounts::{passwords, profile, register, session, signin};

@@ -8,7 +8,7 @@ pub async fn update_profile(full_name: String) -> Result<(), PublicError> {
     use super::prelude::*;
     let result = async {
         let (state, _, user) = signed_in().await?;
-        service::update_profile(&state, &user, &full_name).await
+        profile::update_profile(&state, &user, &full_name).await
     }
     .await;
     done(
@@ -25,7 +25,7 @@ pub async fn change_email(current_password: String, email: String) -> Result<(),
     use super::prelude::*;
     let result = async {
         let (state, _, user) = signed_in().await?;
-        service::request_email_change(&state, &user, &current_password, &email).await
+        profile::request_email_change(&state, &user, &current_password, &email).await
     }
     .await;
     done(
@@ -42,7 +42,7 @@ pub async fn confirm_email_change(token: String) -> Result<(), PublicError> {
     use super::prelude::*;
     let result = async {
         let (state, _) = context().await?;
-        service::confirm_email_change(&state, &token).await
+        profile::confirm_email_change(&state, &token).await
     }
     .await;
     done(
@@ -59,7 +59,7 @@ pub async fn delete_account(confirm_password: String) -> Result<(), PublicError>
     use super::prelude::*;
     let result = async {
         let (state, session, user) = signed_in().await?;
-        service::delete_account(&state, &user, &confirm_password).await?;
+        profile::delete_account(&state, &user, &confirm_password).await?;
         session::sign_out(&session).await
     }
     .await;

@@ -11,7 +11,7 @@ pub use dialect::Backend;
 
 /// The `Any` driver's types, from sqlx-core (sqlx's own `any` feature would list its
 /// MySQL driver in Cargo.lock; see the workspace Cargo.toml).
-pub use sqlx_core::any::{Any, AnyArguments, AnyConnection, AnyPool, AnyPoolOptions};
+pub use sqlx_core::any::{Any, AnyArguments, AnyConnection, AnyPool, AnyPoolOptions, AnyRow};
 
 use anyhow::Context as _;
 use std::time::Duration;
@@ -144,6 +144,13 @@ impl Db {
             .run(&self.pool)
             .await
             .map_err(MigrationError)
+    }
+
+    /// How many migrations have been applied (`oxcart migrate` reports it).
+    pub async fn applied_migrations(&self) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("select count(*) from _sqlx_migrations where success = true")
+            .fetch_one(&self.pool)
+            .await
     }
 
     /// A round trip to the database, for readiness checks.

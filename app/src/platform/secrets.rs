@@ -6,7 +6,7 @@
 //! database on first use, so sessions and links made before keep working.
 
 use anyhow::Context as _;
-use app::platform::db::{now_ms, Db};
+use crate::platform::db::{now_ms, Db};
 use rand::RngCore as _;
 use std::path::Path;
 
@@ -57,38 +57,5 @@ fn read(path: &Path) -> anyhow::Result<Option<String>> {
         Ok(_) => Ok(None),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn a_secret_is_made_once_per_database_and_an_old_key_file_moves_in() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}", dir.path().join("oxcart.db").display());
-        let db = Db::connect(&url).await.expect("db");
-        db.migrate().await.expect("migrate");
-        let other_dir = tempfile::tempdir().expect("another data dir");
-        let first = shared(&db, dir.path(), "jwt.key").await.expect("made");
-        assert_eq!(first.len(), 128);
-        // Another instance with another data dir gets the same key from the database.
-        let again = shared(&db, other_dir.path(), "jwt.key")
-            .await
-            .expect("read");
-        assert_eq!(first, again);
-
-        // An earlier version's key file is adopted, so what it signed stays valid.
-        std::fs::create_dir_all(dir.path().join("secrets")).expect("dir");
-        std::fs::write(dir.path().join("secrets/session.key"), "legacy-key\n").expect("file");
-        let session = shared(&db, dir.path(), "session.key").await.expect("moved");
-        assert_eq!(session, "legacy-key");
-        assert_eq!(
-            shared(&db, other_dir.path(), "session.key")
-                .await
-                .expect("shared"),
-            "legacy-key"
-        );
     }
 }

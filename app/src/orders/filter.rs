@@ -1,0 +1,210 @@
+//! The order lists: a customer's history and the staff's list with its filters (status,
+//! payment, dates, search), parsed from a query string.
+
+use super::model::*;
+use crate::platform::money::{Currency, Money};
+use crate::platform::error::AppError;
+use crate::platform::state::AppState;
+
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: String,
+    number: i64,
+    email: String,
+    status: String,
+    payment_status: String,
+    currency: String,
+    total: i64,
+    items: i64,
+    created_at: i64,
+    on_hold: i64,
+}
+
+impl From<SummaryRow> for OrderSummary {
+    fn from(r: SummaryRow) -> Self {
+        Self {
+            id: r.id,
+            number: r.number,
+            email: r.email,
+            status: OrderStatus::parse(&r.status).unwrap_or_default(),
+            payment_status: PaymentStatus::parse(&r.payment_status).unwrap_or_default(),
+            total: Money::new(r.total, Currency::parse(&r.currency).unwrap_or_default()),
+            items: r.items,
+            created_at: r.created_at,
+            on_hold: r.on_hold == 1,
+        }
+    }
+}
+
+const SUMMARY: &str = "select o.id, o.number, o.email, o.status, o.payment_status, o.currency, \
+    o.total, cast(coalesce((select sum(l.quantity) from order_lines l where l.order_id = o.id), 0) as bigint) as items, \
+    o.created_at, case when o.hold_reason is null then 0 else 1 end as on_hold from orders o";
+
+/// A customer's orders, newest first.
+pub async fn history(state: &AppState, user_id: &str, page: u32) -> Result<OrderList, AppError> {
+    let filter = OrderFilter {
+        page,
+        ..OrderFilter::default()
+    };
+    list(state, &filter, Some(user_id)).await
+}
+
+/// What the staff list filters by (all optional), read from the page's query string.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrderFilter {
+    pub status: Option<OrderStatus>,
+    /// Unix ms, inclusive / exclusive.
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    /// Email (part) or order number.
+    pub customer: String,
+    pub min_total: Option<i64>,
+    pub max_total: Option<i64>,
+    pub page: u32,
+}
+
+impl OrderFilter {
+    /// From `status=paid&from=2026-01-01&to=2026-01-31&customer=ada&min=10&max=99.50&page=2`.
+    pub fn from_query(raw: &str) -> Result<Self, AppError> {
+        let mut f = Self {
+            page: 1,
+            ..Self::default()
+        };
+        let day = |v: &str, field: &str| -> Result<i64, AppError> {
+            let format = time::macros::format_description!("[year]-[month]-[day]");
+            time::Date::parse(v, format)
+                .map(|d| d.midnight().assume_utc().unix_timestamp() * 1000)
+                .map_err(|_| AppError::validation(field, "use a date like 2026-12-31"))
+        };
+        let money = |v: &str, field: &str| {
+            Money::parse_decimal(v)
+                .ok_or_else(|| AppError::validation(field, "enter an amount such as 25 or 19.99"))
+        };
+        for (key, value) in url::form_urlencoded::parse(raw.trim_start_matches('?').as_bytes()) {
+            let value = value.trim();
+            if value.is_empty() {
+                continue;
+            }
+            match key.as_ref() {
+                "status" => {
+                    f.status = Some(OrderStatus::parse(value).ok_or_else(|| {
+                        AppError::validation(
+                            "status",
+                            "choose paid, fulfilled, delivered or cancelled",
+                        )
+                    })?);
+                }
+                "from" => f.from = Some(day(value, "from")?),
+                "to" => f.to = Some(day(value, "to")? + 24 * 3600 * 1000),
+                "customer" => f.customer = value.chars().take(100).collect(),
+                "min" => f.min_total = Some(money(value, "min")?),
+                "max" => f.max_total = Some(money(value, "max")?),
+                "page" => {
+                    f.page = value
+                        .parse()
+                        .ok()
+                        .filter(|p| (1..=100_000).contains(p))
+                        .ok_or_else(|| {
+                            AppError::validation("page", "page must be a whole number from 1")
+                        })?;
+                }
+                _ => {}
+            }
+        }
+        Ok(f)
+    }
+}
+
+/// Staff list (all customers) or a customer's history (`user_id`).
+pub async fn list(
+    state: &AppState,
+    f: &OrderFilter,
+    user_id: Option<&str>,
+) -> Result<OrderList, AppError> {
+    const LIMIT: u32 = 25;
+    let (conditions, args) = conditions(f, user_id);
+    let where_ = if conditions.is_empty() {
+        String::new()
+    } else {
+        format!(" where {}", conditions.join(" and "))
+    };
+    let count_sql = format!("select count(*) from orders o{where_}");
+    let mut count = sqlx::query_as::<_, (i64,)>(&count_sql);
+    for a in &args {
+        count = a.bind_to(count);
+    }
+    let (total,) = count.fetch_one(state.db.pool()).await?;
+    let page = f.page.max(1);
+    let sql = format!(
+        "{SUMMARY}{where_} order by o.created_at desc, o.number desc limit {LIMIT} offset {}",
+        (page - 1) * LIMIT
+    );
+    let mut q = sqlx::query_as::<_, SummaryRow>(&sql);
+    for a in &args {
+        q = a.bind_to(q);
+    }
+    let rows = q.fetch_all(state.db.pool()).await?;
+    Ok(OrderList {
+        orders: rows.into_iter().map(OrderSummary::from).collect(),
+        pagination: crate::web::pagination::Pagination::new(page, LIMIT, total),
+    })
+}
+
+/// A bound value of a filter.
+pub(super) enum Arg {
+    Text(String),
+    Int(i64),
+}
+
+impl Arg {
+    pub(super) fn bind_to<'q, O>(
+        &'q self,
+        q: sqlx::query::QueryAs<'q, crate::platform::db::Any, O, crate::platform::db::AnyArguments<'q>>,
+    ) -> sqlx::query::QueryAs<'q, crate::platform::db::Any, O, crate::platform::db::AnyArguments<'q>> {
+        match self {
+            Arg::Text(t) => q.bind(t.as_str()),
+            Arg::Int(i) => q.bind(*i),
+        }
+    }
+}
+
+pub(super) fn conditions(f: &OrderFilter, user_id: Option<&str>) -> (Vec<String>, Vec<Arg>) {
+    let mut c = Vec::new();
+    let mut a = Vec::new();
+    let mut push = |sql: &str, arg: Arg| {
+        a.push(arg);
+        c.push(sql.replace('?', &format!("${}", a.len())));
+    };
+    if let Some(user) = user_id {
+        push("o.user_id = ?", Arg::Text(user.to_owned()));
+    }
+    if let Some(status) = f.status {
+        push("o.status = ?", Arg::Text(status.as_str().to_owned()));
+    }
+    if let Some(from) = f.from {
+        push("o.created_at >= ?", Arg::Int(from));
+    }
+    if let Some(to) = f.to {
+        push("o.created_at < ?", Arg::Int(to));
+    }
+    if let Some(min) = f.min_total {
+        push("o.total >= ?", Arg::Int(min));
+    }
+    if let Some(max) = f.max_total {
+        push("o.total <= ?", Arg::Int(max));
+    }
+    let customer = f.customer.trim().trim_start_matches('#');
+    if !customer.is_empty() {
+        match customer.parse::<i64>() {
+            Ok(number) => push("o.number = ?", Arg::Int(number)),
+            Err(_) => push(
+                "lower(o.email) like ?",
+                Arg::Text(format!(
+                    "%{}%",
+                    customer.to_lowercase().replace(['%', '_'], "")
+                )),
+            ),
+        }
+    }
+    (c, a)
+}
