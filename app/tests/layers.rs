@@ -62,10 +62,8 @@ impl Tree {
                         .iter()
                         .map(|s| s.to_string_lossy().into_owned())
                         .collect();
-                    let is_mod = matches!(
-                        module.last().map(String::as_str),
-                        Some("mod") | Some("lib")
-                    );
+                    let is_mod =
+                        matches!(module.last().map(String::as_str), Some("mod") | Some("lib"));
                     if is_mod {
                         module.pop();
                     }
@@ -81,7 +79,11 @@ impl Tree {
         let files = sources
             .iter()
             .map(|(path, source)| {
-                let mut module: Module = path.trim_end_matches(".rs").split('/').map(String::from).collect();
+                let mut module: Module = path
+                    .trim_end_matches(".rs")
+                    .split('/')
+                    .map(String::from)
+                    .collect();
                 let is_mod = matches!(module.last().map(String::as_str), Some("mod") | Some("lib"));
                 if is_mod {
                     module.pop();
@@ -338,7 +340,11 @@ fn every_file_imports_only_its_own_layer_and_those_below_and_nothing_circles() {
     assert!(edges[&vec!["web".to_owned(), "edge".to_owned()]]
         .contains(&vec!["platform".to_owned(), "state".to_owned()]));
     let found = violations(&tree);
-    assert!(found.is_empty(), "the layer rule is broken:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "the layer rule is broken:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]
@@ -346,16 +352,34 @@ fn the_check_catches_an_upward_import_and_a_circle() {
     let tree = Tree::from_sources(&[
         ("lib.rs", "pub mod platform; pub mod web; pub mod orders;"),
         ("platform/mod.rs", "pub mod db;"),
-        ("platform/db.rs", "fn f() { crate::orders::service::place(); }"),
+        (
+            "platform/db.rs",
+            "fn f() { crate::orders::service::place(); }",
+        ),
         ("web/mod.rs", "pub mod edge;"),
-        ("web/edge.rs", "use crate::{platform::db, orders::model::Order};"),
+        (
+            "web/edge.rs",
+            "use crate::{platform::db, orders::model::Order};",
+        ),
         ("orders/mod.rs", "mod service;\npub use service::place;"),
-        ("orders/service.rs", "use super::model::Order;\n// use crate::shell::App;"),
+        (
+            "orders/service.rs",
+            "use super::model::Order;\n// use crate::shell::App;",
+        ),
         ("orders/model.rs", "use super::service;"),
     ]);
     let found = violations(&tree);
-    assert!(found.contains(&"platform/db (Platform) imports orders/service (Domain)".to_owned()), "{found:?}");
-    assert!(found.contains(&"web/edge (Web) imports orders/model (Domain)".to_owned()), "{found:?}");
-    assert!(found.contains(&"import cycle: orders/model, orders/service".to_owned()), "{found:?}");
+    assert!(
+        found.contains(&"platform/db (Platform) imports orders/service (Domain)".to_owned()),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&"web/edge (Web) imports orders/model (Domain)".to_owned()),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&"import cycle: orders/model, orders/service".to_owned()),
+        "{found:?}"
+    );
     assert_eq!(found.len(), 3, "a comment is not an import: {found:?}");
 }

@@ -4,8 +4,8 @@
 //! admin gets the admin's own 403 page. Without this the pages answered 200 with an empty
 //! frame and redirected only once hydrated. The rule per path is `app::shell::page_access`.
 
-use app::shell::{page_access, PageAccess};
 use app::platform::state::AppState;
+use app::shell::{page_access, PageAccess};
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};

@@ -8,14 +8,14 @@ use crate::middleware::{
 };
 use crate::security::{refuse_cross_site, security_headers, Edge};
 use crate::{health, site, worker};
-use app::platform::secrets;
 use anyhow::Context as _;
 use app::platform::db::Db;
 use app::platform::jobs::Jobs;
 use app::platform::limits::RateLimiter;
 use app::platform::mail::Mailer;
-use app::platform::sessions::{SessionBackend, SqlSessionStore};
 use app::platform::redis::Redis;
+use app::platform::secrets;
+use app::platform::sessions::{SessionBackend, SqlSessionStore};
 use app::platform::state::{AppState, RuntimeConfig};
 use axum::routing::{any, get};
 use axum::Router;

@@ -3,10 +3,10 @@
 //! simply "not found", for reading and writing alike.
 
 use super::model::{Address, AddressInput};
-use crate::platform::ids::new_id;
 use crate::platform::db::AnyConnection;
 use crate::platform::db::{now_ms, Db};
 use crate::platform::error::AppError;
+use crate::platform::ids::new_id;
 
 /// At most this many addresses per customer.
 pub const MAX_ADDRESSES: i64 = 50;

@@ -6,10 +6,10 @@
 //! name `avatars/<id>.jpg`, served from `/media/avatars/…` with immutable caching.
 
 use super::db::UserRow;
-use crate::platform::ids::new_id;
 use crate::catalog::images;
 use crate::platform::db::now_ms;
 use crate::platform::error::AppError;
+use crate::platform::ids::new_id;
 use crate::platform::state::AppState;
 
 pub const MAX_BYTES: usize = 1024 * 1024;

@@ -2,20 +2,20 @@
 //! so the answer takes as long for an unknown address), the reset link, the change.
 
 use super::db::{self, Purpose, UserRow};
+use super::mail as templates;
+use super::service::expired_link;
+use super::service::greeting;
+use super::service::link;
+use super::service::mail_token_link;
+use super::service::parse_email;
+use super::service::queue_mail;
+use super::service::store_name;
+use super::service::RESET_TTL_MS;
+use super::signin::confirm_password;
 use super::{password, token};
 use crate::platform::error::AppError;
 use crate::platform::jobs::{ResetRequest, Task};
-use super::mail as templates;
 use crate::platform::state::AppState;
-use super::service::store_name;
-use super::service::queue_mail;
-use super::service::parse_email;
-use super::service::mail_token_link;
-use super::service::link;
-use super::service::greeting;
-use super::service::expired_link;
-use super::signin::confirm_password;
-use super::service::RESET_TTL_MS;
 
 /// Queues the reset look-up; the caller always says "if an account exists, we sent a link".
 pub async fn request_password_reset(state: &AppState, raw_email: &str) -> Result<(), AppError> {

@@ -2,16 +2,16 @@
 //! and profile, deletion.
 
 use super::db::{self, Purpose, UserRow};
+use super::mail as templates;
+use super::service::clean_name;
+use super::service::expired_link;
+use super::service::mail_token_link;
+use super::service::parse_email;
+use super::service::VERIFY_TTL_MS;
+use super::signin::confirm_password;
 use super::token;
 use crate::platform::error::AppError;
-use super::mail as templates;
 use crate::platform::state::AppState;
-use super::service::parse_email;
-use super::service::mail_token_link;
-use super::service::expired_link;
-use super::signin::confirm_password;
-use super::service::clean_name;
-use super::service::VERIFY_TTL_MS;
 
 /// Mails a confirmation link to `new_email`; the change happens when it is followed.
 pub async fn request_email_change(

@@ -3,20 +3,20 @@
 //! and the link confirms it.
 
 use super::db::{self, NewUser, Purpose, UserRow};
+use super::mail as templates;
 use super::model::Role;
+use super::service::clean_name;
+use super::service::expired_link;
+use super::service::greeting;
+use super::service::link;
+use super::service::mail_token_link;
+use super::service::parse_email;
+use super::service::queue_mail;
+use super::service::store_name;
+use super::service::VERIFY_TTL_MS;
 use super::{password, token};
 use crate::platform::error::AppError;
-use super::mail as templates;
 use crate::platform::state::AppState;
-use super::service::store_name;
-use super::service::queue_mail;
-use super::service::parse_email;
-use super::service::mail_token_link;
-use super::service::link;
-use super::service::greeting;
-use super::service::expired_link;
-use super::service::clean_name;
-use super::service::VERIFY_TTL_MS;
 
 pub struct Registration<'a> {
     pub email: &'a str,

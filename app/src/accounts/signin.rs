@@ -5,10 +5,10 @@
 use super::db::{self, UserRow};
 use super::email::Email;
 use super::password;
+use super::register::resend_verification;
 use crate::platform::error::AppError;
 use crate::platform::limits::{self, Decision};
 use crate::platform::state::AppState;
-use super::register::resend_verification;
 
 /// Counts one login/registration/reset request from `ip` against the per-IP limit.
 pub async fn limit_ip(state: &AppState, ip: &str) -> Result<Decision, AppError> {

@@ -4,11 +4,11 @@
 
 use super::db::{self, NewUser, Purpose, UserRow};
 use super::email::Email;
+use super::mail as templates;
 use super::model::{Role, StaffMember};
 use super::{password, service, token};
 use crate::platform::db::now_ms;
 use crate::platform::error::AppError;
-use super::mail as templates;
 use crate::platform::state::AppState;
 
 #[derive(sqlx::FromRow)]

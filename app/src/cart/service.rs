@@ -3,10 +3,10 @@
 //! transaction; quantities are capped by the database CHECK as well as here.
 
 use super::model::*;
-use crate::platform::ids::new_id;
-use crate::platform::money::{Currency, Money};
 use crate::platform::db::{now_ms, Db};
 use crate::platform::error::AppError;
+use crate::platform::ids::new_id;
+use crate::platform::money::{Currency, Money};
 use crate::platform::state::AppState;
 use tower_sessions::Session;
 
@@ -340,7 +340,10 @@ pub async fn merge_at_sign_in(db: &Db, session: &Session, user_id: &str) -> Resu
 }
 
 /// Empties a cart (its order was placed).
-pub async fn clear(conn: &mut crate::platform::db::AnyConnection, cart_id: &str) -> Result<(), AppError> {
+pub async fn clear(
+    conn: &mut crate::platform::db::AnyConnection,
+    cart_id: &str,
+) -> Result<(), AppError> {
     sqlx::query("delete from cart_lines where cart_id = $1")
         .bind(cart_id)
         .execute(conn)

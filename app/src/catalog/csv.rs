@@ -12,8 +12,8 @@ use super::model::*;
 use super::{read, service};
 use crate::platform::db::now_ms;
 use crate::platform::error::AppError;
-use crate::platform::state::AppState;
 use crate::platform::money::Money;
+use crate::platform::state::AppState;
 
 pub const COLUMNS: [&str; 21] = [
     "handle",
@@ -93,8 +93,12 @@ pub async fn export(state: &AppState) -> Result<String, AppError> {
                 v.weight_grams.to_string(),
                 v.barcode.clone(),
             ];
-            out.write_record(record.iter().map(|cell| crate::platform::spreadsheet::escape(cell)))
-                .map_err(fail)?;
+            out.write_record(
+                record
+                    .iter()
+                    .map(|cell| crate::platform::spreadsheet::escape(cell)),
+            )
+            .map_err(fail)?;
         }
     }
     let bytes = out

@@ -3,12 +3,14 @@
 //! compare-at price, stock) is a sub-select of the one card query, never a query per card.
 
 use super::model::*;
+use super::query::ListingQuery;
+use super::query::Sort;
 use crate::platform::db::Any;
 use crate::platform::db::AnyArguments;
 use crate::platform::db::{search, Backend, Db};
 use crate::platform::error::AppError;
-use sqlx::query::{Query, QueryAs};
 use crate::platform::money::{Currency, Money};
+use sqlx::query::{Query, QueryAs};
 
 /// A bound value of a query assembled at run time.
 #[derive(Debug, Clone)]

@@ -6,8 +6,8 @@
 use super::model::*;
 use super::{categories, media, service};
 use crate::platform::error::AppError;
-use crate::platform::state::AppState;
 use crate::platform::money::{Currency, Money};
+use crate::platform::state::AppState;
 
 /// A small deterministic generator (xorshift64*).
 struct Rng(u64);
@@ -162,7 +162,7 @@ pub struct Report {
 pub async fn seed(state: &AppState, count: usize) -> Result<Report, AppError> {
     let mut report = Report::default();
     // A store that can sell at once: two worldwide shipping rates if there are none.
-    crate::checkout::rates::seed_defaults(&state.db).await?;
+    crate::checkout::setup::seed_defaults(&state.db).await?;
     let mut ids = std::collections::HashMap::new();
     let existing = super::read::categories(state).await?;
     let mut position = 0;

@@ -2,10 +2,11 @@
 //! browse. Reads go through a cache ([`cache`]) that every write empties; the only SQL
 //! that differs between SQLite and PostgreSQL is full-text search (`crate::platform::db::search`).
 
-pub mod api;
 pub mod admin;
+pub mod api;
 pub mod model;
 pub mod pages;
+pub mod query;
 pub mod slug;
 
 #[cfg(feature = "ssr")]

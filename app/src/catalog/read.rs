@@ -1,8 +1,9 @@
 //! Catalog reads as pages and the API ask for them, through the cache. Shoppers see
 //! active products only; staff (the admin list and editor) see every status.
 
-use super::{cache, db};
 use super::model::*;
+use super::query::ListingQuery;
+use super::{cache, db};
 use crate::platform::error::AppError;
 use crate::platform::state::AppState;
 use std::sync::Arc;

@@ -4,14 +4,14 @@
 //! catalog cache, on every instance.
 
 use super::model::*;
+use super::validate::validate;
+use super::validate::Valid;
 use super::{markdown, read};
+use crate::inventory::Reason;
 use crate::platform::db::AnyConnection;
 use crate::platform::db::{now_ms, on_unique, search, Backend};
 use crate::platform::error::AppError;
-use crate::inventory::Reason;
 use crate::platform::state::AppState;
-use super::validate::validate;
-use super::validate::Valid;
 
 const INSERT_PRODUCT: &str = "insert into products (id, slug, name, description, \
     description_html, status, category_id, featured, seo_title, seo_description, currency, \

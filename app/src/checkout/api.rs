@@ -166,7 +166,7 @@ pub async fn add_shipping_rate(
     };
     let result = async {
         let (state, _) = crate::accounts::edge::money_staff().await?;
-        crate::checkout::rates::save_shipping(&state.db, &input).await
+        crate::checkout::setup::save_shipping(&state.db, &input).await
     }
     .await;
     done(
@@ -201,7 +201,7 @@ pub async fn add_tax_rate(
     };
     let result = async {
         let (state, _) = crate::accounts::edge::money_staff().await?;
-        crate::checkout::rates::save_tax(&state.db, &input).await
+        crate::checkout::setup::save_tax(&state.db, &input).await
     }
     .await;
     done(
@@ -242,7 +242,7 @@ pub async fn add_discount(
     };
     let result = async {
         let (state, _) = crate::accounts::edge::money_staff().await?;
-        crate::checkout::rates::save_discount(&state.db, &input).await
+        crate::checkout::setup::save_discount(&state.db, &input).await
     }
     .await;
     done(
@@ -259,7 +259,7 @@ pub async fn delete_checkout_setting(what: String, id: String) -> Result<(), Pub
     use crate::accounts::edge::*;
     let result = async {
         let (state, _) = crate::accounts::edge::money_staff().await?;
-        crate::checkout::rates::delete(&state.db, &what, &id).await
+        crate::checkout::setup::delete(&state.db, &what, &id).await
     }
     .await;
     done("checkout-settings", result, &[], "/admin/settings/checkout").await

@@ -7,6 +7,8 @@
 #[cfg(feature = "ssr")]
 mod address;
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod discounts;
 pub mod model;
 pub mod pages;
 mod pay_pages;
@@ -23,6 +25,8 @@ pub mod rates;
 pub mod service;
 #[cfg(feature = "ssr")]
 pub mod settle;
+#[cfg(feature = "ssr")]
+pub mod setup;
 #[cfg(feature = "ssr")]
 pub mod steps;
 

@@ -25,7 +25,8 @@ async fn pending_payment(
             "There is no payment in progress.".into(),
         ));
     };
-    let row = attempts::latest_of_checkout(&state.db, &checkout, Some(AttemptStatus::Pending)).await?;
+    let row =
+        attempts::latest_of_checkout(&state.db, &checkout, Some(AttemptStatus::Pending)).await?;
     match row {
         Some(attempt) if attempt.reference.is_some() => {
             let reference = attempt.reference.clone().unwrap_or_default();

@@ -7,14 +7,14 @@
 //! client address.
 
 use super::address::json;
+use super::discounts;
 use super::model::*;
 use super::pending::{abandon, cancel_open, latest, Latest};
-use super::rates;
 use super::service::price;
 use crate::payments::attempts::{self, AttemptLine, NewAttempt, Paid};
-use crate::platform::ids::new_id;
 use crate::platform::db::now_ms;
 use crate::platform::error::AppError;
+use crate::platform::ids::new_id;
 use crate::platform::jobs::{ExpirePayment, Jobs, Task};
 use crate::platform::state::AppState;
 use tower_sessions::Session;
@@ -119,7 +119,7 @@ pub async fn start_payment(
         }
     }
     if let Some(discount) = &priced.discount {
-        if !rates::take_use(&mut tx, &discount.id, customer.as_deref()).await? {
+        if !discounts::take_use(&mut tx, &discount.id, customer.as_deref()).await? {
             return Err(AppError::validation(
                 "code",
                 format!(

@@ -3,17 +3,18 @@
 //! already started for it (`pending::cancel_open`), so the pay step never charges for a
 //! draft the shopper has since changed.
 
-use super::model::*;
 use super::address::{address_of, json, parse_address};
+use super::discounts;
+use super::model::*;
 use super::pending::{self, Latest};
 use super::pricing::{self, Totals};
 use super::rates;
-use crate::platform::ids::new_id;
 use crate::cart::service::{self as cart, Owner};
 use crate::cart::Cart;
-use crate::platform::money::Money;
 use crate::platform::db::now_ms;
 use crate::platform::error::AppError;
+use crate::platform::ids::new_id;
+use crate::platform::money::Money;
 use crate::platform::state::AppState;
 use tower_sessions::Session;
 
@@ -230,7 +231,7 @@ pub(super) async fn price(state: &AppState, session: &Session) -> Result<Priced,
     let customer = discount_customer(user_id.as_deref());
     if let Some(code) = &row.discount_code {
         view.discount_code = Some(code.clone());
-        match rates::check_discount(
+        match discounts::check_discount(
             &state.db,
             code,
             cart.subtotal.minor,

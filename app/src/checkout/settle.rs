@@ -17,7 +17,8 @@ pub async fn release_holds(conn: &mut AnyConnection, payment_id: &str) -> Result
         crate::inventory::service::release(conn, &line.variant_id, line.quantity).await?;
     }
     if let Some(discount_id) = &attempt.discount_id {
-        super::rates::release_use(conn, discount_id, attempt.discount_customer.as_deref()).await?;
+        super::discounts::release_use(conn, discount_id, attempt.discount_customer.as_deref())
+            .await?;
     }
     Ok(())
 }
@@ -52,7 +53,10 @@ pub async fn expire(state: &AppState, payment_id: &str) -> Result<bool, AppError
     if let Some(ended) = ended {
         state.cache.invalidate().await;
         if let Some(reference) = ended.reference {
-            state.payments.cancel_abandoned(&ended.provider, &reference).await;
+            state
+                .payments
+                .cancel_abandoned(&ended.provider, &reference)
+                .await;
         }
     }
     Ok(expired)

@@ -4,6 +4,7 @@
 //! charges for what the shopper has since changed. A change to the cart does the same.
 
 use super::address::{address_of, json, parse_address};
+use super::discounts;
 use super::pending;
 use super::rates;
 use super::service::{context, open_id, price, session_error, CHECKOUT};
@@ -108,11 +109,11 @@ pub async fn apply_discount(
     code: &str,
 ) -> Result<(), AppError> {
     let id = open_id(state, session).await?;
-    let code = rates::normalize_code(code);
+    let code = discounts::normalize_code(code);
     if !code.is_empty() {
         let priced = price(state, session).await?;
         let currency = priced.view.cart.subtotal.currency;
-        if let Err(problem) = rates::check_discount(
+        if let Err(problem) = discounts::check_discount(
             &state.db,
             &code,
             priced.view.cart.subtotal.minor,

@@ -2,9 +2,9 @@
 //! low-stock alerts, adjustments with a reason (recorded in the ledger) and the latest
 //! ledger entries.
 
-use crate::web::forms::{error_signal, take_flash, FormError};
 use crate::inventory::api::{admin_inventory, AdjustStock, SetLowStock};
 use crate::inventory::Reason;
+use crate::web::forms::{error_signal, take_flash, FormError};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_query_map};

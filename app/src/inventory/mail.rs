@@ -11,12 +11,7 @@ pub struct LowStock {
     pub threshold: i64,
 }
 
-pub fn low_stock(
-    store: &str,
-    to: &str,
-    low: &[LowStock],
-    link: &str,
-) -> OutgoingMail {
+pub fn low_stock(store: &str, to: &str, low: &[LowStock], link: &str) -> OutgoingMail {
     render(
         to,
         Content {

@@ -7,10 +7,10 @@
 
 pub mod admin;
 pub mod api;
-pub mod model;
-pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod mail;
+pub mod model;
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
 

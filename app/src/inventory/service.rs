@@ -3,10 +3,10 @@
 
 pub use super::mail::LowStock;
 use super::model::*;
-use crate::platform::ids::new_id;
 use crate::platform::db::now_ms;
 use crate::platform::db::AnyConnection;
 use crate::platform::error::AppError;
+use crate::platform::ids::new_id;
 use crate::platform::jobs::Task;
 use crate::platform::state::AppState;
 

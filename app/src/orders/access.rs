@@ -2,9 +2,9 @@
 //! the confirmation mail) or with email + order number.
 
 use super::model::*;
+use super::read::load;
 use crate::platform::error::AppError;
 use crate::platform::state::AppState;
-use super::read::load;
 
 /// The guest's key to an order: an HMAC of its id under the server secret, so it needs
 /// no storage and cannot be guessed from the id or the number.

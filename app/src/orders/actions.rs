@@ -4,14 +4,14 @@
 //! (PostgreSQL's row lock; SQLite's single writer): a cancel and a partial refund racing
 //! each other end in one consistent state, and each answer says what happened.
 
+use super::mail::queue_order_mail;
 use super::model::*;
 use super::read::load;
-use super::mail::queue_order_mail;
 use super::status::change;
 use super::timeline::event;
-use crate::platform::money::{Currency, Money};
 use crate::platform::db::{now_ms, AnyConnection};
 use crate::platform::error::AppError;
+use crate::platform::money::{Currency, Money};
 use crate::platform::state::AppState;
 
 fn text(raw: &str, field: &str, label: &str, max: usize) -> Result<String, AppError> {
@@ -37,7 +37,14 @@ pub async fn fulfil(
     let carrier = text(carrier, "carrier", "carrier", 60)?;
     let tracking = text(tracking, "tracking_number", "tracking number", 100)?;
     let mut tx = state.db.begin_write().await?;
-    change(&mut tx, order_id, OrderStatus::Paid, OrderStatus::Fulfilled, "fulfilled").await?;
+    change(
+        &mut tx,
+        order_id,
+        OrderStatus::Paid,
+        OrderStatus::Fulfilled,
+        "fulfilled",
+    )
+    .await?;
     sqlx::query("update orders set carrier = $2, tracking_number = $3 where id = $1")
         .bind(order_id)
         .bind(&carrier)
@@ -52,13 +59,7 @@ pub async fn fulfil(
         Some(actor),
     )
     .await?;
-    queue_order_mail(
-        state,
-        &mut tx,
-        order_id,
-        crate::orders::mail::order_shipped,
-    )
-    .await?;
+    queue_order_mail(state, &mut tx, order_id, crate::orders::mail::order_shipped).await?;
     tx.commit().await?;
     state.jobs.notify();
     Ok(())
@@ -284,7 +285,14 @@ pub async fn cancel(
     reason: &str,
 ) -> Result<(), AppError> {
     let mut tx = state.db.begin_write().await?;
-    change(&mut tx, order_id, OrderStatus::Paid, OrderStatus::Cancelled, "cancelled").await?;
+    change(
+        &mut tx,
+        order_id,
+        OrderStatus::Paid,
+        OrderStatus::Cancelled,
+        "cancelled",
+    )
+    .await?;
     restock(&mut tx, order_id, actor).await?;
     let reason = reason.trim();
     event(

@@ -1,10 +1,10 @@
 //! `/admin/orders` (filters in the URL, CSV export of the same filter) and
 //! `/admin/orders/:id` (the order, its timeline, and fulfil / deliver / cancel / refund).
 
-use crate::web::forms::{error_signal, kept, take_flash, FormError};
 use crate::orders::api::{admin_order, admin_orders, OrderAction};
 use crate::orders::pages::{OrderDetail, OrderTable};
 use crate::orders::{Order, OrderStatus};
+use crate::web::forms::{error_signal, kept, take_flash, FormError};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};

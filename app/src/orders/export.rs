@@ -2,8 +2,8 @@
 //! spreadsheet would run as formulas escaped.
 
 use super::filter::{conditions, OrderFilter};
-use crate::platform::money::{Currency, Money};
 use crate::platform::error::AppError;
+use crate::platform::money::{Currency, Money};
 use crate::platform::state::AppState;
 
 #[derive(sqlx::FromRow)]
@@ -108,8 +108,12 @@ pub async fn export_csv(state: &AppState, f: &OrderFilter) -> Result<String, App
             r.quantity.to_string(),
             dec(r.unit_price),
         ];
-        out.write_record(record.iter().map(|cell| crate::platform::spreadsheet::escape(cell)))
-            .map_err(csv_err)?;
+        out.write_record(
+            record
+                .iter()
+                .map(|cell| crate::platform::spreadsheet::escape(cell)),
+        )
+        .map_err(csv_err)?;
     }
     let bytes = out
         .into_inner()

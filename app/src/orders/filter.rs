@@ -2,8 +2,8 @@
 //! payment, dates, search), parsed from a query string.
 
 use super::model::*;
-use crate::platform::money::{Currency, Money};
 use crate::platform::error::AppError;
+use crate::platform::money::{Currency, Money};
 use crate::platform::state::AppState;
 
 #[derive(sqlx::FromRow)]
@@ -159,8 +159,14 @@ pub(super) enum Arg {
 impl Arg {
     pub(super) fn bind_to<'q, O>(
         &'q self,
-        q: sqlx::query::QueryAs<'q, crate::platform::db::Any, O, crate::platform::db::AnyArguments<'q>>,
-    ) -> sqlx::query::QueryAs<'q, crate::platform::db::Any, O, crate::platform::db::AnyArguments<'q>> {
+        q: sqlx::query::QueryAs<
+            'q,
+            crate::platform::db::Any,
+            O,
+            crate::platform::db::AnyArguments<'q>,
+        >,
+    ) -> sqlx::query::QueryAs<'q, crate::platform::db::Any, O, crate::platform::db::AnyArguments<'q>>
+    {
         match self {
             Arg::Text(t) => q.bind(t.as_str()),
             Arg::Int(i) => q.bind(*i),

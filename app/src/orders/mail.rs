@@ -1,14 +1,14 @@
 //! The mails of an order: its confirmation, its shipment, a refund; written here and
 //! queued inside the transaction that changes the order.
 
-use crate::platform::mail::layout::{render, Content};
-use crate::platform::mail::OutgoingMail;
+use super::access::guest_path;
 use super::model::Order;
 use super::read::load;
-use super::access::guest_path;
 use crate::platform::db::AnyConnection;
 use crate::platform::error::AppError;
 use crate::platform::jobs::Task;
+use crate::platform::mail::layout::{render, Content};
+use crate::platform::mail::OutgoingMail;
 use crate::platform::money::Money;
 use crate::platform::state::AppState;
 
@@ -142,13 +142,7 @@ pub async fn mail_confirmation(
     conn: &mut AnyConnection,
     order_id: &str,
 ) -> Result<(), AppError> {
-    queue_order_mail(
-        state,
-        conn,
-        order_id,
-        order_confirmation,
-    )
-    .await
+    queue_order_mail(state, conn, order_id, order_confirmation).await
 }
 
 pub async fn mail_refund(

@@ -1,13 +1,13 @@
 //! One order with its lines and timeline, as staff and the mails see it, and the count
 //! of orders waiting to ship.
 
+use super::access::token;
 use super::model::*;
 use crate::accounts::model::AddressInput;
-use crate::platform::money::{Currency, Money};
 use crate::platform::db::AnyConnection;
 use crate::platform::error::AppError;
+use crate::platform::money::{Currency, Money};
 use crate::platform::state::AppState;
-use super::access::token;
 
 #[derive(sqlx::FromRow)]
 struct OrderRow {

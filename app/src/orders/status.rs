@@ -81,7 +81,10 @@ mod tests {
             assert!(!Cancelled.can_become(to));
             assert!(!to.can_become(Paid));
         }
-        assert!(!Fulfilled.can_become(Cancelled), "a shipped order is refunded, not cancelled");
+        assert!(
+            !Fulfilled.can_become(Cancelled),
+            "a shipped order is refunded, not cancelled"
+        );
         assert!(!Paid.can_become(Delivered));
     }
 }

@@ -57,7 +57,9 @@ pub async fn apply_event(
     effect: Effect,
 ) -> Result<Outcome, AppError> {
     let mut tx = state.db.begin_write().await?;
-    if deliveries::record(&mut tx, provider, signature, event_id, kind).await? == Delivery::Duplicate {
+    if deliveries::record(&mut tx, provider, signature, event_id, kind).await?
+        == Delivery::Duplicate
+    {
         // Keep the signature: the same request again is a replay.
         tx.commit().await?;
         return Ok(Outcome::Duplicate);
@@ -273,7 +275,7 @@ async fn succeed_in(
     // cancelled and refunded in full once this transaction commits.
     if let Some(discount_id) = &payment.discount_id {
         if !held
-            && !crate::checkout::rates::take_use(
+            && !crate::checkout::discounts::take_use(
                 conn,
                 discount_id,
                 payment.discount_customer.as_deref(),

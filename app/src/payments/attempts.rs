@@ -108,7 +108,10 @@ pub struct Ended {
 #[derive(Debug, Clone, Copy)]
 pub enum Key<'a> {
     Id(&'a str),
-    Reference { provider: &'a str, reference: &'a str },
+    Reference {
+        provider: &'a str,
+        reference: &'a str,
+    },
 }
 
 /// Records a new pending attempt and its lines (in the caller's transaction, which also
@@ -236,13 +239,13 @@ pub async fn of_checkout_by_reference(
     checkout_id: &str,
     reference: &str,
 ) -> Result<Option<Attempt>, AppError> {
-    Ok(
-        sqlx::query_as(&format!("{ATTEMPT} where checkout_id = $1 and reference = $2"))
-            .bind(checkout_id)
-            .bind(reference)
-            .fetch_optional(db.pool())
-            .await?,
-    )
+    Ok(sqlx::query_as(&format!(
+        "{ATTEMPT} where checkout_id = $1 and reference = $2"
+    ))
+    .bind(checkout_id)
+    .bind(reference)
+    .fetch_optional(db.pool())
+    .await?)
 }
 
 /// The attempt a provider event is about.
@@ -268,10 +271,7 @@ pub async fn find(conn: &mut AnyConnection, key: Key<'_>) -> Result<Option<Attem
 }
 
 /// The provider and its reference of an attempt.
-pub async fn provider_reference(
-    db: &Db,
-    id: &str,
-) -> Result<(String, Option<String>), AppError> {
+pub async fn provider_reference(db: &Db, id: &str) -> Result<(String, Option<String>), AppError> {
     Ok(
         sqlx::query_as("select provider, reference from payments where id = $1")
             .bind(id)
@@ -316,12 +316,14 @@ pub async fn end(
     );
     let row: Option<(String, String, Option<String>)> = match key {
         Key::Id(id) => {
-            sqlx::query_as(&format!("{set} and id = $1 returning id, provider, reference"))
-                .bind(id)
-                .bind(message)
-                .bind(now)
-                .fetch_optional(conn)
-                .await?
+            sqlx::query_as(&format!(
+                "{set} and id = $1 returning id, provider, reference"
+            ))
+            .bind(id)
+            .bind(message)
+            .bind(now)
+            .fetch_optional(conn)
+            .await?
         }
         Key::Reference {
             provider,

@@ -183,7 +183,8 @@ mod server {
             if crate::platform::request::is_plain_form_post() {
                 return;
             }
-            let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() else {
+            let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+            else {
                 return;
             };
             response.set_status(self.status());
@@ -263,7 +264,6 @@ mod server {
             }
         }
     }
-
 }
 
 #[cfg(feature = "ssr")]

@@ -5,8 +5,8 @@
 //! same keys. A key kept in `<data dir>/secrets/` by an earlier version moves into the
 //! database on first use, so sessions and links made before keep working.
 
-use anyhow::Context as _;
 use crate::platform::db::{now_ms, Db};
+use anyhow::Context as _;
 use rand::RngCore as _;
 use std::path::Path;
 

@@ -42,7 +42,9 @@ pub async fn put_if_absent(db: &Db, key: &str, value: &str) -> Result<bool, AppE
 
 /// The store's name, on the caller's connection: for mail queued inside a transaction,
 /// which must not wait for a second pooled connection while it holds row locks.
-pub async fn store_name_in(conn: &mut crate::platform::db::AnyConnection) -> Result<String, AppError> {
+pub async fn store_name_in(
+    conn: &mut crate::platform::db::AnyConnection,
+) -> Result<String, AppError> {
     let row: Option<(String,)> = sqlx::query_as("select value from settings where key = $1")
         .bind(keys::STORE_NAME)
         .fetch_optional(conn)

@@ -7,8 +7,12 @@ use leptos_meta::{HashedStylesheet, MetaTags};
 /// The full page: `<head>` with the hashed stylesheet and hydration scripts, `<body>` with
 /// the app. leptos_axum calls this for every page request.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    let nonce = use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<crate::platform::request::CspNonce>().cloned());
+    let nonce = use_context::<http::request::Parts>().and_then(|parts| {
+        parts
+            .extensions
+            .get::<crate::platform::request::CspNonce>()
+            .cloned()
+    });
     if let Some(nonce) = nonce {
         provide_context(leptos::nonce::Nonce::from_value(nonce.0));
     }

@@ -116,7 +116,8 @@ pub async fn take_flash(form: String) -> Result<Option<Flash>, PublicError> {
     crate::platform::sessions::take::<Flash>(&session, &flash_key(&form))
         .await
         .map_err(|e| {
-            crate::platform::error::AppError::Internal(anyhow::Error::new(e).context("session")).into()
+            crate::platform::error::AppError::Internal(anyhow::Error::new(e).context("session"))
+                .into()
         })
 }
 

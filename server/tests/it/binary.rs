@@ -321,7 +321,9 @@ both_backends!(
         seed(other.data_dir.path(), &other.url, &["8"]);
         let catalog = |url: String| async move {
             app::platform::db::install_drivers();
-            let pool = app::platform::db::AnyPool::connect(&url).await.expect("connect");
+            let pool = app::platform::db::AnyPool::connect(&url)
+                .await
+                .expect("connect");
             let rows: Vec<(String, String, i64, i64)> = sqlx::query_as(
                 "select p.slug, v.sku, v.price, v.stock from products p \
                  join variants v on v.product_id = p.id order by v.sku",

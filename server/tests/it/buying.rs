@@ -170,7 +170,7 @@ both_backends!(
             ("Sales tax", "US", "NY", "8", false),
             ("VAT", "GB", "", "20", true),
         ] {
-            app::checkout::rates::save_tax(
+            app::checkout::setup::save_tax(
                 &app.state.db,
                 &TaxRateInput {
                     name: name.into(),
@@ -183,7 +183,7 @@ both_backends!(
             .await
             .expect("tax");
         }
-        app::checkout::rates::save_discount(
+        app::checkout::setup::save_discount(
             &app.state.db,
             &DiscountInput {
                 code: "tenoff".into(),
@@ -195,7 +195,7 @@ both_backends!(
         )
         .await
         .expect("discount");
-        app::checkout::rates::save_discount(
+        app::checkout::setup::save_discount(
             &app.state.db,
             &DiscountInput {
                 code: "OLD".into(),

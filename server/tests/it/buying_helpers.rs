@@ -196,7 +196,7 @@ impl TestApp {
         for (name, country, base, per_kg) in
             [("Standard", "*", "5", "0"), ("Parcel", "GB", "5", "2")]
         {
-            app::checkout::rates::save_shipping(
+            app::checkout::setup::save_shipping(
                 &self.state.db,
                 &ShippingRateInput {
                     name: name.into(),

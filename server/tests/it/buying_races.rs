@@ -109,7 +109,7 @@ both_backends!(a_code_for_one_use_is_used_once, |backend| async move {
     let app = TestApp::spawn(&db, &[]).await;
     app.rates().await;
     for (code, total, per_customer) in [("ONCE", "1", ""), ("MINE", "", "1")] {
-        app::checkout::rates::save_discount(
+        app::checkout::setup::save_discount(
             &app.state.db,
             &DiscountInput {
                 code: code.into(),

@@ -81,9 +81,10 @@ impl TestDb {
                 let admin = service_url("TEST_DATABASE_URL").expect("TEST_DATABASE_URL is set");
                 let name = format!("oxcart_test_{}", uuid::Uuid::new_v4().simple());
                 app::platform::db::install_drivers();
-                let mut conn = <app::platform::db::AnyConnection as sqlx::Connection>::connect(&admin)
-                    .await
-                    .expect("connect to TEST_DATABASE_URL");
+                let mut conn =
+                    <app::platform::db::AnyConnection as sqlx::Connection>::connect(&admin)
+                        .await
+                        .expect("connect to TEST_DATABASE_URL");
                 sqlx::Executor::execute(&mut conn, format!("create database {name}").as_str())
                     .await
                     .expect("create test database");

@@ -5,8 +5,8 @@ use crate::both_backends;
 use crate::catalog_helpers::{product, v};
 use crate::helpers::{TestApp, TestDb};
 use app::checkout::api::AddTaxRate;
-use app::platform::error::AppError;
 use app::orders::api::OrderAction;
+use app::platform::error::AppError;
 use leptos::server_fn::ServerFn as _;
 
 fn field_and_message(err: AppError) -> (Option<String>, String) {

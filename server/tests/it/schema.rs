@@ -39,16 +39,25 @@ fn without_meant_differences(mut sqlite: Schema, mut postgres: Schema) -> (Schem
     }
     for (table, column) in POSTGRES_ONLY_COLUMNS {
         let t = postgres.tables.get_mut(*table).expect("table");
-        assert!(t.columns.remove(*column).is_some(), "PostgreSQL has {table}.{column}");
+        assert!(
+            t.columns.remove(*column).is_some(),
+            "PostgreSQL has {table}.{column}"
+        );
     }
     for index in POSTGRES_ONLY_INDEXES {
-        assert!(postgres.indexes.remove(*index).is_some(), "PostgreSQL has {index}");
+        assert!(
+            postgres.indexes.remove(*index).is_some(),
+            "PostgreSQL has {index}"
+        );
     }
     for trigger in SQLITE_ONLY_TRIGGERS {
         assert!(sqlite.triggers.remove(*trigger), "SQLite has {trigger}");
     }
     for trigger in POSTGRES_ONLY_TRIGGERS {
-        assert!(postgres.triggers.remove(*trigger), "PostgreSQL has {trigger}");
+        assert!(
+            postgres.triggers.remove(*trigger),
+            "PostgreSQL has {trigger}"
+        );
     }
     (sqlite, postgres)
 }
@@ -57,7 +66,11 @@ fn without_meant_differences(mut sqlite: Schema, mut postgres: Schema) -> (Schem
 fn allowed(schema: &Schema, table: &str, column: &str) -> BTreeSet<String> {
     let t = &schema.tables[table];
     let only: BTreeSet<String> = [column.to_owned()].into();
-    let found: Vec<_> = t.checks.iter().filter(|(names, _)| *names == only).collect();
+    let found: Vec<_> = t
+        .checks
+        .iter()
+        .filter(|(names, _)| *names == only)
+        .collect();
     assert_eq!(found.len(), 1, "one CHECK on {table}.{column}: {found:?}");
     found[0].1.iter().cloned().collect()
 }
@@ -70,15 +83,35 @@ fn quoted(values: impl IntoIterator<Item = &'static str>) -> BTreeSet<String> {
 async fn both_engines_migrate_to_the_same_schema_and_the_enums_match_their_checks() {
     let sqlite_db = TestDb::fresh(Backend::Sqlite).await;
     let sqlite = migrated(&sqlite_db).await;
-    assert!(sqlite.tables.len() > 20, "the schema was read: {:?}", sqlite.tables.keys());
+    assert!(
+        sqlite.tables.len() > 20,
+        "the schema was read: {:?}",
+        sqlite.tables.keys()
+    );
 
     let statuses = [
-        ("payments", "status", quoted(app::payments::AttemptStatus::ALL.map(|s| s.as_str()))),
-        ("orders", "status", quoted(app::orders::OrderStatus::ALL.map(|s| s.as_str()))),
-        ("orders", "payment_status", quoted(app::orders::PaymentStatus::ALL.map(|s| s.as_str()))),
+        (
+            "payments",
+            "status",
+            quoted(app::payments::AttemptStatus::ALL.map(|s| s.as_str())),
+        ),
+        (
+            "orders",
+            "status",
+            quoted(app::orders::OrderStatus::ALL.map(|s| s.as_str())),
+        ),
+        (
+            "orders",
+            "payment_status",
+            quoted(app::orders::PaymentStatus::ALL.map(|s| s.as_str())),
+        ),
     ];
     for (table, column, values) in &statuses {
-        assert_eq!(&allowed(&sqlite, table, column), values, "SQLite {table}.{column}");
+        assert_eq!(
+            &allowed(&sqlite, table, column),
+            values,
+            "SQLite {table}.{column}"
+        );
     }
 
     if service_url("TEST_DATABASE_URL").is_none() {
@@ -87,7 +120,11 @@ async fn both_engines_migrate_to_the_same_schema_and_the_enums_match_their_check
     let postgres_db = TestDb::fresh(Backend::Postgres).await;
     let postgres = migrated(&postgres_db).await;
     for (table, column, values) in &statuses {
-        assert_eq!(&allowed(&postgres, table, column), values, "PostgreSQL {table}.{column}");
+        assert_eq!(
+            &allowed(&postgres, table, column),
+            values,
+            "PostgreSQL {table}.{column}"
+        );
     }
     let (sqlite, postgres) = without_meant_differences(sqlite, postgres);
 
@@ -96,26 +133,41 @@ async fn both_engines_migrate_to_the_same_schema_and_the_enums_match_their_check
     for (name, table) in &sqlite.tables {
         let other = &postgres.tables[name];
         for (column, c) in &table.columns {
-            assert_eq!(Some(c), other.columns.get(column), "{name}.{column} (SQLite, then PostgreSQL)");
+            assert_eq!(
+                Some(c),
+                other.columns.get(column),
+                "{name}.{column} (SQLite, then PostgreSQL)"
+            );
         }
         assert_eq!(
             table.columns.keys().collect::<Vec<_>>(),
             other.columns.keys().collect::<Vec<_>>(),
             "the columns of {name}"
         );
-        assert_eq!(table.checks, other.checks, "the CHECKs of {name} (SQLite, then PostgreSQL)");
+        assert_eq!(
+            table.checks, other.checks,
+            "the CHECKs of {name} (SQLite, then PostgreSQL)"
+        );
         assert_eq!(table.unique, other.unique, "the unique columns of {name}");
     }
-    assert_eq!(sqlite.indexes, postgres.indexes, "the named indexes (SQLite, then PostgreSQL)");
+    assert_eq!(
+        sqlite.indexes, postgres.indexes,
+        "the named indexes (SQLite, then PostgreSQL)"
+    );
     assert_eq!(sqlite.triggers, postgres.triggers, "the triggers");
 }
 
 #[test]
 fn a_check_is_the_same_however_the_engine_writes_it() {
-    let columns: BTreeSet<String> = ["status", "quantity", "reserved", "stock"].map(String::from).into();
+    let columns: BTreeSet<String> = ["status", "quantity", "reserved", "stock"]
+        .map(String::from)
+        .into();
     assert_eq!(
         check_of("status in ('pending', 'succeeded')", &columns),
-        check_of("((status = ANY (ARRAY['pending'::text, 'succeeded'::text])))", &columns)
+        check_of(
+            "((status = ANY (ARRAY['pending'::text, 'succeeded'::text])))",
+            &columns
+        )
     );
     assert_eq!(
         check_of("quantity between 1 and 99", &columns),

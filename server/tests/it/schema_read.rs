@@ -88,7 +88,8 @@ pub fn check_of(expr: &str, columns: &BTreeSet<String>) -> Check {
             literals.push(format!("'{s}'"));
         } else if c.is_ascii_alphabetic() || c == '_' || c == '"' {
             let start = i;
-            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || "_\"".contains(chars[i])) {
+            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || "_\"".contains(chars[i]))
+            {
                 i += 1;
             }
             let word: String = chars[start..i].iter().filter(|c| **c != '"').collect();
@@ -159,7 +160,12 @@ fn index_columns(def: &str) -> Vec<String> {
     };
     rest[open + 1..close]
         .split(',')
-        .map(|c| c.split_whitespace().next().unwrap_or_default().replace('"', ""))
+        .map(|c| {
+            c.split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .replace('"', "")
+        })
         .collect()
 }
 
@@ -174,7 +180,10 @@ where
         Some(value) => query.bind(value.to_owned()),
         None => query,
     };
-    query.fetch_all(db.pool()).await.unwrap_or_else(|e| panic!("{sql}: {e}"))
+    query
+        .fetch_all(db.pool())
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
 pub async fn read(db: &Db) -> Schema {
@@ -208,15 +217,24 @@ async fn read_sqlite(db: &Db) -> Schema {
             let column_default = default(dflt);
             table.columns.insert(
                 column,
-                Column { class: class(&declared), not_null: not_null == 1 || key > 0, default: column_default },
+                Column {
+                    class: class(&declared),
+                    not_null: not_null == 1 || key > 0,
+                    default: column_default,
+                },
             );
         }
         pk.sort();
         if !pk.is_empty() {
-            table.unique.insert(pk.into_iter().map(|(_, c)| c).collect());
+            table
+                .unique
+                .insert(pk.into_iter().map(|(_, c)| c).collect());
         }
         let names: BTreeSet<String> = table.columns.keys().cloned().collect();
-        table.checks = sqlite_checks(&sql).iter().map(|c| check_of(c, &names)).collect();
+        table.checks = sqlite_checks(&sql)
+            .iter()
+            .map(|c| check_of(c, &names))
+            .collect();
         let indexes: Rows<(String, i64, String, i64)> = rows(
             db,
             "select name, \"unique\", origin, partial from pragma_index_list($1)",
@@ -224,20 +242,30 @@ async fn read_sqlite(db: &Db) -> Schema {
         )
         .await;
         for (index, unique, origin, partial) in indexes {
-            let columns: Rows<(String,)> =
-                rows(db, "select name from pragma_index_info($1) order by seqno", Some(&index)).await;
+            let columns: Rows<(String,)> = rows(
+                db,
+                "select name from pragma_index_info($1) order by seqno",
+                Some(&index),
+            )
+            .await;
             let columns: Vec<String> = columns.into_iter().map(|(c,)| c).collect();
             if unique == 1 && partial == 0 {
                 table.unique.insert(columns.clone());
             }
             if origin == "c" {
-                schema.indexes.insert(index, (name.clone(), unique == 1, columns, partial == 1));
+                schema
+                    .indexes
+                    .insert(index, (name.clone(), unique == 1, columns, partial == 1));
             }
         }
         schema.tables.insert(name, table);
     }
-    let triggers: Rows<(String,)> =
-        rows(db, "select name from sqlite_master where type = 'trigger'", None).await;
+    let triggers: Rows<(String,)> = rows(
+        db,
+        "select name from sqlite_master where type = 'trigger'",
+        None,
+    )
+    .await;
     schema.triggers = triggers.into_iter().map(|(t,)| t).collect();
     schema
 }
@@ -254,7 +282,11 @@ async fn read_postgres(db: &Db) -> Schema {
     for (table, column, data_type, nullable, dflt) in columns {
         schema.tables.entry(table).or_default().columns.insert(
             column,
-            Column { class: class(&data_type), not_null: nullable == "NO", default: default(dflt) },
+            Column {
+                class: class(&data_type),
+                not_null: nullable == "NO",
+                default: default(dflt),
+            },
         );
     }
     let checks: Rows<(String, String)> = rows(
@@ -284,10 +316,17 @@ async fn read_postgres(db: &Db) -> Schema {
     for (table, index, unique, backs_constraint, partial, def) in indexes {
         let columns = index_columns(&def);
         if unique && !partial {
-            schema.tables.entry(table.clone()).or_default().unique.insert(columns.clone());
+            schema
+                .tables
+                .entry(table.clone())
+                .or_default()
+                .unique
+                .insert(columns.clone());
         }
         if !backs_constraint {
-            schema.indexes.insert(index, (table, unique, columns, partial));
+            schema
+                .indexes
+                .insert(index, (table, unique, columns, partial));
         }
     }
     let triggers: Rows<(String,)> = rows(

@@ -130,7 +130,11 @@ both_backends!(
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
         for form in ["login", "register", "address"] {
             let response = app
-                .call(&app.client, app::web::forms::TakeFlash::PATH, &[("form", form)])
+                .call(
+                    &app.client,
+                    app::web::forms::TakeFlash::PATH,
+                    &[("form", form)],
+                )
                 .await;
             assert!(response.status().is_success(), "{}", response.status());
         }

@@ -122,7 +122,7 @@ both_backends!(
     |backend| async move {
         use app::checkout::model::DiscountInput;
         let (_db, app, fake) = stripe_app(backend).await;
-        app::checkout::rates::save_discount(
+        app::checkout::setup::save_discount(
             &app.state.db,
             &DiscountInput {
                 code: "ONCE".into(),

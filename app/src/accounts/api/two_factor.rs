@@ -60,10 +60,11 @@ pub async fn two_factor_setup() -> Result<crate::accounts::model::TwoFactorSetup
 pub async fn two_factor_status() -> Result<crate::accounts::model::TwoFactorStatus, PublicError> {
     use super::prelude::*;
     let (state, session, user) = signed_in().await?;
-    let new_recovery_codes = crate::platform::sessions::take::<Vec<String>>(&session, NEW_RECOVERY_CODES)
-        .await
-        .map_err(session_err)?
-        .unwrap_or_default();
+    let new_recovery_codes =
+        crate::platform::sessions::take::<Vec<String>>(&session, NEW_RECOVERY_CODES)
+            .await
+            .map_err(session_err)?
+            .unwrap_or_default();
     Ok(crate::accounts::model::TwoFactorStatus {
         enabled: user.has_two_factor(),
         required: user.role() == crate::accounts::Role::Admin,

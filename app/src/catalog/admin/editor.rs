@@ -5,10 +5,10 @@
 use super::parts::{describe, CatalogTabs};
 use crate::catalog::api::{admin_product, get_categories, save_product};
 use crate::catalog::model::*;
+use crate::platform::money::Money;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
-use crate::platform::money::Money;
 
 #[component]
 pub fn ProductEditorPage() -> impl IntoView {

@@ -4,6 +4,7 @@
 use super::parts::CatalogTabs;
 use crate::catalog::api::{admin_products, get_categories, set_products_status};
 use crate::catalog::model::*;
+use crate::catalog::query::Sort;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;

@@ -7,12 +7,14 @@
 use super::parts::{breadcrumb_json, origin, summary, Breadcrumbs, JsonLd, ProductGrid};
 use crate::catalog::api::{get_categories, get_listing};
 use crate::catalog::model::*;
+use crate::catalog::query::ListingQuery;
+use crate::catalog::query::Sort;
 use crate::platform::error::{ErrorCode, PublicError};
+use crate::platform::money::{Currency, Money};
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, Title};
 use leptos_router::components::Form;
 use leptos_router::hooks::{use_location, use_params_map};
-use crate::platform::money::{Currency, Money};
 
 #[derive(Clone, Copy)]
 enum Mode {

@@ -2,9 +2,9 @@
 //! recognised and prepared, per-connection settings, pool size, and which migration
 //! folder applies. Queries elsewhere never branch on the backend.
 
-use sqlx_core::any::AnyConnection;
 use anyhow::Context as _;
 use sqlx::Executor as _;
+use sqlx_core::any::AnyConnection;
 use sqlx_core::migrate::{Migration, MigrationType, Migrator};
 use std::borrow::Cow;
 use std::fmt;

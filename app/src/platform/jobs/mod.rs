@@ -7,14 +7,14 @@
 
 mod task;
 
-use crate::platform::ids::new_id;
 use crate::platform::db::AnyConnection;
 use crate::platform::db::{now_ms, Db};
 use crate::platform::error::AppError;
-pub use task::{ExpirePayment, ResetRequest, Task};
+use crate::platform::ids::new_id;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
+pub use task::{ExpirePayment, ResetRequest, Task};
 use tokio::sync::Notify;
 
 /// How long a claimed job may run before another worker may take it over.

@@ -15,11 +15,14 @@ use tower_sessions_redis_store::fred::types::{Expiration, SetOptions};
 use tower_sessions_redis_store::RedisStore;
 
 /// The shopper's session inside a server function.
-pub async fn current() -> std::result::Result<tower_sessions::Session, crate::platform::error::AppError> {
+pub async fn current(
+) -> std::result::Result<tower_sessions::Session, crate::platform::error::AppError> {
     leptos_axum::extract::<tower_sessions::Session>()
         .await
         .map_err(|e| {
-            crate::platform::error::AppError::Internal(anyhow::anyhow!("session layer missing: {e}"))
+            crate::platform::error::AppError::Internal(anyhow::anyhow!(
+                "session layer missing: {e}"
+            ))
         })
 }
 
