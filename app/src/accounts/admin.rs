@@ -2,7 +2,7 @@
 
 use crate::accounts::api::{list_staff, ChangeStaffRole, InviteStaff, SetStaffActive};
 use crate::accounts::model::{Role, StaffMember};
-use crate::accounts::pages::{flash_resource, query};
+use crate::accounts::pages::parts::{flash_resource, query};
 use crate::web::forms::{error_signal, Field, FormError};
 use leptos::prelude::*;
 use leptos_meta::Title;

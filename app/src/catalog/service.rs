@@ -274,7 +274,7 @@ pub async fn set_status(state: &AppState, ids: &[String], status: Status) -> Res
             "at most 500 products at a time",
         ));
     }
-    let mut params = super::db::Params::default();
+    let mut params = crate::platform::db::params::Params::default();
     let status_param = params.text(status.as_str());
     let now = params.int(now_ms());
     let list: Vec<String> = ids.iter().map(|id| params.text(id.clone())).collect();
@@ -282,7 +282,7 @@ pub async fn set_status(state: &AppState, ids: &[String], status: Status) -> Res
         "update products set status = {status_param}, updated_at = {now} where id in ({})",
         list.join(", ")
     );
-    let done = super::db::bind(sqlx::query(&sql), &params.0)
+    let done = crate::platform::db::params::bind(sqlx::query(&sql), &params.0)
         .execute(state.db.pool())
         .await?;
     state.cache.invalidate().await;

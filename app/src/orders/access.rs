@@ -87,3 +87,13 @@ pub async fn lookup(state: &AppState, email: &str, number: &str) -> Result<Strin
     })?;
     Ok(guest_path(state, &id))
 }
+
+/// The staff's view of one order (full timeline).
+pub async fn for_staff(state: &AppState, order_id: &str) -> Result<Order, AppError> {
+    let mut conn = state.db.pool().acquire().await?;
+    let (mut order, _) = load(&mut conn, order_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("order".into()))?;
+    order.token = Some(token(state, order_id));
+    Ok(order)
+}

@@ -54,7 +54,7 @@ pub async fn admin_orders(query: String) -> Result<OrderList, PublicError> {
 pub async fn admin_order(id: String) -> Result<Order, PublicError> {
     use crate::accounts::edge::*;
     let (state, _) = staff().await?;
-    Ok(crate::orders::read::for_staff(&state, &id).await?)
+    Ok(crate::orders::access::for_staff(&state, &id).await?)
 }
 
 /// A staff action on an order: `fulfil` (carrier, tracking_number), `deliver`, `cancel`

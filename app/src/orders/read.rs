@@ -1,7 +1,6 @@
 //! One order with its lines and timeline, as staff and the mails see it, and the count
 //! of orders waiting to ship.
 
-use super::access::token;
 use super::model::*;
 use crate::accounts::model::AddressInput;
 use crate::platform::db::AnyConnection;
@@ -113,16 +112,6 @@ pub(super) async fn load(
         token: None,
     };
     Ok(Some((order, r.user_id)))
-}
-
-/// The staff's view of one order (full timeline).
-pub async fn for_staff(state: &AppState, order_id: &str) -> Result<Order, AppError> {
-    let mut conn = state.db.pool().acquire().await?;
-    let (mut order, _) = load(&mut conn, order_id)
-        .await?
-        .ok_or_else(|| AppError::NotFound("order".into()))?;
-    order.token = Some(token(state, order_id));
-    Ok(order)
 }
 
 /// Orders waiting to be shipped (the dashboard's badge).

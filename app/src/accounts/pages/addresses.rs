@@ -1,7 +1,7 @@
 //! The address book page: saved addresses as cards, with an add/edit form beside them.
 
 use super::area::AccountFrame;
-use super::{flash_resource, query, Notice, RequireUser};
+use super::parts::{flash_resource, query, Notice, RequireUser};
 use crate::accounts::api::{list_addresses, DeleteAddress, SaveAddress, SetDefaultAddress};
 use crate::accounts::countries::COUNTRIES;
 use crate::accounts::model::{Address, CurrentUser};

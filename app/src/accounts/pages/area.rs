@@ -1,6 +1,6 @@
 //! The signed-in area: overview, profile, security.
 
-use super::{flash_resource, query, Notice, RequireUser};
+use super::parts::{flash_resource, query, Notice, RequireUser};
 use crate::accounts::api::{
     ChangeEmail, ChangePassword, DeleteAccount, Logout, LogoutEverywhere, RemoveAvatar,
     UpdateProfile, UploadAvatar,

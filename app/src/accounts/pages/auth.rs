@@ -1,6 +1,6 @@
 //! Signing in and up, and the pages behind mailed links.
 
-use super::{flash_resource, query, AuthCard, Notice};
+use super::parts::{flash_resource, query, AuthCard, Notice};
 use crate::accounts::api::{
     ConfirmEmailChange, Login, Register, RequestPasswordReset, ResetPassword, VerifyEmail,
 };

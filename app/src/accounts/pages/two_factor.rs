@@ -2,7 +2,7 @@
 //! signing in.
 
 use super::area::AccountFrame;
-use super::{flash_resource, query, AuthCard, Notice, RequireUser};
+use super::parts::{flash_resource, query, AuthCard, Notice, RequireUser};
 use crate::accounts::api::{
     two_factor_setup, two_factor_status, CompleteTwoFactor, DisableTwoFactor, EnableTwoFactor,
 };

@@ -5,6 +5,7 @@
 //! for ids. What truly differs between the engines lives in [`dialect`].
 
 mod dialect;
+pub mod params;
 pub mod search;
 
 pub use dialect::Backend;
