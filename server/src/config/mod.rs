@@ -5,8 +5,10 @@
 use app::platform::db::Backend;
 use std::fmt;
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use url::Url;
+
+mod read;
 
 /// Everything the process needs to start, parsed and checked.
 #[derive(Clone, Debug)]
@@ -90,7 +92,7 @@ pub struct ConfigError {
     pub reason: String,
 }
 
-fn invalid(var: &'static str, reason: impl Into<String>) -> ConfigError {
+pub(crate) fn invalid(var: &'static str, reason: impl Into<String>) -> ConfigError {
     ConfigError {
         var,
         reason: reason.into(),
@@ -104,223 +106,53 @@ impl Config {
     }
 
     /// Reads configuration through `lookup` (the environment, or a map in tests).
-    /// Empty values count as unset.
+    /// Empty values count as unset. Each concern is one function of [`read`].
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
-
-        let addr = match get("OXCART_ADDR") {
-            None => SocketAddr::from(([127, 0, 0, 1], 3000)),
-            Some(raw) => parse_addr(&raw).ok_or_else(|| {
-                invalid(
-                    "OXCART_ADDR",
-                    format!("\"{raw}\" is not an address to listen on (expected host:port such as 127.0.0.1:3000 or 0.0.0.0:8080)"),
-                )
-            })?,
-        };
-
+        let get: read::Get<'_> = &get;
+        let addr = read::addr(get)?;
         let data_dir = PathBuf::from(get("OXCART_DATA_DIR").unwrap_or_else(|| "./data".to_owned()));
-
-        let public_url = match get("OXCART_PUBLIC_URL") {
-            None => default_public_url(addr),
-            Some(raw) => {
-                parse_public_url(&raw).map_err(|reason| invalid("OXCART_PUBLIC_URL", reason))?
-            }
-        };
-
-        let database_url = match get("DATABASE_URL") {
-            None => default_database_url(&data_dir),
-            Some(raw) => {
-                Backend::from_url(&raw).map_err(|reason| invalid("DATABASE_URL", reason))?;
-                raw
-            }
-        };
-
-        let redis_url = get("REDIS_URL")
-            .map(|raw| match Url::parse(&raw) {
-                Ok(url) if matches!(url.scheme(), "redis" | "rediss") => Ok(Secret(raw)),
-                _ => Err(invalid(
-                    "REDIS_URL",
-                    "expected a URL such as redis://127.0.0.1:6379 or rediss://host:6380",
-                )),
-            })
-            .transpose()?;
-
-        let log_format = match get("LOG_FORMAT")
-            .as_deref()
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            None | Some("pretty") => LogFormat::Pretty,
-            Some("json") => LogFormat::Json,
-            Some(other) => {
-                return Err(invalid(
-                    "LOG_FORMAT",
-                    format!("\"{other}\" is not a log format (use pretty or json)"),
-                ))
-            }
-        };
-
-        let session_secret = get("SESSION_SECRET")
-            .map(|raw| {
-                if raw.len() >= 64 {
-                    Ok(Secret(raw))
-                } else {
-                    Err(invalid(
-                        "SESSION_SECRET",
-                        format!("too short ({} characters); use at least 64, e.g. the output of `openssl rand -hex 32`", raw.len()),
-                    ))
-                }
-            })
-            .transpose()?;
-
-        let site_root = get("LEPTOS_SITE_ROOT").map(PathBuf::from);
-
-        let smtp_url = get("SMTP_URL")
-            .map(|raw| match Url::parse(&raw) {
-                Ok(url) if matches!(url.scheme(), "smtp" | "smtps") && url.host().is_some() => {
-                    Ok(Secret(raw))
-                }
-                _ => Err(invalid(
-                    "SMTP_URL",
-                    "expected a URL such as smtp://user:password@mail.example.com:587 or smtps://…:465",
-                )),
-            })
-            .transpose()?;
-
-        let mail_from = match get("MAIL_FROM") {
-            None => match public_url.host() {
-                Some(url::Host::Domain(domain)) => format!("Oxcart <shop@{domain}>"),
-                _ => "Oxcart <shop@localhost>".to_owned(),
-            },
-            Some(raw) => {
-                if !app::platform::mail::is_valid_sender(&raw) {
-                    return Err(invalid(
-                        "MAIL_FROM",
-                        format!("\"{raw}\" is not a sender address (e.g. Shop <shop@example.com>)"),
-                    ));
-                }
-                raw
-            }
-        };
-
-        let jwt_secret = get("JWT_SECRET")
-            .map(|raw| {
-                if raw.len() >= 32 {
-                    Ok(Secret(raw))
-                } else {
-                    Err(invalid(
-                        "JWT_SECRET",
-                        format!("too short ({} characters); use at least 32", raw.len()),
-                    ))
-                }
-            })
-            .transpose()?;
-
-        let trust_proxy = match get("OXCART_TRUST_PROXY")
-            .as_deref()
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
-            None | Some("false" | "0" | "no") => false,
-            Some("true" | "1" | "yes") => true,
-            Some(other) => {
-                return Err(invalid(
-                    "OXCART_TRUST_PROXY",
-                    format!("\"{other}\" is not true or false"),
-                ))
-            }
-        };
-
-        let storage_url = get("STORAGE_URL")
-            .map(|raw| match Url::parse(&raw) {
-                Ok(url) if url.scheme() == "s3" && url.host_str().is_some() => Ok(url),
-                Ok(url) if url.scheme() == "file" && url.to_file_path().is_ok() => Ok(url),
-                _ => Err(invalid(
-                    "STORAGE_URL",
-                    "expected s3://bucket/prefix or file:///absolute/path",
-                )),
-            })
-            .transpose()?;
-
-        let storage_options = [
-            "AWS_ACCESS_KEY_ID",
-            "AWS_SECRET_ACCESS_KEY",
-            "AWS_SESSION_TOKEN",
-            "AWS_REGION",
-            "AWS_DEFAULT_REGION",
-            "AWS_ENDPOINT",
-            "AWS_ALLOW_HTTP",
-            "AWS_VIRTUAL_HOSTED_STYLE_REQUEST",
-        ]
-        .into_iter()
-        .filter_map(|name| get(name).map(|value| (name.to_owned(), Secret(value))))
-        .collect();
-
-        let catalog_cache = match get("OXCART_CATALOG_CACHE").as_deref() {
-            None | Some("on" | "true" | "1") => true,
-            Some("off" | "false" | "0") => false,
-            Some(other) => {
-                return Err(invalid(
-                    "OXCART_CATALOG_CACHE",
-                    format!("\"{other}\" is not on or off"),
-                ))
-            }
-        };
-
-        let stripe_secret_key = get("STRIPE_SECRET_KEY");
-        let stripe_publishable_key = get("STRIPE_PUBLISHABLE_KEY");
-        let stripe_webhook_secret = get("STRIPE_WEBHOOK_SECRET");
-        if let Some(key) = &stripe_secret_key {
-            if !(key.starts_with("sk_") || key.starts_with("rk_")) {
-                return Err(invalid(
-                    "STRIPE_SECRET_KEY",
-                    "a Stripe secret key starts with sk_ (or rk_)",
-                ));
-            }
-            if !stripe_publishable_key
-                .as_deref()
-                .is_some_and(|k| k.starts_with("pk_"))
-            {
-                return Err(invalid(
-                    "STRIPE_PUBLISHABLE_KEY",
-                    "set it (pk_…) with STRIPE_SECRET_KEY: the payment form needs it",
-                ));
-            }
-            if stripe_webhook_secret.is_none() {
-                return Err(invalid(
-                    "STRIPE_WEBHOOK_SECRET",
-                    "set it (whsec_…) with STRIPE_SECRET_KEY: payments are confirmed by webhook",
-                ));
-            }
-        }
-        let stripe_api_base = match get("STRIPE_API_BASE") {
-            None => None,
-            Some(raw) => Some(
-                Url::parse(&raw)
-                    .map_err(|e| invalid("STRIPE_API_BASE", format!("not a URL: {e}")))?,
-            ),
-        };
-
+        let public_url = read::public_url(get, addr)?;
+        let stripe = read::stripe(get)?;
         Ok(Self {
-            stripe_secret_key: stripe_secret_key.map(Secret),
-            stripe_publishable_key,
-            stripe_webhook_secret: stripe_webhook_secret.map(Secret),
-            stripe_api_base,
-            storage_url,
-            storage_options,
-            catalog_cache,
+            database_url: Secret(read::database_url(get, &data_dir)?),
+            redis_url: read::redis_url(get)?,
+            log_format: read::log_format(get)?,
+            session_secret: read::secret(
+                get,
+                "SESSION_SECRET",
+                64,
+                ", e.g. the output of `openssl rand -hex 32`",
+            )?,
+            site_root: get("LEPTOS_SITE_ROOT").map(PathBuf::from),
+            smtp_url: read::smtp_url(get)?,
+            mail_from: read::mail_from(get, &public_url)?,
+            jwt_secret: read::secret(get, "JWT_SECRET", 32, "")?,
+            trust_proxy: read::switch(
+                get,
+                "OXCART_TRUST_PROXY",
+                ["true", "1", "yes"],
+                ["false", "0", "no"],
+                false,
+                "true or false",
+            )?,
+            storage_url: read::storage_url(get)?,
+            storage_options: read::storage_options(get),
+            catalog_cache: read::switch(
+                get,
+                "OXCART_CATALOG_CACHE",
+                ["on", "true", "1"],
+                ["off", "false", "0"],
+                true,
+                "on or off",
+            )?,
+            stripe_secret_key: stripe.secret_key.map(Secret),
+            stripe_publishable_key: stripe.publishable_key,
+            stripe_webhook_secret: stripe.webhook_secret.map(Secret),
+            stripe_api_base: stripe.api_base,
             addr,
             data_dir,
             public_url,
-            database_url: Secret(database_url),
-            redis_url,
-            log_format,
-            session_secret,
-            site_root,
-            smtp_url,
-            mail_from,
-            jwt_secret,
-            trust_proxy,
         })
     }
 
@@ -397,47 +229,6 @@ impl Config {
             ),
         ]
     }
-}
-
-fn parse_addr(raw: &str) -> Option<SocketAddr> {
-    if let Ok(addr) = raw.parse() {
-        return Some(addr);
-    }
-    let port = raw.strip_prefix("localhost:")?.parse::<u16>().ok()?;
-    Some(SocketAddr::from(([127, 0, 0, 1], port)))
-}
-
-fn parse_public_url(raw: &str) -> Result<Url, String> {
-    let url = Url::parse(raw)
-        .map_err(|_| format!("\"{raw}\" is not a URL (expected e.g. https://shop.example.com)"))?;
-    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
-        return Err(format!(
-            "\"{raw}\" must be an http:// or https:// URL with a host"
-        ));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(format!("\"{raw}\" must not have a query or fragment"));
-    }
-    Ok(url)
-}
-
-fn default_public_url(addr: SocketAddr) -> Url {
-    let host = if addr.ip().is_unspecified() {
-        "localhost".to_owned()
-    } else {
-        addr.ip().to_string()
-    };
-    let text = if addr.is_ipv6() && !addr.ip().is_unspecified() {
-        format!("http://[{host}]:{}", addr.port())
-    } else {
-        format!("http://{host}:{}", addr.port())
-    };
-    Url::parse(&text)
-        .unwrap_or_else(|_| Url::parse("http://localhost:3000").expect("static URL parses"))
-}
-
-fn default_database_url(data_dir: &Path) -> String {
-    format!("sqlite://{}", data_dir.join("oxcart.db").display())
 }
 
 /// Hides the password of a URL (`postgres://app:***@db/oxcart`).
