@@ -193,12 +193,12 @@ pub async fn import_catalog(
     if bytes.is_empty() {
         return Err(AppError::validation("file", "choose a CSV file to import").into());
     }
-    Ok(crate::catalog::csv::start_import(&state, &user.id, bytes).await?)
+    Ok(crate::catalog::import::start_import(&state, &user.id, bytes).await?)
 }
 
 #[server]
 pub async fn get_import_status(id: String) -> Result<ImportStatus, PublicError> {
     use edge::*;
     let (state, _) = staff().await?;
-    Ok(crate::catalog::csv::status(&state, &id).await?)
+    Ok(crate::catalog::import::status(&state, &id).await?)
 }

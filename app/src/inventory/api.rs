@@ -26,7 +26,7 @@ pub async fn admin_inventory(query: String) -> Result<InventoryPage, PublicError
             _ => {}
         }
     }
-    Ok(crate::inventory::service::page(&state, &q, low, page).await?)
+    Ok(crate::inventory::read::page(&state, &q, low, page).await?)
 }
 
 #[server]
@@ -90,7 +90,7 @@ pub async fn dashboard_counts() -> Result<(i64, i64), PublicError> {
     use crate::accounts::edge::*;
     let (state, _) = staff().await?;
     Ok((
-        crate::inventory::service::low_count(&state).await?,
+        crate::inventory::read::low_count(&state).await?,
         crate::orders::read::to_ship(&state).await?,
     ))
 }

@@ -12,6 +12,8 @@ pub mod mail;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
+pub mod read;
+#[cfg(feature = "ssr")]
 pub mod service;
 
 pub use model::*;

@@ -9,6 +9,8 @@ use crate::schema_read::{check_of, read, Schema};
 use app::platform::db::Db;
 use std::collections::BTreeSet;
 
+/// sqlx's own bookkeeping, made by sqlx in each engine's types.
+const SQLX_TABLE: &str = "_sqlx_migrations";
 /// SQLite's FTS5 table and the shadow tables it keeps.
 const SQLITE_ONLY_TABLES: &[&str] = &[
     "product_search",
@@ -34,6 +36,8 @@ async fn migrated(test_db: &TestDb) -> Schema {
 }
 
 fn without_meant_differences(mut sqlite: Schema, mut postgres: Schema) -> (Schema, Schema) {
+    sqlite.tables.remove(SQLX_TABLE);
+    postgres.tables.remove(SQLX_TABLE);
     for table in SQLITE_ONLY_TABLES {
         assert!(sqlite.tables.remove(*table).is_some(), "SQLite has {table}");
     }
@@ -128,33 +132,68 @@ async fn both_engines_migrate_to_the_same_schema_and_the_enums_match_their_check
     }
     let (sqlite, postgres) = without_meant_differences(sqlite, postgres);
 
-    let names = |s: &Schema| s.tables.keys().cloned().collect::<BTreeSet<_>>();
-    assert_eq!(names(&sqlite), names(&postgres), "the same tables");
-    for (name, table) in &sqlite.tables {
-        let other = &postgres.tables[name];
-        for (column, c) in &table.columns {
-            assert_eq!(
-                Some(c),
-                other.columns.get(column),
-                "{name}.{column} (SQLite, then PostgreSQL)"
-            );
-        }
-        assert_eq!(
-            table.columns.keys().collect::<Vec<_>>(),
-            other.columns.keys().collect::<Vec<_>>(),
-            "the columns of {name}"
-        );
-        assert_eq!(
-            table.checks, other.checks,
-            "the CHECKs of {name} (SQLite, then PostgreSQL)"
-        );
-        assert_eq!(table.unique, other.unique, "the unique columns of {name}");
-    }
-    assert_eq!(
-        sqlite.indexes, postgres.indexes,
-        "the named indexes (SQLite, then PostgreSQL)"
+    let differences = differences(&sqlite, &postgres);
+    assert!(
+        differences.is_empty(),
+        "the engines' schemas differ (SQLite, then PostgreSQL):\n{}",
+        differences.join("\n")
     );
-    assert_eq!(sqlite.triggers, postgres.triggers, "the triggers");
+}
+
+/// Every difference, named, so one run shows them all.
+fn differences(sqlite: &Schema, postgres: &Schema) -> Vec<String> {
+    let mut out = Vec::new();
+    let names = |s: &Schema| s.tables.keys().cloned().collect::<BTreeSet<_>>();
+    for name in names(sqlite).symmetric_difference(&names(postgres)) {
+        out.push(format!("table {name} is in one engine only"));
+    }
+    for (name, table) in &sqlite.tables {
+        let Some(other) = postgres.tables.get(name) else {
+            continue;
+        };
+        let columns = table
+            .columns
+            .keys()
+            .chain(other.columns.keys())
+            .collect::<BTreeSet<_>>();
+        for column in columns {
+            let (a, b) = (table.columns.get(column), other.columns.get(column));
+            if a != b {
+                out.push(format!("{name}.{column}: {a:?} / {b:?}"));
+            }
+        }
+        for check in table.checks.symmetric_difference(&other.checks) {
+            let side = if table.checks.contains(check) {
+                "SQLite"
+            } else {
+                "PostgreSQL"
+            };
+            out.push(format!("{name}: CHECK {check:?} only in {side}"));
+        }
+        for unique in table.unique.symmetric_difference(&other.unique) {
+            let side = if table.unique.contains(unique) {
+                "SQLite"
+            } else {
+                "PostgreSQL"
+            };
+            out.push(format!("{name}: unique {unique:?} only in {side}"));
+        }
+    }
+    let indexes = sqlite
+        .indexes
+        .keys()
+        .chain(postgres.indexes.keys())
+        .collect::<BTreeSet<_>>();
+    for index in indexes {
+        let (a, b) = (sqlite.indexes.get(index), postgres.indexes.get(index));
+        if a != b {
+            out.push(format!("index {index}: {a:?} / {b:?}"));
+        }
+    }
+    for trigger in sqlite.triggers.symmetric_difference(&postgres.triggers) {
+        out.push(format!("trigger {trigger} is in one engine only"));
+    }
+    out
 }
 
 #[test]

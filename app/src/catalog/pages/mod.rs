@@ -1,9 +1,13 @@
 //! Storefront pages of the catalog: all products, a category, search, the category index
 //! and the product page; and the pieces they share (cards, pictures, breadcrumbs, SEO).
 
+mod categories;
 mod listing;
 pub mod parts;
 mod product;
+mod results;
 
-pub use listing::{parse_query, CategoriesPage, CategoryPage, Pager, ProductsPage, SearchPage};
+pub use categories::CategoriesPage;
+pub use listing::{parse_query, CategoryPage, ProductsPage, SearchPage};
 pub use product::ProductPage;
+pub use results::Pager;
