@@ -2,15 +2,19 @@
 
 mod access;
 mod accounts;
+mod accounts_email;
 mod accounts_helpers;
 mod addresses;
 mod api_auth;
+mod avatars;
 mod binary;
 mod buying;
 mod buying_helpers;
+mod buying_history;
 mod buying_races;
 mod catalog;
 mod catalog_helpers;
+mod catalog_instances;
 mod catalog_staff;
 mod checkout_integrity;
 mod crash;
@@ -20,6 +24,7 @@ mod health;
 mod helpers;
 mod hostile_text;
 mod instances;
+mod inventory_staff;
 mod mail;
 mod malformed;
 mod money;
