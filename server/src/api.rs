@@ -109,11 +109,7 @@ async fn limited<F>(state: &AppState, parts_ip: String, f: F) -> Response
 where
     F: std::future::Future<Output = Result<Response, AppError>>,
 {
-    let decision = match state
-        .limiter
-        .hit(app::platform::limits::AUTH_PER_IP, &parts_ip)
-        .await
-    {
+    let decision = match state.limiter.hit_auth(&parts_ip).await {
         Ok(decision) => decision,
         Err(err) => return err.into_response(),
     };

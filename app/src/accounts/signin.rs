@@ -7,17 +7,8 @@ use super::email::Email;
 use super::password;
 use super::register::resend_verification;
 use crate::platform::error::AppError;
-use crate::platform::limits::{self, Decision};
+use crate::platform::limits;
 use crate::platform::state::AppState;
-
-/// Counts one login/registration/reset request from `ip` against the per-IP limit.
-pub async fn limit_ip(state: &AppState, ip: &str) -> Result<Decision, AppError> {
-    state
-        .limiter
-        .hit(limits::AUTH_PER_IP, ip)
-        .await?
-        .into_result()
-}
 
 /// What a correct password leads to.
 pub enum SignIn {

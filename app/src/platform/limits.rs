@@ -116,6 +116,13 @@ impl RateLimiter {
         self.count(limit, key, 1).await
     }
 
+    /// Counts one sign-in, registration or reset request from `ip` against
+    /// [`AUTH_PER_IP`]: the one counter of that family, for server functions and REST
+    /// alike. The decision, allowed or not, is for the `X-RateLimit-*` headers.
+    pub async fn hit_auth(&self, ip: &str) -> Result<Decision, AppError> {
+        self.hit(AUTH_PER_IP, ip).await
+    }
+
     /// Counts an attempt *before* it is made, refusing it when the counter is full: for
     /// limits on guesses, where checking first and counting after would let a parallel
     /// burst through. The caller [`reset`](Self::reset)s on success.

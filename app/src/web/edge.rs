@@ -42,10 +42,7 @@ pub fn client_ip(state: &AppState) -> String {
 /// and reports the counter in the `X-RateLimit-*` headers.
 pub async fn limit(state: &AppState) -> Result<(), AppError> {
     let ip = client_ip(state);
-    let decision = state
-        .limiter
-        .hit(crate::platform::limits::AUTH_PER_IP, &ip)
-        .await?;
+    let decision = state.limiter.hit_auth(&ip).await?;
     crate::web::forms::rate_limit_headers(&decision);
     decision.into_result().map(drop)
 }
