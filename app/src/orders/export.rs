@@ -46,11 +46,9 @@ pub async fn export_csv(state: &AppState, f: &OrderFilter) -> Result<String, App
          from orders o join order_lines l on l.order_id = o.id{where_} \
          order by o.created_at desc, o.number desc, l.position limit 100000"
     );
-    let mut q = sqlx::query_as::<_, ExportRow>(&sql);
-    for a in &args {
-        q = a.bind_to(q);
-    }
-    let rows = q.fetch_all(state.db.pool()).await?;
+    let rows = crate::platform::db::params::bind(sqlx::query_as::<_, ExportRow>(&sql), &args)
+        .fetch_all(state.db.pool())
+        .await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let header = [
         "number",

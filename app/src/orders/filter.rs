@@ -2,6 +2,7 @@
 //! payment, dates, search), parsed from a query string.
 
 use super::model::*;
+use crate::platform::db::params::{bind, Arg};
 use crate::platform::error::AppError;
 use crate::platform::money::{Currency, Money};
 use crate::platform::state::AppState;
@@ -129,49 +130,21 @@ pub async fn list(
         format!(" where {}", conditions.join(" and "))
     };
     let count_sql = format!("select count(*) from orders o{where_}");
-    let mut count = sqlx::query_as::<_, (i64,)>(&count_sql);
-    for a in &args {
-        count = a.bind_to(count);
-    }
-    let (total,) = count.fetch_one(state.db.pool()).await?;
+    let (total,) = bind(sqlx::query_as::<_, (i64,)>(&count_sql), &args)
+        .fetch_one(state.db.pool())
+        .await?;
     let page = f.page.max(1);
     let sql = format!(
         "{SUMMARY}{where_} order by o.created_at desc, o.number desc limit {LIMIT} offset {}",
         (page - 1) * LIMIT
     );
-    let mut q = sqlx::query_as::<_, SummaryRow>(&sql);
-    for a in &args {
-        q = a.bind_to(q);
-    }
-    let rows = q.fetch_all(state.db.pool()).await?;
+    let rows = bind(sqlx::query_as::<_, SummaryRow>(&sql), &args)
+        .fetch_all(state.db.pool())
+        .await?;
     Ok(OrderList {
         orders: rows.into_iter().map(OrderSummary::from).collect(),
         pagination: crate::web::pagination::Pagination::new(page, LIMIT, total),
     })
-}
-
-/// A bound value of a filter.
-pub(super) enum Arg {
-    Text(String),
-    Int(i64),
-}
-
-impl Arg {
-    pub(super) fn bind_to<'q, O>(
-        &'q self,
-        q: sqlx::query::QueryAs<
-            'q,
-            crate::platform::db::Any,
-            O,
-            crate::platform::db::AnyArguments<'q>,
-        >,
-    ) -> sqlx::query::QueryAs<'q, crate::platform::db::Any, O, crate::platform::db::AnyArguments<'q>>
-    {
-        match self {
-            Arg::Text(t) => q.bind(t.as_str()),
-            Arg::Int(i) => q.bind(*i),
-        }
-    }
 }
 
 pub(super) fn conditions(f: &OrderFilter, user_id: Option<&str>) -> (Vec<String>, Vec<Arg>) {
