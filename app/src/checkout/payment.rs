@@ -36,22 +36,10 @@ pub enum Started {
     Paid { order_id: String },
 }
 
-/// Freezes the checkout into a payment: holds the stock of every line and one use of the
-/// discount code (all or nothing), queues the hold's expiry, then asks the provider for a
-/// payment of the server's total. An open payment for the very same draft is handed back
-/// as it is (the same PaymentIntent); one for an older draft is cancelled first.
-/// `client` is the shopper's address, for the cap on holds.
-pub async fn start_payment(
-    state: &AppState,
-    session: &Session,
-    client: &str,
-) -> Result<Started, AppError> {
-    let priced = price(state, session).await?;
-    let view = &priced.view;
-    let checkout_id = priced
-        .checkout_id
-        .clone()
-        .ok_or_else(|| AppError::Conflict("Your cart is empty.".into()))?;
+/// Whether the checkout can be paid as it stands: every line buyable, contact and address
+/// given, a shipping method chosen, the code and the total acceptable. Returns the
+/// chosen method's name.
+fn ready_to_pay(view: &CheckoutView) -> Result<String, AppError> {
     if let Some(line) = view.cart.lines.iter().find(|l| l.problem.is_some()) {
         return Err(AppError::Conflict(format!(
             "{}: {}",
@@ -77,6 +65,26 @@ pub async fn start_payment(
     if let Some(problem) = &view.problem {
         return Err(AppError::Conflict(problem.clone()));
     }
+    Ok(shipping_name)
+}
+
+/// Freezes the checkout into a payment: holds the stock of every line and one use of the
+/// discount code (all or nothing), queues the hold's expiry, then asks the provider for a
+/// payment of the server's total. An open payment for the very same draft is handed back
+/// as it is (the same PaymentIntent); one for an older draft is cancelled first.
+/// `client` is the shopper's address, for the cap on holds.
+pub async fn start_payment(
+    state: &AppState,
+    session: &Session,
+    client: &str,
+) -> Result<Started, AppError> {
+    let priced = price(state, session).await?;
+    let view = &priced.view;
+    let checkout_id = priced
+        .checkout_id
+        .clone()
+        .ok_or_else(|| AppError::Conflict("Your cart is empty.".into()))?;
+    let shipping_name = ready_to_pay(view)?;
     let fingerprint = priced.fingerprint();
     if let Some(pending) = &view.pending {
         if pending.expires_at - now_ms() > REUSE_MARGIN_MS {

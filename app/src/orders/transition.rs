@@ -11,7 +11,7 @@
 use super::timeline::{event, hold};
 use crate::checkout::settle;
 use crate::inventory::service as inventory;
-use crate::payments::attempts::{self, Attempt, Key, Paid};
+use crate::payments::attempts::{self, Attempt, AttemptLine, Key, Paid};
 use crate::payments::deliveries::{self, Delivery, Effect, Outcome};
 use crate::platform::db::{now_ms, AnyConnection};
 use crate::platform::error::AppError;
@@ -249,26 +249,7 @@ async fn succeed_in(
         hold(conn, &order_id, "amount_mismatch", &reason).await?;
     }
 
-    // Stock: out of the hold, or (the hold expired or failed first) out of what is left.
-    let mut low = Vec::new();
-    let mut short = Vec::new();
-    for line in &lines {
-        let (variant_id, quantity) = (&line.variant_id, line.quantity);
-        if !inventory::sell(conn, variant_id, quantity, held, &order_id, &mut low).await? {
-            short.push(format!("{quantity} × {}", line.sku));
-        }
-    }
-    if !short.is_empty() {
-        sqlx::query("update orders set stock_short = 1 where id = $1")
-            .bind(&order_id)
-            .execute(&mut *conn)
-            .await?;
-        let reason = format!(
-            "Paid after its stock hold ran out, and not enough was left: {}. Restock, or cancel and refund.",
-            short.join(", ")
-        );
-        hold(conn, &order_id, "stock_short", &reason).await?;
-    }
+    let low = sell(conn, &order_id, &lines, held).await?;
     // A discount use held by the payment is now spent. One released meanwhile (the hold
     // expired or the attempt was replaced, and the payment still went through) is taken
     // again if the limits allow; if not, the order cannot stand at that price: it is
@@ -306,6 +287,37 @@ async fn succeed_in(
         "order placed"
     );
     Ok(order_id)
+}
+
+/// Takes the order's units off the shelf: out of the hold, or (the hold expired or failed
+/// first) out of what is left; what is not there puts the order on hold as sold short.
+/// Returns the variants that fell to their low-stock threshold.
+async fn sell(
+    conn: &mut AnyConnection,
+    order_id: &str,
+    lines: &[AttemptLine],
+    held: bool,
+) -> Result<Vec<inventory::LowStock>, AppError> {
+    let mut low = Vec::new();
+    let mut short = Vec::new();
+    for line in lines {
+        let (variant_id, quantity) = (&line.variant_id, line.quantity);
+        if !inventory::sell(conn, variant_id, quantity, held, order_id, &mut low).await? {
+            short.push(format!("{quantity} × {}", line.sku));
+        }
+    }
+    if !short.is_empty() {
+        sqlx::query("update orders set stock_short = 1 where id = $1")
+            .bind(order_id)
+            .execute(&mut *conn)
+            .await?;
+        let reason = format!(
+            "Paid after its stock hold ran out, and not enough was left: {}. Restock, or cancel and refund.",
+            short.join(", ")
+        );
+        hold(conn, order_id, "stock_short", &reason).await?;
+    }
+    Ok(low)
 }
 
 async fn refunded_in(
