@@ -2,22 +2,18 @@
 //! gives back the stock and the discount use it held (the shopper may pay again), a
 //! successful one completes the checkout and empties its cart.
 
-use crate::payments::attempts::{self, Key};
-use crate::payments::AttemptStatus;
+use crate::payments::attempts::{self, Ended, Ending, Key};
 use crate::platform::db::AnyConnection;
 use crate::platform::error::AppError;
 use crate::platform::state::AppState;
 
-/// Gives back what an attempt held: its stock and its discount use.
-pub async fn release_holds(conn: &mut AnyConnection, payment_id: &str) -> Result<(), AppError> {
-    let Some(attempt) = attempts::find(conn, Key::Id(payment_id)).await? else {
-        return Ok(());
-    };
-    for line in attempts::lines(conn, payment_id).await? {
+/// Gives back what an attempt that just ended held: its stock and its discount use.
+async fn release_holds(conn: &mut AnyConnection, ended: &Ended) -> Result<(), AppError> {
+    for line in attempts::lines(conn, &ended.id).await? {
         crate::inventory::service::release(conn, &line.variant_id, line.quantity).await?;
     }
-    if let Some(discount_id) = &attempt.discount_id {
-        super::discounts::release_use(conn, discount_id, attempt.discount_customer.as_deref())
+    if let Some(discount_id) = &ended.discount_id {
+        super::discounts::release_use(conn, discount_id, ended.discount_customer.as_deref())
             .await?;
     }
     Ok(())
@@ -29,12 +25,12 @@ pub async fn fail(
     conn: &mut AnyConnection,
     key: Key<'_>,
     message: &str,
-) -> Result<Option<attempts::Ended>, AppError> {
+) -> Result<Option<Ended>, AppError> {
     // Only a pending attempt holds anything (expiry and failure end both), so the row
     // changing here means its holds are still in place.
-    let ended = attempts::end(conn, key, AttemptStatus::Failed, Some(message)).await?;
+    let ended = attempts::end(conn, key, Ending::Failed(message)).await?;
     if let Some(ended) = &ended {
-        release_holds(conn, &ended.id).await?;
+        release_holds(conn, ended).await?;
     }
     Ok(ended)
 }
@@ -44,9 +40,9 @@ pub async fn fail(
 /// anyway (it was confirmed just before) still makes its order, under the late rules.
 pub async fn expire(state: &AppState, payment_id: &str) -> Result<bool, AppError> {
     let mut tx = state.db.begin_write().await?;
-    let ended = attempts::end(&mut tx, Key::Id(payment_id), AttemptStatus::Expired, None).await?;
-    if ended.is_some() {
-        release_holds(&mut tx, payment_id).await?;
+    let ended = attempts::end(&mut tx, Key::Id(payment_id), Ending::Expired).await?;
+    if let Some(ended) = &ended {
+        release_holds(&mut tx, ended).await?;
     }
     tx.commit().await?;
     let expired = ended.is_some();

@@ -13,6 +13,7 @@ use crate::checkout::settle;
 use crate::inventory::service as inventory;
 use crate::payments::attempts::{self, Attempt, AttemptLine, Key, Paid};
 use crate::payments::deliveries::{self, Delivery, Effect, Outcome};
+use crate::platform::db::params::{bind, Params};
 use crate::platform::db::{now_ms, AnyConnection};
 use crate::platform::error::AppError;
 use crate::platform::ids::new_id;
@@ -205,22 +206,7 @@ async fn succeed_in(
     .bind(now)
     .execute(&mut *conn)
     .await?;
-    for (position, line) in lines.iter().enumerate() {
-        sqlx::query(
-            "insert into order_lines (order_id, position, variant_id, product_name, \
-               variant_title, sku, unit_price, quantity) values ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(&order_id)
-        .bind(position as i64)
-        .bind(&line.variant_id)
-        .bind(&line.product_name)
-        .bind(&line.variant_title)
-        .bind(&line.sku)
-        .bind(line.unit_price)
-        .bind(line.quantity)
-        .execute(&mut *conn)
-        .await?;
-    }
+    insert_lines(conn, &order_id, &lines).await?;
     let currency = crate::platform::money::Currency::parse(&payment.currency).unwrap_or_default();
     let money = |minor| crate::platform::money::Money::new(minor, currency).to_string();
     event(
@@ -287,6 +273,43 @@ async fn succeed_in(
         "order placed"
     );
     Ok(order_id)
+}
+
+/// The order's lines, as the attempt priced them: one statement for all of them (the
+/// transaction holds SQLite's write lock, so it stays short).
+async fn insert_lines(
+    conn: &mut AnyConnection,
+    order_id: &str,
+    lines: &[AttemptLine],
+) -> Result<(), AppError> {
+    if lines.is_empty() {
+        return Ok(());
+    }
+    let mut params = Params::default();
+    let rows: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .map(|(position, line)| {
+            let values = [
+                params.text(order_id),
+                params.int(position as i64),
+                params.text(&line.variant_id),
+                params.text(&line.product_name),
+                params.text(&line.variant_title),
+                params.text(&line.sku),
+                params.int(line.unit_price),
+                params.int(line.quantity),
+            ];
+            format!("({})", values.join(", "))
+        })
+        .collect();
+    let sql = format!(
+        "insert into order_lines (order_id, position, variant_id, product_name, variant_title, \
+           sku, unit_price, quantity) values {}",
+        rows.join(", ")
+    );
+    bind(sqlx::query(&sql), &params.0).execute(conn).await?;
+    Ok(())
 }
 
 /// Takes the order's units off the shelf: out of the hold, or (the hold expired or failed

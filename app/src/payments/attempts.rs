@@ -95,13 +95,34 @@ const ATTEMPT: &str = "select id, checkout_id, status, reference, client_secret,
      discount_customer, currency, subtotal, discount, shipping, tax, total, tax_inclusive \
      from payments";
 
-/// An attempt that just ended (failed or expired) and gave back its holds.
-#[derive(Debug, Clone)]
+/// How a pending attempt ends without being paid.
+#[derive(Debug, Clone, Copy)]
+pub enum Ending<'a> {
+    /// Declined at the provider, or given up here; the message is kept as its last error.
+    Failed(&'a str),
+    /// Its hold ran out (applies only once `expires_at` has passed).
+    Expired,
+}
+
+impl Ending<'_> {
+    fn status(self) -> AttemptStatus {
+        match self {
+            Self::Failed(_) => AttemptStatus::Failed,
+            Self::Expired => AttemptStatus::Expired,
+        }
+    }
+}
+
+/// An attempt that just ended unpaid, with what it held until now (its lines are read
+/// with [`lines`]); the caller gives the holds back in the same transaction.
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Ended {
     pub id: String,
     pub provider: String,
     /// `None` when the provider was never reached.
     pub reference: Option<String>,
+    pub discount_id: Option<String>,
+    pub discount_customer: Option<String>,
 }
 
 /// Which attempt a provider event is about.
@@ -291,22 +312,18 @@ pub async fn lines(conn: &mut AnyConnection, id: &str) -> Result<Vec<AttemptLine
     .await?)
 }
 
-/// Ends a pending attempt as `to` (failed or expired) and marks its holds given back
-/// (the caller releases them in the same transaction). `message` is kept as the
-/// attempt's last error; an expiry applies only once the hold has run out. `None`: the
-/// attempt was not pending (it ended before), nothing changed.
+/// Ends a pending attempt unpaid and marks its holds given back (the caller releases
+/// them in the same transaction). `None`: the attempt was not pending (it ended before),
+/// or, for an expiry, its hold has not run out; nothing changed.
 pub async fn end(
     conn: &mut AnyConnection,
     key: Key<'_>,
-    to: AttemptStatus,
-    message: Option<&str>,
+    ending: Ending<'_>,
 ) -> Result<Option<Ended>, AppError> {
-    debug_assert!(matches!(to, AttemptStatus::Failed | AttemptStatus::Expired));
-    let now = now_ms();
-    let due = if to == AttemptStatus::Expired {
-        " and expires_at <= $3"
-    } else {
-        ""
+    let to = ending.status();
+    let (message, due) = match ending {
+        Ending::Failed(message) => (Some(message), ""),
+        Ending::Expired => (None, " and expires_at <= $3"),
     };
     let set = format!(
         "update payments set status = '{}', held = 0, last_error = coalesce($2, last_error), \
@@ -314,37 +331,32 @@ pub async fn end(
         to.as_str(),
         AttemptStatus::sources_sql(to)
     );
-    let row: Option<(String, String, Option<String>)> = match key {
+    const ENDED: &str = "returning id, provider, reference, discount_id, discount_customer";
+    let ended = match key {
         Key::Id(id) => {
-            sqlx::query_as(&format!(
-                "{set} and id = $1 returning id, provider, reference"
-            ))
-            .bind(id)
-            .bind(message)
-            .bind(now)
-            .fetch_optional(conn)
-            .await?
+            sqlx::query_as(&format!("{set} and id = $1 {ENDED}"))
+                .bind(id)
+                .bind(message)
+                .bind(now_ms())
+                .fetch_optional(conn)
+                .await?
         }
         Key::Reference {
             provider,
             reference,
         } => {
             sqlx::query_as(&format!(
-                "{set} and provider = $1 and reference = $4 returning id, provider, reference"
+                "{set} and provider = $1 and reference = $4 {ENDED}"
             ))
             .bind(provider)
             .bind(message)
-            .bind(now)
+            .bind(now_ms())
             .bind(reference)
             .fetch_optional(conn)
             .await?
         }
     };
-    Ok(row.map(|(id, provider, reference)| Ended {
-        id,
-        provider,
-        reference,
-    }))
+    Ok(ended)
 }
 
 /// Marks an attempt succeeded. `false`: it already was (another delivery of the same

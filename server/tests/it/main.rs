@@ -11,6 +11,7 @@ mod binary;
 mod buying;
 mod buying_helpers;
 mod buying_history;
+mod buying_holds;
 mod buying_races;
 mod catalog;
 mod catalog_helpers;
