@@ -17,13 +17,18 @@ run: build
 	$(OXCART) seed --demo 300 --if-empty
 	$(OXCART) serve
 
-## bench: the catalog benchmark (1,000 demo products, wrk on loopback); reports, never asserts
+## bench: pages, cart and checkout under load beside a bare axum handler, memory,
+## start-up, bundle sizes and Lighthouse (docs/performance.md); reports, never asserts
 bench: build
+	@scripts/bootstrap.sh --bench
 	scripts/bench.sh
 
-## build: release build of the server and the WASM site (target/site)
+## build: release build of the server and of the two front-end bundles (docs/adr/0006):
+## the storefront's islands (target/site) and the staff dashboard (target/site-admin);
+## prints their sizes
 build: tools
-	cargo leptos build --release --precompress
+	cargo leptos build --release --precompress --project oxcart
+	cargo leptos build --release --precompress --project oxcart-admin --frontend-only
 	@scripts/bundle-size.sh
 
 tools:

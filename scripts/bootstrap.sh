@@ -5,6 +5,7 @@
 # to when a tool is missing from PATH; that fails offline).
 #
 #   scripts/bootstrap.sh          build tools
+#   scripts/bootstrap.sh --bench  build tools + wrk, sqlite3, Chromium and Lighthouse (make bench)
 #   scripts/bootstrap.sh --test   build tools + cargo-deny, Chromium, the end-to-end test packages and
 #                                 aiosmtpd (a real SMTP server for the mail tests),
 #                                 moto (a local S3-compatible server for the storage test)
@@ -13,6 +14,7 @@ set -euo pipefail
 CARGO_LEPTOS_VERSION=0.3.10   # 0.3.11 needs rustc 1.96
 CARGO_DENY_VERSION=0.20.2     # licences, bans and sources of the dependency tree
 BINARYEN_VERSION=132.0.0      # npm's binaryen; Debian's binaryen 108 breaks hydration
+LIGHTHOUSE_VERSION=12.8.2     # npm; `make bench` only
 TOOLS_DIR="${OXCART_TOOLS_DIR:-$HOME/.cache/oxcart/tools}"
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 
@@ -77,5 +79,16 @@ if [ "${1:-}" = "--test" ]; then
      [ "$ROOT/end2end/package-lock.json" -nt "$ROOT/end2end/node_modules/.package-lock.json" ]; then
     say "installing the end-to-end test packages"
     (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund)
+  fi
+fi
+
+if [ "${1:-}" = "--bench" ]; then
+  command -v wrk >/dev/null || { say "installing wrk (Debian's) for make bench"; apt_install wrk; }
+  command -v sqlite3 >/dev/null || { say "installing sqlite3 (Debian's) for make bench"; apt_install sqlite3; }
+  command -v chromium >/dev/null || { say "installing Chromium (Debian's) for Lighthouse"; apt_install chromium; }
+  if [ "$("$TOOLS_DIR/node_modules/.bin/lighthouse" --version 2>/dev/null)" != "$LIGHTHOUSE_VERSION" ]; then
+    say "installing lighthouse $LIGHTHOUSE_VERSION (npm) into $TOOLS_DIR"
+    mkdir -p "$TOOLS_DIR"
+    npm install --silent --no-audit --no-fund --prefix "$TOOLS_DIR" "lighthouse@$LIGHTHOUSE_VERSION"
   fi
 fi

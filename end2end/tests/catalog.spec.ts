@@ -55,9 +55,13 @@ test("a shopper browses a category, filters, opens a product and picks a variant
   expect(await page.evaluate(() => (window as any).__stayed)).toBe(true);
   await expect(page.getByTestId("product-card").first()).toBeVisible();
 
+  // The product is another page (a page load: the storefront hydrates islands, and has
+  // no client-side router, docs/adr/0006); on it, choosing a variant is in place.
   await page.getByTestId("product-card").first().locator("a").click();
   await expect(page).toHaveURL(/\/products\//);
   await expect(page.getByTestId("product-name")).toBeVisible();
+  await hydrated(page);
+  await page.evaluate(() => ((window as any).__stayed = true));
   const price = page.getByTestId("price");
   const first = await price.textContent();
   // Sizes cost more as they grow: another size shows another price, without a reload.

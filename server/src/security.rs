@@ -1,14 +1,11 @@
 //! Browser security at the edge: cross-site state changes are refused, and every response
-//! carries the security headers (CSP with a per-request nonce on pages, HSTS over https).
+//! carries the security headers (CSP on pages, HSTS over https).
 
 use app::platform::error::{ErrorCode, PublicError};
-use app::platform::request::CspNonce;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
-use data_encoding::BASE64;
 use http::{header, HeaderValue, Method, StatusCode};
-use rand::RngCore as _;
 use std::sync::Arc;
 
 /// What the edge needs to know about the site.
@@ -62,36 +59,18 @@ pub async fn refuse_cross_site(
     app::web::envelope::error(StatusCode::FORBIDDEN, &err, None, None)
 }
 
-/// Adds the security headers; pages (HTML) also get a Content-Security-Policy whose
-/// script nonce is made here and handed to the shell through the request.
-pub async fn security_headers(
-    State(edge): State<Arc<Edge>>,
-    mut req: Request,
-    next: Next,
-) -> Response {
-    // Every request pays for this, pages or not: the thread-local CSPRNG (seeded from the
-    // OS) needs no system call, unlike OsRng.
-    let mut bytes = [0u8; 18];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    let nonce: Arc<str> = Arc::from(BASE64.encode(&bytes));
-    req.extensions_mut().insert(CspNonce(nonce.clone()));
+/// Adds the security headers. Pages get their Content-Security-Policy from the page
+/// layer (`page_cache::finish_pages`), which knows their scripts; any other HTML (the
+/// panic page, a static file) gets the same policy with no inline script allowed.
+pub async fn security_headers(State(edge): State<Arc<Edge>>, req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
     let headers = response.headers_mut();
     let is_html = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("text/html"));
-    if is_html {
-        let policy = format!(
-            "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval' https://js.stripe.com; \
-             style-src 'self'; img-src 'self' data: https://*.stripe.com; font-src 'self'; \
-             connect-src 'self' https://api.stripe.com; \
-             frame-src https://js.stripe.com https://hooks.stripe.com; \
-             object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-        );
-        if let Ok(value) = HeaderValue::from_str(&policy) {
-            headers.insert(header::CONTENT_SECURITY_POLICY, value);
-        }
+    if is_html && !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, crate::csp::policy(&[]));
     }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,

@@ -1,6 +1,8 @@
 //! Where the built site (`pkg/` with the JS, WASM and CSS) is, and whether its file
 //! names carry content hashes. Run from the repository root, the release binary finds
-//! `target/site` by itself; in the Docker image it finds `site/` next to itself.
+//! `target/site` by itself; in the Docker image it finds `site/` next to itself. The staff
+//! dashboard's bundle is built into a site of its own beside it (`<site>-admin`,
+//! docs/adr/0006); both are served under `/pkg`.
 
 use crate::config::Config;
 use std::path::{Path, PathBuf};
@@ -11,6 +13,8 @@ const HASH_FILE: &str = "hash.txt";
 #[derive(Clone, Debug)]
 pub struct Site {
     pub root: PathBuf,
+    /// The dashboard's site, when it was built.
+    pub admin: Option<PathBuf>,
     /// Asset names carry content hashes: safe to cache for a year.
     pub hashed: bool,
 }
@@ -33,5 +37,16 @@ pub fn locate(config: &Config) -> Option<Site> {
     candidates.push(PathBuf::from("target/site"));
     let root = candidates.into_iter().find(|c| c.join("pkg").is_dir())?;
     let hashed = exe_dir.is_some_and(|d| d.join(HASH_FILE).is_file());
-    Some(Site { root, hashed })
+    let admin = admin_site_of(&root).filter(|a| a.join("pkg").is_dir());
+    Some(Site {
+        root,
+        admin,
+        hashed,
+    })
+}
+
+/// `target/site` → `target/site-admin`.
+pub fn admin_site_of(root: &Path) -> Option<PathBuf> {
+    let name = root.file_name()?.to_str()?;
+    Some(root.with_file_name(format!("{name}-admin")))
 }

@@ -27,7 +27,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::compression::CompressionLayer;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::services::ServeDir;
 use tower_sessions::cookie::{Key, SameSite};
 use tower_sessions::service::SignedCookie;
@@ -40,6 +40,9 @@ pub type SessionLayer = SessionManagerLayer<SessionBackend, SignedCookie>;
 
 /// The longest a request may wait for its response head.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The session cookie's name: a request without it has no cart, account or dismissals.
+pub const SESSION_COOKIE: &str = "oxcart_session";
 
 /// How long an untouched session lives (the shopper's cart outlives a browser restart).
 const SESSION_IDLE: time::Duration = time::Duration::days(14);
@@ -173,7 +176,7 @@ impl Application {
         };
         let key = Key::try_from(secret.as_bytes()).context("the session secret is too short")?;
         let sessions = SessionManagerLayer::new(store)
-            .with_name("oxcart_session")
+            .with_name(SESSION_COOKIE)
             .with_same_site(SameSite::Lax)
             .with_http_only(true)
             .with_secure(config.is_https())
@@ -183,7 +186,10 @@ impl Application {
         let site = site::locate(config);
         match &site {
             Some(site) => {
-                tracing::info!(root = %site.root.display(), hashed = site.hashed, "serving the site")
+                tracing::info!(root = %site.root.display(), admin = ?site.admin, hashed = site.hashed, "serving the site");
+                if site.admin.is_none() {
+                    tracing::warn!("the staff dashboard's bundle was not built (run `make build`): admin pages will not hydrate");
+                }
             }
             None => tracing::warn!("no built site found (run `make run`): pages will not hydrate"),
         }
@@ -213,7 +219,12 @@ impl Application {
             origin: config.public_url.origin().ascii_serialization(),
             https: config.is_https(),
         };
-        let router = build_router(state.clone(), sessions, edge);
+        let pages = crate::page_cache::PageCache::new(
+            state.cache.clone(),
+            config.page_cache_mb * 1024 * 1024,
+            SESSION_COOKIE,
+        );
+        let router = build_router(state.clone(), sessions, edge, pages);
         let listener = tokio::net::TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("cannot listen on OXCART_ADDR={}", config.addr))?;
@@ -273,22 +284,36 @@ pub fn page_routes() -> &'static [leptos_axum::AxumRouteListing] {
 }
 
 /// The whole HTTP surface. Layers, outermost first: request id and access log, panic →
-/// 500, a 30 s limit for the response head, compression, security headers, the
-/// cross-site check, request bodies (limits, encodings: `bodies`), server-function error
-/// statuses, sessions, protected pages (`pages`).
-pub fn build_router(state: AppState, sessions: SessionLayer, edge: Edge) -> Router {
+/// 500, a 30 s limit for the response head, compression, security headers, pages
+/// (nonce, sealing, the page cache: `page_cache`), the cross-site check, request bodies
+/// (limits, encodings: `bodies`), server-function error statuses, sessions, protected
+/// pages (`pages`).
+pub fn build_router(
+    state: AppState,
+    sessions: SessionLayer,
+    edge: Edge,
+    pages: crate::page_cache::PageCache,
+) -> Router {
     let edge = Arc::new(edge);
     let options = state.leptos_options.clone();
     let state_for_pages = state.clone();
     let routes = page_routes().to_vec();
     let pkg_dir = Path::new(&*options.site_root).join(&*options.site_pkg_dir);
+    let admin_pkg_dir = crate::site::admin_site_of(Path::new(&*options.site_root))
+        .unwrap_or_default()
+        .join(&*options.site_pkg_dir);
     let hashed = options.hash_files;
     let pkg = Router::new()
         .nest_service(
             "/pkg",
             ServeDir::new(pkg_dir)
                 .precompressed_br()
-                .precompressed_gzip(),
+                .precompressed_gzip()
+                .fallback(
+                    ServeDir::new(admin_pkg_dir)
+                        .precompressed_br()
+                        .precompressed_gzip(),
+                ),
         )
         .layer(axum::middleware::from_fn(move |req, next| {
             pkg_cache_headers(hashed, req, next)
@@ -325,8 +350,15 @@ pub fn build_router(state: AppState, sessions: SessionLayer, edge: Edge) -> Rout
         edge.clone(),
         refuse_cross_site,
     ))
+    .layer(axum::middleware::from_fn_with_state(
+        Arc::new(pages),
+        crate::page_cache::finish_pages,
+    ))
     .layer(axum::middleware::from_fn_with_state(edge, security_headers))
-    .layer(CompressionLayer::new())
+    // Quality 4, not the libraries' default (brotli 11): a rendered page compresses in a
+    // fraction of a millisecond instead of tens. Cached pages carry their own compressed
+    // copies, and the WASM and JS are compressed ahead of time (`--precompress`).
+    .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
     // No request waits for its response head forever: a stuck render or dependency
     // answers 503 and is logged, instead of holding the connection.
     .layer(tower_http::timeout::TimeoutLayer::with_status_code(

@@ -28,44 +28,75 @@ pub fn cart_version() -> RwSignal<u32> {
         .unwrap_or_else(|| RwSignal::new(0))
 }
 
-/// The header's cart link with the number of units, kept current after hydration.
+/// The browser event an island sends after it changed the cart, so that the others (the
+/// header's count) read it again: islands share no reactive state.
+pub const CART_CHANGED: &str = "oxcart:cart-changed";
+
+/// Tells the page's other islands that the cart changed (browser only).
+pub fn cart_changed() {
+    #[cfg(feature = "hydrate")]
+    if let Ok(event) = web_sys::CustomEvent::new(CART_CHANGED) {
+        let _ = window().dispatch_event(&event);
+    }
+}
+
+/// The header's cart link, with the number of units the server counted.
 #[component]
 pub fn MiniCart() -> impl IntoView {
-    let version = cart_version();
-    // Also re-read on every navigation: paying (or signing in) elsewhere changes the cart.
-    let path = leptos_router::hooks::use_location().pathname;
-    let summary = Resource::new(move || (version.get(), path.get()), |_| get_cart_summary());
+    let summary = Resource::new_blocking(|| (), |_| get_cart_summary());
+    view! {
+        <Suspense fallback=|| view! { <CartCount count=0 /> }>
+            {move || Suspend::new(async move {
+                let count = summary.await.map_or(0, |s| s.count);
+                view! { <CartCount count /> }
+            })}
+        </Suspense>
+    }
+}
+
+/// An island: the cart link's count, read again whenever an island changes the cart.
+#[island]
+fn CartCount(count: i64) -> impl IntoView {
+    let count = RwSignal::new(count);
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = window_event_listener_untyped(CART_CHANGED, move |_| {
+            leptos::task::spawn_local(async move {
+                if let Ok(summary) = get_cart_summary().await {
+                    count.set(summary.count);
+                }
+            });
+        });
+        on_cleanup(move || handle.remove());
+    }
     view! {
         <a href="/cart" class="icon-link cart-link" data-testid="cart-link"
             aria-label=move || {
-                let count = summary.get().and_then(Result::ok).map_or(0, |s| s.count);
-                format!("Cart, {count} item{}", if count == 1 { "" } else { "s" })
+                let n = count.get();
+                format!("Cart, {n} item{}", if n == 1 { "" } else { "s" })
             }>
             <svg viewBox="0 0 24 24" aria-hidden="true">
                 <path d="M3 4h2l2.4 11.2a2 2 0 0 0 2 1.8h7.7a2 2 0 0 0 2-1.6L21 8H6" />
                 <circle cx="10" cy="20.5" r="1.3" />
                 <circle cx="17" cy="20.5" r="1.3" />
             </svg>
-            <Transition fallback=|| ()>
-                {move || summary.get().and_then(Result::ok).filter(|s| s.count > 0).map(|s| view! {
-                    <span class="cart-link__count" data-testid="cart-count">{s.count}</span>
-                })}
-            </Transition>
+            {move || (count.get() > 0).then(|| view! {
+                <span class="cart-link__count" data-testid="cart-count">{count.get()}</span>
+            })}
         </a>
     }
 }
 
-/// Quantity and "Add to cart" for the chosen variant.
+/// Quantity and "Add to cart" for the chosen variant (inside the product page's buy box).
 #[component]
 pub fn AddToCart(
     #[prop(into)] variant_id: Signal<Option<String>>,
     #[prop(into)] available: Signal<i64>,
 ) -> impl IntoView {
     let add = ServerAction::<AddToCartFn>::new();
-    let version = cart_version();
     Effect::new(move |_| {
         if add.value().get().is_some_and(|r| r.is_ok()) {
-            version.update(|v| *v += 1);
+            cart_changed();
         }
     });
     let error = error_signal(add.value(), None);

@@ -26,7 +26,20 @@ pub const TTL: Duration = Duration::from_secs(300);
 const MAX_ENTRIES: usize = 2_000;
 
 type Value = Arc<dyn Any + Send + Sync>;
-type Namespace = HashMap<String, (u64, Instant, Value)>;
+
+struct Entry {
+    generation: u64,
+    at: Instant,
+    /// Bytes, for namespaces held to a budget ([`ReadCache::put_weighed`]); else 0.
+    weight: usize,
+    value: Value,
+}
+
+#[derive(Default)]
+struct Namespace {
+    entries: HashMap<String, Entry>,
+    weight: usize,
+}
 
 #[derive(Clone)]
 pub struct ReadCache {
@@ -75,11 +88,9 @@ impl ReadCache {
             return None;
         }
         let entries = self.inner.entries.lock().unwrap_or_else(|e| e.into_inner());
-        match entries.get(namespace)?.get(key) {
-            Some((generation, at, value))
-                if *generation == self.generation() && at.elapsed() < TTL =>
-            {
-                value.downcast_ref::<V>().cloned()
+        match entries.get(namespace)?.entries.get(key) {
+            Some(entry) if entry.generation == self.generation() && entry.at.elapsed() < TTL => {
+                entry.value.downcast_ref::<V>().cloned()
             }
             _ => None,
         }
@@ -93,15 +104,55 @@ impl ReadCache {
         generation: u64,
         value: V,
     ) {
-        if !self.inner.enabled || generation != self.generation() {
+        self.put_weighed(namespace, key, generation, value, 0, usize::MAX);
+    }
+
+    /// Stores `value`, which weighs `weight` bytes, keeping the namespace within `budget`
+    /// bytes: other entries (whichever the map yields first) make room. A value heavier
+    /// than the whole budget is not stored.
+    pub fn put_weighed<V: Send + Sync + 'static>(
+        &self,
+        namespace: &'static str,
+        key: String,
+        generation: u64,
+        value: V,
+        weight: usize,
+        budget: usize,
+    ) {
+        if !self.inner.enabled || generation != self.generation() || weight > budget {
             return;
         }
         let mut entries = self.inner.entries.lock().unwrap_or_else(|e| e.into_inner());
-        let map = entries.entry(namespace).or_default();
-        if map.len() >= MAX_ENTRIES {
-            map.clear();
+        let ns = entries.entry(namespace).or_default();
+        if let Some(old) = ns.entries.remove(&key) {
+            ns.weight -= old.weight;
         }
-        map.insert(key, (generation, Instant::now(), Arc::new(value)));
+        if ns.entries.len() >= MAX_ENTRIES {
+            ns.entries.clear();
+            ns.weight = 0;
+        }
+        while ns.weight + weight > budget {
+            let Some(victim) = ns.entries.keys().next().cloned() else {
+                break;
+            };
+            if let Some(old) = ns.entries.remove(&victim) {
+                ns.weight -= old.weight;
+            }
+        }
+        ns.weight += weight;
+        let entry = Entry {
+            generation,
+            at: Instant::now(),
+            weight,
+            value: Arc::new(value),
+        };
+        ns.entries.insert(key, entry);
+    }
+
+    /// The bytes held in `namespace` (of values stored with a weight).
+    pub fn weight(&self, namespace: &str) -> usize {
+        let entries = self.inner.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.get(namespace).map_or(0, |ns| ns.weight)
     }
 
     /// Empties this instance's cache.
@@ -170,5 +221,52 @@ impl ReadCache {
             }
         });
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_weighed_namespace_stays_within_its_budget() {
+        let cache = ReadCache::new(None, true);
+        let generation = cache.generation();
+        for i in 0..10 {
+            cache.put_weighed("pages", format!("/p{i}"), generation, i, 300, 1_000);
+            assert!(
+                cache.weight("pages") <= 1_000,
+                "after {i}: {}",
+                cache.weight("pages")
+            );
+        }
+        assert_eq!(cache.weight("pages"), 900, "three pages of 300 fit");
+        assert_eq!(
+            cache.get::<i32>("pages", "/p9"),
+            Some(9),
+            "the newest is kept"
+        );
+        cache.put_weighed("pages", "/p9".into(), generation, 99, 300, 1_000);
+        assert_eq!(
+            cache.weight("pages"),
+            900,
+            "a replaced entry is not counted twice"
+        );
+        cache.put_weighed("pages", "/huge".into(), generation, 0, 1_001, 1_000);
+        assert_eq!(
+            cache.get::<i32>("pages", "/huge"),
+            None,
+            "heavier than the budget"
+        );
+    }
+
+    #[test]
+    fn a_write_during_a_read_keeps_the_stale_value_out() {
+        let cache = ReadCache::new(None, true);
+        let before = cache.generation();
+        cache.clear_local();
+        cache.put_weighed("pages", "/".into(), before, 1, 10, 100);
+        assert_eq!(cache.get::<i32>("pages", "/"), None);
+        assert_eq!(cache.weight("pages"), 0);
     }
 }

@@ -45,7 +45,8 @@ fn StoreName(store: StoreResource) -> impl IntoView {
     }
 }
 
-#[component]
+/// An island: dismissing hides the bar in place (a plain form post without JavaScript).
+#[island]
 fn AnnouncementBar(text: String) -> impl IntoView {
     let dismiss = ServerAction::<DismissAnnouncement>::new();
     // Hidden in place once the server has recorded the dismissal.
@@ -74,24 +75,10 @@ fn AnnouncementBar(text: String) -> impl IntoView {
 
 #[component]
 fn Header(store: StoreResource, user: UserResource) -> impl IntoView {
-    let menu_open = RwSignal::new(false);
-    let close_menu = move |_| menu_open.set(false);
-
     view! {
         <header class="site-header">
             <div class="site-header__inner">
-                <button
-                    class="nav-toggle"
-                    data-testid="nav-toggle"
-                    aria-controls="site-nav"
-                    aria-expanded=move || menu_open.get().to_string()
-                    aria-label="Menu"
-                    on:click=move |_| menu_open.update(|open| *open = !*open)
-                >
-                    <span class="nav-toggle__bar"></span>
-                    <span class="nav-toggle__bar"></span>
-                    <span class="nav-toggle__bar"></span>
-                </button>
+                <NavToggle />
                 <a href="/" class="logo" data-testid="logo">
                     <svg class="logo__mark" viewBox="0 0 32 32" aria-hidden="true">
                         <path d="M4 10h20l-2.5 11H7.5z" fill="currentColor" />
@@ -101,17 +88,11 @@ fn Header(store: StoreResource, user: UserResource) -> impl IntoView {
                     </svg>
                     <span class="logo__name"><StoreName store /></span>
                 </a>
-                <nav
-                    id="site-nav"
-                    class="site-nav"
-                    class:site-nav--open=move || menu_open.get()
-                    data-testid="site-nav"
-                    aria-label="Main"
-                >
-                    <A href="/" exact=true on:click=close_menu>"Home"</A>
-                    <A href="/products" on:click=close_menu>"Shop"</A>
-                    <A href="/categories" on:click=close_menu>"Categories"</A>
-                    <A href="/search" on:click=close_menu>"Search"</A>
+                <nav id="site-nav" class="site-nav" data-testid="site-nav" aria-label="Main">
+                    <A href="/" exact=true>"Home"</A>
+                    <A href="/products">"Shop"</A>
+                    <A href="/categories">"Categories"</A>
+                    <A href="/search">"Search"</A>
                 </nav>
                 <div class="site-header__actions">
                     <Suspense fallback=|| ()>
@@ -134,6 +115,36 @@ fn Header(store: StoreResource, user: UserResource) -> impl IntoView {
                 </div>
             </div>
         </header>
+    }
+}
+
+/// An island: the menu button of narrow screens, which opens and closes `#site-nav`
+/// (rendered by the server next to it).
+#[island]
+fn NavToggle() -> impl IntoView {
+    let open = RwSignal::new(false);
+    let toggle = move |_| {
+        open.update(|o| *o = !*o);
+        #[cfg(feature = "hydrate")]
+        if let Some(nav) = document().get_element_by_id("site-nav") {
+            let _ = nav
+                .class_list()
+                .toggle_with_force("site-nav--open", open.get_untracked());
+        }
+    };
+    view! {
+        <button
+            class="nav-toggle"
+            data-testid="nav-toggle"
+            aria-controls="site-nav"
+            aria-expanded=move || open.get().to_string()
+            aria-label="Menu"
+            on:click=toggle
+        >
+            <span class="nav-toggle__bar"></span>
+            <span class="nav-toggle__bar"></span>
+            <span class="nav-toggle__bar"></span>
+        </button>
     }
 }
 

@@ -48,6 +48,8 @@ pub struct Config {
     pub storage_options: Vec<(String, Secret)>,
     /// `OXCART_CATALOG_CACHE`: `on` (default) or `off` (every read from the database).
     pub catalog_cache: bool,
+    /// `OXCART_PAGE_CACHE_MB`: rendered catalog pages kept for anonymous visitors (MB).
+    pub page_cache_mb: usize,
     /// `STRIPE_SECRET_KEY`: payments through Stripe; unset, the offline test provider.
     pub stripe_secret_key: Option<Secret>,
     /// `STRIPE_PUBLISHABLE_KEY`: for Stripe.js in the browser (required with the secret key).
@@ -146,6 +148,7 @@ impl Config {
                 true,
                 "on or off",
             )?,
+            page_cache_mb: read::page_cache_mb(get)?,
             stripe_secret_key: stripe.secret_key.map(Secret),
             stripe_publishable_key: stripe.publishable_key,
             stripe_webhook_secret: stripe.webhook_secret.map(Secret),
@@ -219,6 +222,7 @@ impl Config {
             ),
             ("MAIL_FROM", self.mail_from.clone()),
             ("OXCART_TRUST_PROXY", self.trust_proxy.to_string()),
+            ("OXCART_PAGE_CACHE_MB", self.page_cache_mb.to_string()),
             (
                 "JWT_SECRET",
                 if self.jwt_secret.is_some() {

@@ -260,3 +260,23 @@ fn default_public_url(addr: SocketAddr) -> Url {
     Url::parse(&text)
         .unwrap_or_else(|_| Url::parse("http://localhost:3000").expect("static URL parses"))
 }
+
+/// `OXCART_PAGE_CACHE_MB`: megabytes of rendered catalog pages kept in memory (default 8;
+/// 0 renders every page).
+pub fn page_cache_mb(get: Get<'_>) -> Result<usize, ConfigError> {
+    const VAR: &str = "OXCART_PAGE_CACHE_MB";
+    match get(VAR) {
+        None => Ok(8),
+        Some(raw) => raw
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|mb| *mb <= 4096)
+            .ok_or_else(|| {
+                invalid(
+                    VAR,
+                    format!("\"{raw}\" is not a number of megabytes from 0 to 4096"),
+                )
+            }),
+    }
+}

@@ -31,6 +31,7 @@ mod malformed;
 mod money;
 mod order_races;
 mod orders_staff;
+mod page_cache;
 mod pages;
 mod schema;
 mod schema_read;

@@ -1,9 +1,10 @@
 //! `/products`, `/categories/:slug`, `/search` and `/categories`. One view serves the three
 //! listings: its state is the URL (`?q=&category=&min=&max=&in_stock=&o=&sort=&page=&limit=`),
-//! so every result page has a stable address. The filters are a plain GET form before
-//! hydration; after it, changing a filter navigates at once and typing in the search box
-//! does so after a pause, replacing the history entry, without reloading the page.
+//! so every result page has a stable address. The filters are a plain GET form; the
+//! listing's island (`live::LiveListing`) applies a change at once, and the words typed in
+//! the search box after a pause, replacing the results in place (no reload).
 
+use super::live::LiveListing;
 use super::results::{Mode, Results, FORM_ID};
 use crate::catalog::api::{get_categories, get_listing};
 use crate::catalog::query::ListingQuery;
@@ -47,19 +48,20 @@ fn Browse(mode: Mode) -> impl IntoView {
     // Made once per page (not inside the results, which re-render as filters change).
     let categories = Resource::new(|| (), |_| get_categories());
     let path = move || location.pathname.get();
-    let submit = submit_filters;
+    let searching = matches!(mode, Mode::Search);
 
     view! {
-        <div class="shop" data-testid="listing">
-            <Form method="GET" action=path noscroll=true replace=matches!(mode, Mode::Search) attr:id=FORM_ID attr:class="shop__bar" attr:role="search">
-                {matches!(mode, Mode::Search).then(|| view! { <SearchBox query submit /> })}
+        <LiveListing>
+            <Form method="GET" action=path attr:id=FORM_ID attr:class="shop__bar" attr:role="search"
+                attr:data-swap="bar" attr:data-replace=searching.then_some("true")>
+                {searching.then(|| view! { <SearchBox query /> })}
                 <label class="shop__sort">
                     <span>"Sort by"</span>
-                    <select name="sort" data-testid="sort" on:change=move |_| submit()>
+                    <select name="sort" data-testid="sort">
                         {Sort::ALL
                             .into_iter()
                             .map(|s| {
-                                let label = if s == Sort::Relevance && matches!(mode, Mode::Search) { "Best match" } else { s.label() };
+                                let label = if s == Sort::Relevance && searching { "Best match" } else { s.label() };
                                 view! { <option value=s.as_str() selected=move || query.get().sort == s>{label}</option> }
                             })
                             .collect_view()}
@@ -67,27 +69,18 @@ fn Browse(mode: Mode) -> impl IntoView {
                 </label>
                 <noscript><button type="submit" class="button">"Apply"</button></noscript>
             </Form>
-            <Transition fallback=|| view! { <p class="loading">"Loading products…"</p> }>
-                {move || Suspend::new(async move {
-                    match listing.await {
-                        Ok(found) => view! { <Results listing=found query=query.get_untracked() mode submit categories /> }.into_any(),
-                        Err(err) if err.code == ErrorCode::NotFound => view! { <crate::web::not_found::NotFound /> }.into_any(),
-                        Err(err) => view! { <BadQuery err /> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </div>
-    }
-}
-
-/// Submits the filter form (after hydration: a client-side navigation to its URL).
-fn submit_filters() {
-    use leptos::wasm_bindgen::JsCast as _;
-    let form = document()
-        .get_element_by_id(FORM_ID)
-        .and_then(|f| f.dyn_into::<leptos::web_sys::HtmlFormElement>().ok());
-    if let Some(form) = form {
-        let _ = form.request_submit();
+            <div data-swap="results">
+                <Transition fallback=|| view! { <p class="loading">"Loading products…"</p> }>
+                    {move || Suspend::new(async move {
+                        match listing.await {
+                            Ok(found) => view! { <Results listing=found query=query.get_untracked() mode categories /> }.into_any(),
+                            Err(err) if err.code == ErrorCode::NotFound => view! { <crate::web::not_found::NotFound /> }.into_any(),
+                            Err(err) => view! { <BadQuery err /> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </div>
+        </LiveListing>
     }
 }
 
@@ -128,47 +121,20 @@ fn decode(raw: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The search field: the request goes out 300 ms after the last key press.
+/// The search field. The listing's island sends the words 300 ms after the last key press
+/// (`live::LiveListing`); without JavaScript the form's Apply button does.
 #[component]
-fn SearchBox(
-    query: Memo<ListingQuery>,
-    submit: impl Fn() + Copy + Send + Sync + 'static,
-) -> impl IntoView {
-    let input = NodeRef::<leptos::html::Input>::new();
-    let pending = StoredValue::new(None::<TimeoutHandle>);
-    let on_input = move |_| {
-        if let Some(handle) = pending.get_value() {
-            handle.clear();
-        }
-        let handle = set_timeout_with_handle(submit, std::time::Duration::from_millis(300)).ok();
-        pending.set_value(handle);
-    };
-    // Another search (the header's box, a link) changes the URL: show its words, unless
-    // the shopper is typing here.
-    Effect::new(move |_| {
-        let q = query.get().q;
-        if let Some(el) = input.get() {
-            let focused = document().active_element().is_some_and(|a| {
-                let el: &leptos::web_sys::Element = &el;
-                a == *el
-            });
-            if !focused {
-                el.set_value(&q);
-            }
-        }
-    });
+fn SearchBox(query: Memo<ListingQuery>) -> impl IntoView {
     view! {
         <label class="shop__search">
             <span class="visually-hidden">"Search products"</span>
             <input
-                node_ref=input
                 type="search"
                 name="q"
                 value=query.get_untracked().q
                 placeholder="Search products"
                 autocomplete="off"
                 data-testid="search-input"
-                on:input=on_input
             />
         </label>
     }

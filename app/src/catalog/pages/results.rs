@@ -23,7 +23,6 @@ pub(super) fn Results(
     listing: Listing,
     query: ListingQuery,
     mode: Mode,
-    submit: impl Fn() + Copy + Send + Sync + 'static,
     categories: Resource<Result<Vec<Category>, PublicError>>,
 ) -> impl IntoView {
     let origin = origin();
@@ -103,7 +102,7 @@ pub(super) fn Results(
             {(!awaiting_words).then(|| view! { <p class="shop__count" data-testid="result-count">{count}</p> })}
         </header>
         <div class="shop__body">
-            <Filters facets query=query.clone() mode submit categories />
+            <Filters facets query=query.clone() mode categories />
             <section class="shop__results" aria-live="polite">
                 {if empty {
                     view! { <Empty query=query.clone() mode /> }.into_any()
@@ -121,7 +120,6 @@ fn Filters(
     facets: Vec<Facet>,
     query: ListingQuery,
     mode: Mode,
-    submit: impl Fn() + Copy + Send + Sync + 'static,
     categories: Resource<Result<Vec<Category>, PublicError>>,
 ) -> impl IntoView {
     let mut groups: Vec<(String, Vec<Facet>)> = Vec::new();
@@ -152,7 +150,7 @@ fn Filters(
                                     view! {
                                         <label class="filters__field">
                                             <span>"Category"</span>
-                                            <select name="category" form=FORM_ID data-testid="filter-category" on:change=move |_| submit()>
+                                            <select name="category" form=FORM_ID data-testid="filter-category">
                                                 <option value="">"All categories"</option>
                                                 {all.into_iter().map(|c| {
                                                     let selected = c.slug == current_category;
@@ -171,14 +169,14 @@ fn Filters(
                     <legend>"Price"</legend>
                     <div class="filters__range">
                         <input type="number" name="min" min="0" step="0.01" inputmode="decimal" placeholder="Min" aria-label="Minimum price"
-                            form=FORM_ID value=price(query.min_price) data-testid="filter-min" on:change=move |_| submit() />
+                            form=FORM_ID value=price(query.min_price) data-testid="filter-min" />
                         <span aria-hidden="true">"–"</span>
                         <input type="number" name="max" min="0" step="0.01" inputmode="decimal" placeholder="Max" aria-label="Maximum price"
-                            form=FORM_ID value=price(query.max_price) data-testid="filter-max" on:change=move |_| submit() />
+                            form=FORM_ID value=price(query.max_price) data-testid="filter-max" />
                     </div>
                 </fieldset>
                 <label class="filters__check">
-                    <input type="checkbox" name="in_stock" value="1" form=FORM_ID checked=query.in_stock data-testid="filter-in-stock" on:change=move |_| submit() />
+                    <input type="checkbox" name="in_stock" value="1" form=FORM_ID checked=query.in_stock data-testid="filter-in-stock" />
                     "In stock only"
                 </label>
                 {groups.into_iter().map(|(name, values)| {
@@ -192,7 +190,7 @@ fn Filters(
                                 view! {
                                     <label class="filters__check">
                                         <input type="checkbox" name="o" value=value form=FORM_ID checked=checked
-                                            data-testid="filter-option" data-option=f.value.clone() on:change=move |_| submit() />
+                                            data-testid="filter-option" data-option=f.value.clone() />
                                         {f.value}
                                         <span class="filters__count">{f.count}</span>
                                     </label>
