@@ -1,7 +1,11 @@
 //! The Oxcart process: configuration, CLI, router assembly, middleware and lifecycle.
 //! Domain logic lives in the `app` crate; this crate wires it to the outside world.
+// Builds without `--cfg erase_components` (`cargo test`, clippy) name every page's whole
+// view type; the product page's buy box nests deeper than the default limit of 128.
+#![recursion_limit = "256"]
 
 pub mod api;
+pub mod archive;
 pub mod bodies;
 pub mod catalog;
 pub mod cli;

@@ -193,6 +193,14 @@ impl Application {
             }
             None => tracing::warn!("no built site found (run `make run`): pages will not hydrate"),
         }
+        // Files of the previous build stay servable for tabs opened before this start.
+        let archive = site.as_ref().filter(|s| s.hashed).and_then(|site| {
+            crate::archive::refresh(site, &config.data_dir)
+                .inspect_err(
+                    |err| tracing::warn!(error = %err, "could not keep the previous build's files"),
+                )
+                .ok()
+        });
         let leptos_options = LeptosOptions::builder()
             .output_name("oxcart")
             .site_root(site.as_ref().map_or_else(
@@ -224,7 +232,7 @@ impl Application {
             config.page_cache_mb * 1024 * 1024,
             SESSION_COOKIE,
         );
-        let router = build_router(state.clone(), sessions, edge, pages);
+        let router = build_router(state.clone(), sessions, edge, pages, archive);
         let listener = tokio::net::TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("cannot listen on OXCART_ADDR={}", config.addr))?;
@@ -293,15 +301,19 @@ pub fn build_router(
     sessions: SessionLayer,
     edge: Edge,
     pages: crate::page_cache::PageCache,
+    archive: Option<std::path::PathBuf>,
 ) -> Router {
     let edge = Arc::new(edge);
     let options = state.leptos_options.clone();
     let state_for_pages = state.clone();
     let routes = page_routes().to_vec();
     let pkg_dir = Path::new(&*options.site_root).join(&*options.site_pkg_dir);
-    let admin_pkg_dir = crate::site::admin_site_of(Path::new(&*options.site_root))
-        .unwrap_or_default()
-        .join(&*options.site_pkg_dir);
+    // Missing folders are named inside pkg/ (and serve nothing), never the working dir.
+    let admin_pkg_dir = crate::site::admin_site_of(Path::new(&*options.site_root)).map_or_else(
+        || pkg_dir.join(".no-admin"),
+        |a| a.join(&*options.site_pkg_dir),
+    );
+    let archive = archive.unwrap_or_else(|| pkg_dir.join(".no-archive"));
     let hashed = options.hash_files;
     let pkg = Router::new()
         .nest_service(
@@ -312,7 +324,12 @@ pub fn build_router(
                 .fallback(
                     ServeDir::new(admin_pkg_dir)
                         .precompressed_br()
-                        .precompressed_gzip(),
+                        .precompressed_gzip()
+                        .fallback(
+                            ServeDir::new(archive)
+                                .precompressed_br()
+                                .precompressed_gzip(),
+                        ),
                 ),
         )
         .layer(axum::middleware::from_fn(move |req, next| {

@@ -9,6 +9,8 @@
 pub mod assets;
 #[cfg(feature = "ssr")]
 pub mod document;
+#[cfg(feature = "admin-bundle")]
+mod full_load;
 // The dashboard's bundle leaves the storefront's pages out (see `routes`).
 #[cfg_attr(feature = "admin-bundle", allow(dead_code))]
 mod home;

@@ -1,7 +1,7 @@
 //! The route table. The server renders every page through [`App`]; in the browser, only
 //! the staff dashboard's bundle hydrates it (the storefront hydrates its islands alone).
 //! That bundle is built with the `admin-bundle` feature, which swaps every storefront
-//! page for [`FullLoad`](full_load::FullLoad): the dashboard never carries the
+//! page for `FullLoad` (`shell::full_load`): the dashboard never carries the
 //! storefront's code, and leaving the dashboard loads the storefront page from the server.
 
 use crate::admin;
@@ -14,7 +14,7 @@ use leptos_router::{path, SsrMode};
 /// The storefront's frame and pages, as each build sees them.
 mod store {
     #[cfg(feature = "admin-bundle")]
-    pub use super::full_load::{
+    pub use crate::shell::full_load::{
         FullLoad as AccountPage, FullLoad as AddressesPage, FullLoad as CheckEmailPage,
         FullLoad as ConfirmEmailPage, FullLoad as ForgotPage, FullLoad as InvitePage,
         FullLoad as LoginPage, FullLoad as ProfilePage, FullLoad as RegisterPage,
@@ -28,8 +28,6 @@ mod store {
     };
     #[cfg(not(feature = "admin-bundle"))]
     pub use {
-        super::super::home::HomePage,
-        super::super::layout::Layout,
         crate::accounts::pages::{
             AccountPage, AddressesPage, CheckEmailPage, ConfirmEmailPage, ForgotPage, InvitePage,
             LoginPage, ProfilePage, RegisterPage, ResetPage, SecurityPage, TwoFactorLoginPage,
@@ -41,39 +39,10 @@ mod store {
         },
         crate::checkout::pages::{CheckoutPage, CompletePage, PayPage},
         crate::orders::pages::{AccountOrdersPage, LookupPage, OrderPage},
+        crate::shell::home::HomePage,
+        crate::shell::layout::Layout,
         crate::web::not_found::NotFound,
     };
-}
-
-#[cfg(feature = "admin-bundle")]
-mod full_load {
-    use leptos::prelude::*;
-
-    /// A storefront page reached from the dashboard by a client-side navigation: the
-    /// browser loads it from the server instead (the router has already put its address
-    /// in the history, so the entry is replaced, not added).
-    #[component]
-    pub fn FullLoad() -> impl IntoView {
-        let here = leptos_router::hooks::use_location();
-        Effect::new(move |_| {
-            let search = here.search.get_untracked();
-            let search = search.trim_start_matches('?');
-            let path = here.pathname.get_untracked();
-            let url = if search.is_empty() {
-                path
-            } else {
-                format!("{path}?{search}")
-            };
-            let _ = window().location().replace(&url);
-        });
-        view! { <p class="loading">"Loading…"</p> }
-    }
-
-    #[component]
-    pub fn FullLoadFrame(children: Children) -> impl IntoView {
-        drop(children);
-        view! { <FullLoad /> }
-    }
 }
 
 /// The application root, rendered inside `<body>` on the server for every page, and
