@@ -20,10 +20,13 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin oxcart
 WORKDIR /app
-# The binary finds ./site next to itself, and reads hash.txt (hashed asset names) there.
+# The binary finds ./site (the storefront's bundle) and ./site-admin (the staff
+# dashboard's) next to itself, and reads hash.txt and admin-hash.txt (hashed names) there.
+# Earlier builds' files are kept in the data volume (pkg-archive, docs/adr/0006).
 COPY --from=build /src/target/release/oxcart /app/oxcart
-COPY --from=build /src/target/release/hash.txt /app/hash.txt
+COPY --from=build /src/target/release/hash.txt /src/target/release/admin-hash.txt /app/
 COPY --from=build /src/target/site /app/site
+COPY --from=build /src/target/site-admin /app/site-admin
 RUN mkdir -p /app/data && chown oxcart:oxcart /app/data
 USER oxcart
 ENV OXCART_ADDR=0.0.0.0:3000 \

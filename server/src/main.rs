@@ -6,6 +6,10 @@ use oxcart_server::cli::{self, Cli, Command};
 use oxcart_server::{telemetry, Config};
 use std::process::ExitCode;
 
+/// jemalloc, not glibc's malloc: page rendering is allocation-bound (docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match dotenvy::dotenv() {

@@ -27,8 +27,12 @@ use bytes::Bytes;
 use data_encoding::BASE64;
 use http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use rand::RngCore as _;
+use std::collections::HashMap;
 use std::io::Write as _;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+use tokio::sync::futures::OwnedNotified;
+use tokio::sync::{Notify, Semaphore};
 
 pub const NAMESPACE: &str = "pages";
 
@@ -59,6 +63,42 @@ pub struct PageCache {
     /// Bytes of pages (with their compressed copies) kept at most.
     budget: usize,
     session_cookie: &'static str,
+    /// Pages being rendered, by key: a request for a page that is being rendered waits
+    /// for that render instead of starting another (after every catalog change, the
+    /// first visitors of a page would otherwise all render it at once).
+    rendering: Arc<Mutex<HashMap<String, Arc<Notify>>>>,
+    /// Pages rendered at once. Rendering is CPU work: past a few per core, more at once
+    /// only makes each slower and holds more memory (each render's strings and reactive
+    /// graph); the rest wait their turn.
+    renders: Arc<Semaphore>,
+}
+
+/// Renders at once per core.
+const RENDERS_PER_CORE: usize = 2;
+
+/// How long a request waits for another's render of its page before rendering it itself.
+const WAIT_FOR_RENDER: Duration = Duration::from_secs(5);
+
+/// Whose turn it is to render a page that is not in the cache.
+enum Turn {
+    /// Render it; dropping the guard tells those waiting.
+    Render(Rendering),
+    /// Another request is rendering it: wait for it, then look again.
+    Wait(OwnedNotified),
+}
+
+struct Rendering {
+    key: String,
+    rendering: Arc<Mutex<HashMap<String, Arc<Notify>>>>,
+}
+
+impl Drop for Rendering {
+    fn drop(&mut self) {
+        let mut rendering = self.rendering.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(done) = rendering.remove(&self.key) {
+            done.notify_waiters();
+        }
+    }
 }
 
 impl PageCache {
@@ -67,6 +107,25 @@ impl PageCache {
             cache,
             budget,
             session_cookie,
+            rendering: Arc::default(),
+            renders: Arc::new(Semaphore::new(
+                RENDERS_PER_CORE * std::thread::available_parallelism().map_or(2, usize::from),
+            )),
+        }
+    }
+
+    fn turn(&self, key: &str) -> Turn {
+        let mut rendering = self.rendering.lock().unwrap_or_else(|e| e.into_inner());
+        match rendering.get(key) {
+            // Made under the lock: it hears the render's end even before it is polled.
+            Some(notify) => Turn::Wait(notify.clone().notified_owned()),
+            None => {
+                rendering.insert(key.to_owned(), Arc::new(Notify::new()));
+                Turn::Render(Rendering {
+                    key: key.to_owned(),
+                    rendering: self.rendering.clone(),
+                })
+            }
         }
     }
 
@@ -179,9 +238,20 @@ pub async fn finish_pages(
 ) -> Response {
     let key = pages.key(&req);
     let head = req.method() == Method::HEAD;
+    let mut _rendering = None;
     if let Some(key) = &key {
         if let Some(page) = pages.cache.get::<Arc<Page>>(NAMESPACE, key) {
             return page.respond(req.headers(), head);
+        }
+        match pages.turn(key) {
+            Turn::Render(turn) => _rendering = Some(turn),
+            Turn::Wait(done) => {
+                let _ = tokio::time::timeout(WAIT_FOR_RENDER, done).await;
+                if let Some(page) = pages.cache.get::<Arc<Page>>(NAMESPACE, key) {
+                    return page.respond(req.headers(), head);
+                }
+                // Not stored (a 404, a cookie set): this request renders its own.
+            }
         }
     }
     let generation = pages.cache.generation();
@@ -194,7 +264,13 @@ pub async fn finish_pages(
         .map(|id| id.0.clone());
     let accept = req.headers().clone();
 
+    let permit = if is_page(&req) {
+        pages.renders.clone().acquire_owned().await.ok()
+    } else {
+        None
+    };
     let response = next.run(req).await;
+    drop(permit);
     let is_html = response
         .headers()
         .get(header::CONTENT_TYPE)
@@ -254,6 +330,22 @@ pub async fn finish_pages(
         .headers_mut()
         .insert(CACHE_HEADER, HeaderValue::from_static("miss"));
     response
+}
+
+/// A read that renders a page (and not an API call, a file, a health check, which need
+/// no turn).
+fn is_page(req: &Request) -> bool {
+    const NOT_PAGES: &[&str] = &[
+        "/api/",
+        "/pkg/",
+        "/media/",
+        "/webhooks/",
+        "/health",
+        "/ready",
+    ];
+    let path = req.uri().path();
+    matches!(*req.method(), Method::GET | Method::HEAD)
+        && !NOT_PAGES.iter().any(|p| path.starts_with(p))
 }
 
 fn new_nonce() -> String {

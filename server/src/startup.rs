@@ -218,7 +218,6 @@ impl Application {
             &config.mail_from,
         )?;
         tracing::info!(?mailer, "mail");
-        app::accounts::password::warm_up();
         let state = assemble_state(config, db, redis, leptos_options).await?;
         let worker = worker::start(state.clone(), mailer);
         // Before the router: leptos_axum would otherwise install a plain tokio executor.

@@ -80,22 +80,14 @@ pub async fn verify(password: String, phc: Option<String>) -> Result<bool, AppEr
     .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("password hashing task")))?
 }
 
-/// A hash of a random password with the current parameters, made once per process.
-fn dummy_hash() -> &'static str {
-    static DUMMY: OnceLock<String> = OnceLock::new();
-    DUMMY.get_or_init(|| {
-        let salt = SaltString::generate(&mut rand::rngs::OsRng);
-        let random = uuid::Uuid::new_v4().to_string();
-        argon2()
-            .hash_password(random.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .expect("hashing with static parameters succeeds")
-    })
-}
+/// The hash an unknown email is checked against: argon2id of a random password nobody
+/// kept, with the parameters of [`argon2`] (a test holds them equal). A constant rather
+/// than a hash made at start-up: making one costs 19 MB and tens of milliseconds.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$xWHZxYPX9KCujqMpBWc19w$y7wnP+RDyNUegicX6HwJpyqx4JvFVkdgjJ9Lk367DiY";
 
-/// Makes the dummy hash now, so the first unknown-email login is not cheaper than the rest.
-pub fn warm_up() {
-    let _ = dummy_hash();
+fn dummy_hash() -> &'static str {
+    DUMMY_HASH
 }
 
 #[cfg(test)]
@@ -137,5 +129,28 @@ mod tests {
         assert!(!verify("anything at all".into(), None)
             .await
             .expect("verify"));
+    }
+
+    #[test]
+    fn the_unknown_email_hash_costs_what_a_real_one_does() {
+        let dummy = PasswordHash::new(DUMMY_HASH).expect("a valid PHC string");
+        let params = Params::try_from(&dummy).expect("argon2 parameters");
+        let ours = argon2();
+        assert_eq!(dummy.algorithm.as_str(), "argon2id");
+        assert_eq!(
+            (
+                params.m_cost(),
+                params.t_cost(),
+                params.p_cost(),
+                params.output_len()
+            ),
+            (
+                ours.params().m_cost(),
+                ours.params().t_cost(),
+                ours.params().p_cost(),
+                Some(32)
+            ),
+            "regenerate DUMMY_HASH with the parameters of argon2()"
+        );
     }
 }

@@ -137,6 +137,25 @@ both_backends!(
 );
 
 both_backends!(
+    visitors_arriving_together_wait_for_one_render,
+    |backend| async move {
+        let db = TestDb::fresh(backend).await;
+        let app = TestApp::spawn(&db, &[]).await;
+        app.stocked("Linen Shirt", &[("LS-1", "25.00", 5)]).await;
+        let loads = (0..20).map(|_| async { load(&app, &new_client(), "/products").await });
+        let pages = futures_util::future::join_all(loads).await;
+        let rendered = pages
+            .iter()
+            .filter(|p| p.cache.as_deref() == Some("miss"))
+            .count();
+        assert_eq!(rendered, 1, "one render for 20 visitors at once");
+        assert!(pages
+            .iter()
+            .all(|p| p.status == 200 && p.body == pages[0].body));
+    }
+);
+
+both_backends!(
     a_compressed_copy_decodes_to_the_cached_page,
     |backend| async move {
         let db = TestDb::fresh(backend).await;
