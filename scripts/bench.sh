@@ -80,7 +80,7 @@ suite() { # name database_url sql_cli...
   "$bin" seed --demo "$count" | tail -n 1
   local t0 t1
   t0=$(date +%s%N)
-  "$bin" serve >/dev/null & pids+=($!)
+  "$bin" serve >"$work/$name.log" 2>&1 & pids+=($!)
   local server=${pids[-1]}
   until [ "$(curl -s -o /dev/null -w '%{http_code}' "$base/" 2>/dev/null)" = 200 ]; do sleep 0.002; done
   t1=$(date +%s%N)
@@ -104,7 +104,10 @@ suite() { # name database_url sql_cli...
   printf '%-34s ' "guest checkout (6 requests)"; "$shoppers_bin" checkout "$base" "$variant" "$secs" 32
   echo "peak RSS after the run: $(awk '/VmHWM/ {print $2 " kB"}' "/proc/$server/status")"
   if [ "$name" = sqlite ]; then lighthouse "$base" "$slug"; fi
-  kill "$server"; wait "$server" 2>/dev/null || true
+  if ! kill "$server" 2>/dev/null; then
+    echo "the server had stopped; its last lines:"; tail -n 20 "$work/$name.log"
+  fi
+  wait "$server" 2>/dev/null || true
 }
 
 lighthouse() {

@@ -104,6 +104,9 @@ pub(super) fn Results(
         <div class="shop__body">
             <Filters facets query=query.clone() mode categories />
             <section class="shop__results" aria-live="polite">
+                // The cards' names are h3: this keeps the outline h1 → h2 → h3 for
+                // screen readers (Lighthouse's heading-order).
+                <h2 class="visually-hidden">{if empty { "No products" } else { "Products" }}</h2>
                 {if empty {
                     view! { <Empty query=query.clone() mode /> }.into_any()
                 } else {
