@@ -16,6 +16,7 @@ pub mod middleware;
 pub mod orders;
 pub mod page_cache;
 pub mod pages;
+pub mod router;
 pub mod routes;
 pub mod security;
 pub mod site;
@@ -24,4 +25,5 @@ pub mod telemetry;
 pub mod worker;
 
 pub use config::Config;
-pub use startup::{build_router, Application};
+pub use router::build_router;
+pub use startup::Application;

@@ -3,11 +3,8 @@
 //! tests start the real thing on port 0 and read the bound address.
 
 use crate::config::{redact_url, Config};
-use crate::middleware::{
-    api_not_found, panic_response, pkg_cache_headers, request_context, server_fn_error_status,
-};
-use crate::security::{refuse_cross_site, security_headers, Edge};
-use crate::{health, site, worker};
+use crate::security::Edge;
+use crate::{site, worker};
 use anyhow::Context as _;
 use app::platform::db::Db;
 use app::platform::jobs::Jobs;
@@ -17,18 +14,12 @@ use app::platform::redis::Redis;
 use app::platform::secrets;
 use app::platform::sessions::{SessionBackend, SqlSessionStore};
 use app::platform::state::{AppState, RuntimeConfig};
-use axum::routing::{any, get};
 use axum::Router;
 use leptos::config::LeptosOptions;
-use leptos_axum::LeptosRoutes as _;
 use std::future::Future;
 use std::net::SocketAddr;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
-use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::compression::{CompressionLayer, CompressionLevel};
-use tower_http::services::ServeDir;
 use tower_sessions::cookie::{Key, SameSite};
 use tower_sessions::service::SignedCookie;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -37,9 +28,6 @@ use tower_sessions_redis_store::fred::prelude::{
 };
 
 pub type SessionLayer = SessionManagerLayer<SessionBackend, SignedCookie>;
-
-/// The longest a request may wait for its response head.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The session cookie's name: a request without it has no cart, account or dismissals.
 pub const SESSION_COOKIE: &str = "oxcart_session";
@@ -122,7 +110,7 @@ pub async fn assemble_state(
         None => app::platform::payments::Payments::test(),
     };
     tracing::info!(provider = payments.provider.name(), "payments");
-    Ok(AppState {
+    Ok(AppState::new(app::platform::state::Services {
         payments,
         cache,
         storage,
@@ -136,7 +124,7 @@ pub async fn assemble_state(
         db,
         leptos_options,
         redis,
-    })
+    }))
 }
 
 pub struct Application {
@@ -231,7 +219,7 @@ impl Application {
             config.page_cache_mb * 1024 * 1024,
             SESSION_COOKIE,
         );
-        let router = build_router(state.clone(), sessions, edge, pages, archive);
+        let router = crate::router::build_router(state.clone(), sessions, edge, pages, archive);
         let listener = tokio::net::TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("cannot listen on OXCART_ADDR={}", config.addr))?;
@@ -279,110 +267,6 @@ impl Application {
         tracing::info!("shutdown complete");
         Ok(())
     }
-}
-
-/// The app's page routes, discovered once per process: route discovery renders the app,
-/// and doing that again (a test starting another server) while a page renders elsewhere
-/// in the process made about one render in 150 hang until the request timeout.
-pub fn page_routes() -> &'static [leptos_axum::AxumRouteListing] {
-    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
-        std::sync::OnceLock::new();
-    ROUTES.get_or_init(|| leptos_axum::generate_route_list(app::App))
-}
-
-/// The whole HTTP surface. Layers, outermost first: request id and access log, panic →
-/// 500, a 30 s limit for the response head, compression, security headers, pages
-/// (nonce, sealing, the page cache: `page_cache`), the cross-site check, request bodies
-/// (limits, encodings: `bodies`), server-function error statuses, sessions, protected
-/// pages (`pages`).
-pub fn build_router(
-    state: AppState,
-    sessions: SessionLayer,
-    edge: Edge,
-    pages: crate::page_cache::PageCache,
-    archive: Option<std::path::PathBuf>,
-) -> Router {
-    let edge = Arc::new(edge);
-    let options = state.leptos_options.clone();
-    let state_for_pages = state.clone();
-    let routes = page_routes().to_vec();
-    let pkg_dir = Path::new(&*options.site_root).join(&*options.site_pkg_dir);
-    // Missing folders are named inside pkg/ (and serve nothing), never the working dir.
-    let admin_pkg_dir = crate::site::admin_site_of(Path::new(&*options.site_root)).map_or_else(
-        || pkg_dir.join(".no-admin"),
-        |a| a.join(&*options.site_pkg_dir),
-    );
-    let archive = archive.unwrap_or_else(|| pkg_dir.join(".no-archive"));
-    let hashed = options.hash_files;
-    let pkg = Router::new()
-        .nest_service(
-            "/pkg",
-            ServeDir::new(pkg_dir)
-                .precompressed_br()
-                .precompressed_gzip()
-                .fallback(
-                    ServeDir::new(admin_pkg_dir)
-                        .precompressed_br()
-                        .precompressed_gzip()
-                        .fallback(
-                            ServeDir::new(archive)
-                                .precompressed_br()
-                                .precompressed_gzip(),
-                        ),
-                ),
-        )
-        .layer(axum::middleware::from_fn(move |req, next| {
-            pkg_cache_headers(hashed, req, next)
-        }));
-
-    let base = crate::routes::add(Router::new(), "GET", "/health", get(health::health));
-    let base = crate::routes::add(base, "GET", "/ready", get(health::ready));
-    let base = crate::routes::add(
-        base,
-        "GET,POST,PUT,DELETE",
-        "/api/{*path}",
-        any(api_not_found),
-    );
-    base.leptos_routes(&state, routes, {
-        let options = options.clone();
-        move || app::shell(options.clone())
-    })
-    .fallback(leptos_axum::file_and_error_handler::<AppState, _>(
-        app::shell,
-    ))
-    .with_state(state.clone())
-    .merge(crate::api::router(state.clone()))
-    .merge(crate::catalog::router(state.clone()))
-    .merge(crate::orders::router(state))
-    .merge(pkg)
-    .layer(axum::middleware::from_fn_with_state(
-        state_for_pages,
-        crate::pages::protect_pages,
-    ))
-    .layer(sessions)
-    .layer(axum::middleware::from_fn(server_fn_error_status))
-    .layer(axum::middleware::from_fn(crate::bodies::guard_bodies))
-    .layer(axum::middleware::from_fn_with_state(
-        edge.clone(),
-        refuse_cross_site,
-    ))
-    .layer(axum::middleware::from_fn_with_state(
-        Arc::new(pages),
-        crate::page_cache::finish_pages,
-    ))
-    .layer(axum::middleware::from_fn_with_state(edge, security_headers))
-    // Quality 4, not the libraries' default (brotli 11): a rendered page compresses in a
-    // fraction of a millisecond instead of tens. Cached pages carry their own compressed
-    // copies, and the WASM and JS are compressed ahead of time (`--precompress`).
-    .layer(CompressionLayer::new().quality(CompressionLevel::Precise(4)))
-    // No request waits for its response head forever: a stuck render or dependency
-    // answers 503 and is logged, instead of holding the connection.
-    .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-        http::StatusCode::SERVICE_UNAVAILABLE,
-        REQUEST_TIMEOUT,
-    ))
-    .layer(CatchPanicLayer::custom(panic_response))
-    .layer(axum::middleware::from_fn(request_context))
 }
 
 async fn delete_expired_sessions(store: SqlSessionStore) {

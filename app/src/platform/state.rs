@@ -11,8 +11,36 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::Arc;
 
-#[derive(Clone, Debug, FromRef)]
-pub struct AppState {
+/// The services, behind one reference count: a request clones the state several times
+/// (the router, middleware, Leptos' context, every server function), and cloning each
+/// service's own handles took a quarter of the time of a request that did nothing else
+/// (`perf` on `/health`, docs/performance.md). Fields read through it: `state.db`.
+#[derive(Clone, Debug)]
+pub struct AppState(Arc<Services>);
+
+impl AppState {
+    pub fn new(services: Services) -> Self {
+        Self(Arc::new(services))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+/// leptos_axum reads the options from the router's state.
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+#[derive(Debug)]
+pub struct Services {
     pub db: Db,
     pub leptos_options: LeptosOptions,
     pub redis: Option<crate::platform::redis::Redis>,

@@ -133,7 +133,7 @@ both_backends!(
 
 /// Every page route of the app with its parameters filled in.
 fn all_pages() -> Vec<String> {
-    oxcart_server::startup::page_routes()
+    oxcart_server::router::page_routes()
         .iter()
         .map(|r| {
             r.path()
