@@ -9,7 +9,7 @@ export PATH := $(TOOLS_DIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 OXCART := $(TARGET_DIR)/release/oxcart
 
-.PHONY: run build tools test-tools test lint fmt clippy deny unit e2e bench bench-bundle clean
+.PHONY: run build tools test-tools test lint fmt clippy deny unit e2e bench clean
 
 ## run: build the release site and binary, then serve http://127.0.0.1:3000 on SQLite in
 ## ./data, with a demo catalog of 300 products made on the first start
@@ -49,6 +49,7 @@ fmt:
 clippy:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+	cargo clippy -p frontend-admin --target wasm32-unknown-unknown -- -D warnings
 
 ## deny: licences, banned crates and sources of every dependency (deny.toml); the lock
 ## file as committed (the advisory database cannot be fetched here: docs/security.md)
