@@ -64,7 +64,7 @@ const MODULES: &[(&str, &str, bool)] = &[
 
 #[component]
 fn AdminFrame(user: CurrentUser) -> impl IntoView {
-    let logout = ServerAction::<Logout>::new();
+    use leptos::server_fn::ServerFn as _;
     provide_context(Staff(user.clone()));
     let is_admin = user.role == Role::Admin;
     view! {
@@ -82,10 +82,14 @@ fn AdminFrame(user: CurrentUser) -> impl IntoView {
                 </nav>
                 <div class="admin__user">
                     <p>{user.display_name()}<br /><small class="muted">{user.role.label()}</small></p>
-                    <a href="/">"View store"</a>
-                    <ActionForm action=logout>
+                    <a href="/" rel="external">"View store"</a>
+                    // A plain form, not an ActionForm: the server's redirect to the storefront
+                    // is then one page load. Through the router it was a client-side visit to
+                    // `/` that the dashboard's bundle (which has no storefront pages) turned
+                    // into a second load, racing whatever the staff member did next.
+                    <form method="post" action=Logout::url()>
                         <button type="submit" class="button button--link" data-testid="admin-logout">"Log out"</button>
-                    </ActionForm>
+                    </form>
                 </div>
             </aside>
             <div class="admin__main"><Outlet /></div>
