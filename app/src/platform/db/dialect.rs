@@ -112,9 +112,10 @@ impl Backend {
                 "pragma busy_timeout = 5000",
                 "pragma foreign_keys = on",
                 "pragma synchronous = normal",
-                // 1 MB of pages per connection, not 2: the operating system caches the
-                // file for all of them, and eight connections held 16 MB between them.
-                "pragma cache_size = -1024",
+                // 512 KB of pages per connection, not 2 MB: the operating system caches
+                // the file for all of them, and eight connections held 16 MB between
+                // them (docs/performance.md, "Memory").
+                "pragma cache_size = -512",
             ] {
                 conn.execute(pragma).await?;
             }
