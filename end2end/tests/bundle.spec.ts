@@ -3,7 +3,7 @@
 // sent (brotli), and never includes the staff dashboard's bundle; a staff member gets
 // that bundle when they open the dashboard; a bundle that cannot be fetched (a deploy
 // removed it) shows a notice that offers a reload, not a dead page.
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Frame, type Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { hydrated, mailedLink, ownAddress, signedInAdmin, uniqueEmail } from "./helpers";
@@ -147,4 +147,17 @@ test("the dashboard's bundle arrives when staff open it, and a lost bundle offer
   await expect(page).toHaveURL(/\/admin\/orders$/);
   await hydrated(page);
   await expect(page.getByTestId("stale-bundle")).toHaveCount(0);
+
+  // A link out of the dashboard is one page load: its router, which has no storefront
+  // pages, never takes it (it would show "Loading…" at the new address, then load again).
+  let navigations = 0;
+  const count = (frame: Frame) => {
+    if (frame === page.mainFrame()) navigations += 1;
+  };
+  page.on("framenavigated", count);
+  await page.getByRole("link", { name: "View store" }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await hydrated(page);
+  page.off("framenavigated", count);
+  expect(navigations).toBe(1);
 });

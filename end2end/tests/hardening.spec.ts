@@ -17,6 +17,29 @@ test("hostile search words stay words: no redirect, no injected markup", async (
   expect(errors).toEqual([]);
 });
 
+test("hostile words typed into the live search come back as text in the swapped results", async ({ page }) => {
+  const errors: string[] = [];
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  page.on("pageerror", (e) => errors.push(e.message));
+  page.on("dialog", (d) => {
+    errors.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  await ownAddress(page);
+  await page.goto("/search");
+  await hydrated(page);
+  await page.evaluate(() => ((window as any).__stayed = true));
+  const hostile = '<img src=x onerror=alert(1)><script>alert(2)</script>';
+  await page.getByTestId("search-input").pressSequentially(hostile, { delay: 10 });
+  // The listing island fetched the results for these words and moved them into the page.
+  await expect(page).toHaveURL(/\/search\?q=%3Cimg/);
+  await expect(page.getByTestId("listing-title")).toContainText(hostile);
+  expect(await page.evaluate(() => (window as any).__stayed)).toBe(true);
+  await expect(page.locator('img[src="x"]')).toHaveCount(0);
+  await expect(page.locator('[data-swap="results"] script')).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
 

@@ -160,8 +160,16 @@ struct Page {
     gzip: OnceLock<Bytes>,
 }
 
-impl Page {
-    fn respond(&self, request: &HeaderMap, head: bool) -> Response {
+/// The compressed copy a request accepts, brotli first.
+#[derive(Clone, Copy, PartialEq)]
+enum Coding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
+impl Coding {
+    fn accepted(request: &HeaderMap) -> Self {
         let accepts = |coding: &str| {
             request
                 .get_all(header::ACCEPT_ENCODING)
@@ -170,18 +178,28 @@ impl Page {
                 .flat_map(|v| v.split(','))
                 .any(|c| c.split(';').next().is_some_and(|c| c.trim() == coding))
         };
-        let (body, coding) = if accepts("br") {
-            (
+        if accepts("br") {
+            Self::Brotli
+        } else if accepts("gzip") {
+            Self::Gzip
+        } else {
+            Self::Identity
+        }
+    }
+}
+
+impl Page {
+    fn respond(&self, coding: Coding, head: bool) -> Response {
+        let (body, coding) = match coding {
+            Coding::Brotli => (
                 self.brotli.get_or_init(|| brotli(&self.body)).clone(),
                 Some("br"),
-            )
-        } else if accepts("gzip") {
-            (
+            ),
+            Coding::Gzip => (
                 self.gzip.get_or_init(|| gzip(&self.body)).clone(),
                 Some("gzip"),
-            )
-        } else {
-            (self.body.clone(), None)
+            ),
+            Coding::Identity => (self.body.clone(), None),
         };
         let length = body.len();
         let mut response = if head {
@@ -241,14 +259,14 @@ pub async fn finish_pages(
     let mut _rendering = None;
     if let Some(key) = &key {
         if let Some(page) = pages.cache.get::<Arc<Page>>(NAMESPACE, key) {
-            return page.respond(req.headers(), head);
+            return page.respond(Coding::accepted(req.headers()), head);
         }
         match pages.turn(key) {
             Turn::Render(turn) => _rendering = Some(turn),
             Turn::Wait(done) => {
                 let _ = tokio::time::timeout(WAIT_FOR_RENDER, done).await;
                 if let Some(page) = pages.cache.get::<Arc<Page>>(NAMESPACE, key) {
-                    return page.respond(req.headers(), head);
+                    return page.respond(Coding::accepted(req.headers()), head);
                 }
                 // Not stored (a 404, a cookie set): this request renders its own.
             }
@@ -262,7 +280,11 @@ pub async fn finish_pages(
         .extensions()
         .get::<crate::middleware::RequestId>()
         .map(|id| id.0.clone());
-    let accept = req.headers().clone();
+    // Read now, used only if the page is stored (the request goes to the render).
+    let coding = match key {
+        Some(_) => Coding::accepted(req.headers()),
+        None => Coding::Identity,
+    };
 
     let permit = if is_page(&req) {
         pages.renders.clone().acquire_owned().await.ok()
@@ -319,7 +341,7 @@ pub async fn finish_pages(
         weight,
         pages.budget,
     );
-    let mut response = page.respond(&accept, head);
+    let mut response = page.respond(coding, head);
     // Everything else the render set (the request's own headers come from outer layers).
     for (name, value) in &parts.headers {
         if !response.headers().contains_key(name) {

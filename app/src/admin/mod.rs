@@ -82,11 +82,12 @@ fn AdminFrame(user: CurrentUser) -> impl IntoView {
                 </nav>
                 <div class="admin__user">
                     <p>{user.display_name()}<br /><small class="muted">{user.role.label()}</small></p>
-                    <a href="/" rel="external">"View store"</a>
+                    <a href="/">"View store"</a>
                     // A plain form, not an ActionForm: the server's redirect to the storefront
-                    // is then one page load. Through the router it was a client-side visit to
-                    // `/` that the dashboard's bundle (which has no storefront pages) turned
-                    // into a second load, racing whatever the staff member did next.
+                    // is then one page load. An ActionForm's redirect goes through the router,
+                    // and the dashboard's bundle (which has no storefront pages) turns that into
+                    // a second load (`shell::full_load`), racing what the staff member does next.
+                    // Links out of the dashboard are page loads already (frontend-admin).
                     <form method="post" action=Logout::url()>
                         <button type="submit" class="button button--link" data-testid="admin-logout">"Log out"</button>
                     </form>

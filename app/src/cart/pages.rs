@@ -1,8 +1,9 @@
 //! The cart page, the product page's "Add to cart" form and the header's mini-cart.
 //!
-//! Every form is a plain HTML form first (it posts to the server function, which
-//! redirects back); after hydration the same forms run in place and bump [`CartVersion`],
-//! which the mini-cart and the cart page re-read.
+//! Every form is a plain HTML form (it posts to the server function, which redirects
+//! back): the cart page is server HTML. Only the product page's buy box and the header's
+//! count are islands; the buy box announces a change with [`cart_changed`], and the
+//! count reads the cart again.
 
 use super::api::{get_cart, get_cart_summary, AddToCart as AddToCartFn, UpdateCartLine};
 use super::model::*;
@@ -10,23 +11,6 @@ use crate::catalog::pages::parts::Picture;
 use crate::web::forms::{error_signal, FormError};
 use leptos::prelude::*;
 use leptos_meta::Title;
-
-/// Bumped after every cart change made in the page; cart readers re-run on it.
-#[derive(Clone, Copy)]
-pub struct CartVersion(pub RwSignal<u32>);
-
-/// Provides the version (in the storefront layout).
-pub fn provide_cart_version() -> CartVersion {
-    let version = CartVersion(RwSignal::new(0));
-    provide_context(version);
-    version
-}
-
-pub fn cart_version() -> RwSignal<u32> {
-    use_context::<CartVersion>()
-        .map(|v| v.0)
-        .unwrap_or_else(|| RwSignal::new(0))
-}
 
 /// The browser event an island sends after it changed the cart, so that the others (the
 /// header's count) read it again: islands share no reactive state.
@@ -126,14 +110,8 @@ pub fn AddToCart(
 #[component]
 pub fn CartPage() -> impl IntoView {
     let update = ServerAction::<UpdateCartLine>::new();
-    let version = cart_version();
-    Effect::new(move |_| {
-        if update.version().get() > 0 {
-            version.update(|v| *v += 1);
-        }
-    });
     let flash = Resource::new_blocking(|| (), |_| crate::web::forms::take_flash("cart".into()));
-    let cart = Resource::new(move || version.get(), |_| get_cart());
+    let cart = Resource::new(|| (), |_| get_cart());
     view! {
         <Title text="Cart" />
         <h1>"Your cart"</h1>

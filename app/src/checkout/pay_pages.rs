@@ -49,13 +49,6 @@ fn PaidSummary(summary: PaymentSummary) -> impl IntoView {
 pub fn PayPage() -> impl IntoView {
     let card = ServerAction::<PayWithTestCard>::new();
     let retry_payment = ServerAction::<StartPayment>::new();
-    // Paid: the cart is empty now; the header's count follows.
-    let cart = crate::cart::pages::cart_version();
-    Effect::new(move |_| {
-        if card.value().get().is_some_and(|r| r.is_ok()) {
-            cart.update(|v| *v += 1);
-        }
-    });
     let checkout = Resource::new(
         move || (card.version().get(), retry_payment.version().get()),
         |_| get_checkout(),
@@ -108,8 +101,8 @@ pub fn PayPage() -> impl IntoView {
                         </section>
                     }.into_any()
                 } else {
-                    // After a client-side navigation the scripts below are inert: load them.
-                    Effect::new(move |_| load_stripe_scripts());
+                    // Storefront pages are server HTML, always a full page load: the scripts
+                    // below run as the page is parsed (docs/adr/0006).
                     let key = view.provider.publishable_key.clone().unwrap_or_default();
                     let secret = pending.client_secret.clone().unwrap_or_default();
                     view! {
@@ -162,36 +155,5 @@ pub fn CompletePage() -> impl IntoView {
                 }
             })}
         </Suspense>
-    }
-}
-
-/// Adds Stripe.js and the mount script to the page unless a full page load already ran
-/// them (the form is then marked `data-mounted`).
-fn load_stripe_scripts() {
-    #[cfg(feature = "hydrate")]
-    {
-        let document = document();
-        let mounted = document
-            .get_element_by_id("stripe-form")
-            .is_some_and(|f| f.has_attribute("data-mounted"));
-        if mounted {
-            return;
-        }
-        let Some(body) = document.body() else { return };
-        let Ok(stripe) = document.create_element("script") else {
-            return;
-        };
-        let _ = stripe.set_attribute("src", "https://js.stripe.com/v3/");
-        let closure = leptos::wasm_bindgen::closure::Closure::once_into_js(move || {
-            if let Ok(script) = leptos::prelude::document().create_element("script") {
-                let _ = script.set_attribute("src", "/stripe-checkout.js");
-                if let Some(body) = leptos::prelude::document().body() {
-                    let _ = body.append_child(&script);
-                }
-            }
-        });
-        use leptos::wasm_bindgen::JsCast as _;
-        let _ = stripe.add_event_listener_with_callback("load", closure.unchecked_ref());
-        let _ = body.append_child(&stripe);
     }
 }

@@ -3,9 +3,10 @@
 
 use leptos::prelude::*;
 
-/// A storefront page reached from the dashboard by a client-side navigation: the
-/// browser loads it from the server instead (the router has already put its address
-/// in the history, so the entry is replaced, not added).
+/// A storefront page reached from the dashboard through its router (a server function's
+/// redirect, a navigation made in code; links are page loads before the router sees
+/// them, frontend-admin): the browser loads it from the server instead (the router has
+/// already put its address in the history, so the entry is replaced, not added).
 #[component]
 pub fn FullLoad() -> impl IntoView {
     let here = leptos_router::hooks::use_location();

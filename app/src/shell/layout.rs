@@ -17,7 +17,6 @@ type StoreResource = Resource<Result<Storefront, PublicError>>;
 pub fn Layout(children: Children) -> impl IntoView {
     let store: StoreResource = Resource::new_blocking(|| (), |_| get_storefront());
     let user = crate::accounts::pages::provide_user_resource();
-    crate::cart::pages::provide_cart_version();
 
     view! {
         <Suspense fallback=|| ()>

@@ -43,7 +43,7 @@ const ACCOUNT_PAGES: &[&str] = &[
 pub enum Bundle {
     /// The storefront: only its islands are hydrated.
     Store,
-    /// The staff dashboard: the whole page is hydrated by [`AdminApp`].
+    /// The staff dashboard: the whole page is hydrated by [`App`].
     Admin,
 }
 

@@ -273,7 +273,13 @@ mod browser {
                 doc.query_selector(&selector),
                 page.query_selector(&selector),
             ) {
-                old.set_inner_html(&new.inner_html());
+                // The parsed nodes move over as they are: nothing is serialised and
+                // parsed a second time (no markup built from strings here), and a script
+                // the parser met stays inert (DOMParser marks it so; moving keeps it).
+                old.set_text_content(None);
+                while let Some(child) = new.first_child() {
+                    let _ = old.append_child(&child);
+                }
             }
         }
         doc.set_title(&page.title());
