@@ -4,9 +4,11 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod audit;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
+pub mod customers;
 pub mod inventory;
 pub mod orders;
 pub mod payments;

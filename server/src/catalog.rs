@@ -1,8 +1,8 @@
 //! The catalog's HTTP surface outside the pages: the read-only REST API
 //! (`/api/v1/products`, `/api/v1/categories`), stored pictures (`/media/catalog/…`, and
 //! profile pictures under `/media/avatars/…`), the
-//! sitemap, robots.txt and the staff CSV export. Drafts never appear in any of them
-//! except the staff export.
+//! sitemap and robots.txt. Drafts never appear in any of them (the staff CSV export is
+//! `exports`).
 
 use app::catalog::read::{self, Audience};
 use app::platform::error::AppError;
@@ -22,7 +22,6 @@ pub fn router(state: AppState) -> Router {
     let r = add(r, "GET", "/media/{*name}", get(media));
     let r = add(r, "GET", "/sitemap.xml", get(sitemap));
     let r = add(r, "GET", "/robots.txt", get(robots));
-    let r = add(r, "GET", "/admin/catalog/export.csv", get(export));
     r.with_state(state)
 }
 
@@ -140,30 +139,4 @@ async fn robots(State(state): State<AppState>) -> Response {
          Disallow: /checkout\nDisallow: /api/\nDisallow: /search\n\nSitemap: {origin}/sitemap.xml\n"
     );
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
-}
-
-/// The whole catalog as CSV (staff only): one row per variant.
-async fn export(State(state): State<AppState>, session: tower_sessions::Session) -> Response {
-    let result = async {
-        app::accounts::session::require_staff(&state.db, &session).await?;
-        app::catalog::csv::export(&state).await
-    }
-    .await;
-    match result {
-        Ok(csv) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"catalog.csv\"",
-                ),
-            ],
-            csv,
-        )
-            .into_response(),
-        Err(AppError::Unauthorized) => {
-            axum::response::Redirect::to("/account/login?next=%2Fadmin%2Fcatalog").into_response()
-        }
-        Err(err) => err.into_response(),
-    }
 }

@@ -11,6 +11,7 @@ pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod csp;
+pub mod exports;
 pub mod health;
 pub mod middleware;
 pub mod orders;

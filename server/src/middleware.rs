@@ -25,7 +25,7 @@ struct Panicked;
 /// Gives every request an id (the caller's `x-request-id` when it is a sane token, else
 /// a new one), runs it inside a span carrying that id, echoes the id on the response and
 /// logs one line when the response is ready.
-pub async fn request_context(mut req: Request, next: Next) -> Response {
+pub async fn request_context(trust_proxy: bool, mut req: Request, next: Next) -> Response {
     let id: Arc<str> = req
         .headers()
         .get(REQUEST_ID)
@@ -39,7 +39,8 @@ pub async fn request_context(mut req: Request, next: Next) -> Response {
     let span = tracing::info_span!("request", request_id = %id, %method, %path);
     let started = Instant::now();
 
-    let scope = app::platform::request::Scope::new(id.clone());
+    let ip = app::platform::request::client_ip(req.headers(), req.extensions(), trust_proxy);
+    let scope = app::platform::request::Scope::new(id.clone()).with_ip(ip);
     let mut response =
         app::platform::request::scope(scope.clone(), next.run(req).instrument(span.clone())).await;
 

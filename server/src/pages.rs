@@ -39,10 +39,7 @@ pub async fn protect_pages(State(state): State<AppState>, req: Request, next: Ne
         );
         return Redirect::to(&to).into_response();
     };
-    if access == PageAccess::Staff
-        && user.role() == app::accounts::Role::Admin
-        && !user.has_two_factor()
-    {
+    if access == PageAccess::Staff && user.owes_two_factor() {
         return Redirect::to("/account/two-factor?required=1").into_response();
     }
     next.run(req).await

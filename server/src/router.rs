@@ -43,6 +43,7 @@ pub fn build_router(
     archive: Option<std::path::PathBuf>,
 ) -> Router {
     let edge = Arc::new(edge);
+    let trust_proxy = state.config.trust_proxy;
     let options = state.leptos_options.clone();
     let state_for_pages = state.clone();
     let routes = page_routes().to_vec();
@@ -93,7 +94,8 @@ pub fn build_router(
     .with_state(state.clone())
     .merge(crate::api::router(state.clone()))
     .merge(crate::catalog::router(state.clone()))
-    .merge(crate::orders::router(state))
+    .merge(crate::orders::router(state.clone()))
+    .merge(crate::exports::router(state))
     .merge(pkg)
     .layer(axum::middleware::from_fn_with_state(
         state_for_pages,
@@ -122,5 +124,7 @@ pub fn build_router(
         REQUEST_TIMEOUT,
     ))
     .layer(CatchPanicLayer::custom(panic_response))
-    .layer(axum::middleware::from_fn(request_context))
+    .layer(axum::middleware::from_fn(move |req, next| {
+        request_context(trust_proxy, req, next)
+    }))
 }

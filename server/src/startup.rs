@@ -132,6 +132,7 @@ pub struct Application {
     router: Router,
     state: AppState,
     session_cleanup: Option<tokio::task::JoinHandle<()>>,
+    audit_purge: tokio::task::JoinHandle<()>,
     worker: worker::Handle,
 }
 
@@ -158,6 +159,7 @@ impl Application {
                 (SessionBackend::Sql(store), Some(cleanup))
             }
         };
+        let audit_purge = tokio::spawn(purge_audit_log(db.clone()));
         let secret = match &config.session_secret {
             Some(secret) => secret.expose().to_owned(),
             None => secrets::shared(&db, &config.data_dir, "session.key").await?,
@@ -228,6 +230,7 @@ impl Application {
             router,
             state,
             session_cleanup,
+            audit_purge,
             worker,
         })
     }
@@ -262,6 +265,7 @@ impl Application {
         if let Some(cleanup) = self.session_cleanup {
             cleanup.abort();
         }
+        self.audit_purge.abort();
         self.worker.stop().await;
         self.state.db.close().await;
         tracing::info!("shutdown complete");
@@ -277,6 +281,21 @@ async fn delete_expired_sessions(store: SqlSessionStore) {
             Ok(0) => {}
             Ok(n) => tracing::info!(deleted = n, "expired sessions removed"),
             Err(err) => tracing::warn!(error = %err, "could not remove expired sessions"),
+        }
+    }
+}
+
+/// Removes audit rows past the retention setting, a minute after start and daily. Every
+/// instance runs it; the delete is idempotent, so several at once only repeat each other.
+async fn purge_audit_log(db: app::platform::db::Db) {
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    let mut every = tokio::time::interval(Duration::from_secs(24 * 3600));
+    loop {
+        every.tick().await;
+        match app::audit::read::purge(&db).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(deleted = n, "old audit rows removed"),
+            Err(err) => tracing::warn!(error = %err, "could not purge the audit log"),
         }
     }
 }

@@ -43,6 +43,9 @@ async fn run(state: &AppState, mailer: &Mailer, job: &Job) -> anyhow::Result<()>
     match job.task()? {
         Task::SendMail(mail) => {
             mailer.send(&job.id, &mail).await?;
+            if let Err(err) = app::platform::mail::log_sent(&state.db, &job.id, &mail).await {
+                tracing::warn!(error = %err, "could not log a sent mail");
+            }
             tracing::info!(job_id = %job.id, subject = %mail.subject, "mail sent");
             Ok(())
         }

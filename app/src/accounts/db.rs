@@ -1,6 +1,7 @@
 //! Queries on `users` and `user_tokens`.
 
 use super::model::{CurrentUser, Role};
+use super::permissions::Permission;
 use crate::platform::db::AnyConnection;
 use crate::platform::db::{now_ms, Db};
 use crate::platform::error::AppError;
@@ -23,10 +24,16 @@ pub struct UserRow {
     pub totp_enabled_at: Option<i64>,
     pub avatar: Option<String>,
     pub created_at: i64,
+    /// The staff role's key (`staff_roles`), for staff.
+    pub staff_role: Option<String>,
+    /// That role's permissions as stored (read with the user, in the same statement).
+    pub role_permissions: Option<String>,
 }
 
 const COLUMNS: &str = "id, email, password_hash, full_name, role, status, email_verified_at, \
-                       session_epoch, totp_secret, totp_enabled_at, avatar, created_at";
+                       session_epoch, totp_secret, totp_enabled_at, avatar, created_at, staff_role, \
+                       (select permissions from staff_roles where staff_roles.key = users.staff_role) \
+                       as role_permissions";
 
 impl UserRow {
     pub fn role(&self) -> Role {
@@ -41,13 +48,43 @@ impl UserRow {
         self.totp_enabled_at.is_some() && self.totp_secret.is_some()
     }
 
-    /// Whether the account may use the admin: staff, or an admin with two-factor on (an
-    /// admin without it is not staff yet: it is the one thing they may set up).
-    pub fn staff_access(&self) -> Result<(), AppError> {
+    /// What the account may do in the admin: owners (`admin`) everything, staff their
+    /// role's permissions, customers nothing.
+    pub fn permissions(&self) -> Vec<Permission> {
         match self.role() {
-            Role::Customer => Err(AppError::Forbidden),
-            Role::Admin if !self.has_two_factor() => Err(AppError::Forbidden),
-            _ => Ok(()),
+            Role::Customer => Vec::new(),
+            Role::Admin => Permission::ALL.to_vec(),
+            Role::Staff => Permission::parse_list(self.role_permissions.as_deref().unwrap_or("")),
+        }
+    }
+
+    pub fn can(&self, permission: Permission) -> bool {
+        self.permissions().contains(&permission)
+    }
+
+    /// Whether the account holds a permission that needs two-factor and has not turned
+    /// it on: it may then do nothing in the admin but set it up.
+    pub fn owes_two_factor(&self) -> bool {
+        !self.has_two_factor() && self.permissions().iter().any(|p| p.needs_two_factor())
+    }
+
+    /// Whether the account may use the admin: staff who owe no second factor.
+    pub fn staff_access(&self) -> Result<(), AppError> {
+        if !self.role().is_staff() {
+            Err(AppError::Forbidden)
+        } else if self.owes_two_factor() {
+            Err(AppError::TwoFactorRequired)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The staff role's key: `owner` for the admin kind.
+    pub fn role_key(&self) -> Option<String> {
+        match self.role() {
+            Role::Customer => None,
+            Role::Admin => Some(super::permissions::OWNER.to_owned()),
+            Role::Staff => self.staff_role.clone(),
         }
     }
 
@@ -59,6 +96,8 @@ impl UserRow {
             role: self.role(),
             email_verified: self.email_verified_at.is_some(),
             two_factor: self.has_two_factor(),
+            permissions: self.permissions(),
+            role_key: self.role_key(),
             avatar_url: self
                 .avatar
                 .as_ref()
@@ -94,6 +133,8 @@ pub struct NewUser<'a> {
     pub password_hash: &'a str,
     pub full_name: &'a str,
     pub role: Role,
+    /// The staff role's key; admins are always `owner`.
+    pub staff_role: Option<&'a str>,
     pub email_verified_at: Option<i64>,
 }
 
@@ -102,8 +143,8 @@ pub async fn insert(conn: &mut AnyConnection, user: &NewUser<'_>) -> Result<(), 
     let now = now_ms();
     sqlx::query(
         "insert into users (id, email, email_normalized, password_hash, full_name, role, status, \
-         email_verified_at, session_epoch, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, 'active', $7, 0, $8, $8)",
+         email_verified_at, session_epoch, created_at, updated_at, staff_role) \
+         values ($1, $2, $3, $4, $5, $6, 'active', $7, 0, $8, $8, $9)",
     )
     .bind(user.id)
     .bind(user.email)
@@ -113,6 +154,11 @@ pub async fn insert(conn: &mut AnyConnection, user: &NewUser<'_>) -> Result<(), 
     .bind(user.role.as_str())
     .bind(user.email_verified_at)
     .bind(now)
+    .bind(match user.role {
+        Role::Admin => Some(super::permissions::OWNER),
+        Role::Staff => user.staff_role,
+        Role::Customer => None,
+    })
     .execute(conn)
     .await
     .map_err(|e| crate::platform::db::on_unique(e, "an account with this email already exists"))?;

@@ -5,6 +5,7 @@
 pub use crate::web::edge::*;
 
 use super::db::UserRow;
+pub use super::permissions::Permission;
 use super::session;
 
 /// The state, the session and the signed-in user (else `Unauthorized`).
@@ -14,17 +15,21 @@ pub async fn signed_in() -> Result<(AppState, Session, UserRow), AppError> {
     Ok((state, session, user))
 }
 
-/// The state and the signed-in staff member or admin (else 401/403).
+/// The state and the signed-in staff member, whatever they may do (else 401/403): for
+/// what every member of the team sees, such as the dashboard's frame and its counts.
 pub async fn staff() -> Result<(AppState, UserRow), AppError> {
     let (state, session) = context().await?;
     let user = session::require_staff(&state.db, &session).await?;
     Ok((state, user))
 }
 
-/// [`staff`] with two-factor on: for actions that move money (else 403).
-pub async fn money_staff() -> Result<(AppState, UserRow), AppError> {
+/// The state and the signed-in staff member holding `permission` (else 401, or 403 —
+/// also when they hold a permission that needs two-factor and have not turned it on).
+/// Every staff server function starts here; REST routes and exports call
+/// [`session::require_permission`], which this wraps.
+pub async fn allowed(permission: Permission) -> Result<(AppState, UserRow), AppError> {
     let (state, session) = context().await?;
-    let user = session::require_staff_with_two_factor(&state.db, &session).await?;
+    let user = session::require_permission(&state.db, &session, permission).await?;
     Ok((state, user))
 }
 

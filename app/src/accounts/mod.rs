@@ -18,6 +18,10 @@ pub mod jwt;
 pub mod mail;
 pub mod model;
 pub mod pages;
+pub mod permissions;
+#[cfg(feature = "ssr")]
+pub mod roles;
+pub mod roles_admin;
 
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -45,3 +49,4 @@ pub mod totp;
 pub mod two_factor;
 
 pub use model::{CurrentUser, Role};
+pub use permissions::Permission;

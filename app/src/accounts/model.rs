@@ -55,6 +55,12 @@ pub struct CurrentUser {
     pub role: Role,
     pub email_verified: bool,
     pub two_factor: bool,
+    /// What the person may do in the admin (empty for customers).
+    #[serde(default)]
+    pub permissions: Vec<super::permissions::Permission>,
+    /// Their staff role (`owner`, `manager`, …), for staff.
+    #[serde(default)]
+    pub role_key: Option<String>,
     /// The profile picture's URL, if one was uploaded.
     pub avatar_url: Option<String>,
     /// Milliseconds since the epoch.
@@ -62,6 +68,10 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
+    pub fn can(&self, permission: super::permissions::Permission) -> bool {
+        self.permissions.contains(&permission)
+    }
+
     /// What to call the user: their name, else the part of the email before the `@`.
     pub fn display_name(&self) -> String {
         let name = self.full_name.trim();
@@ -155,6 +165,9 @@ pub struct StaffMember {
     pub email: String,
     pub full_name: String,
     pub role: Role,
+    /// Their staff role's key and name (`owner` / "Owner" for admins).
+    pub role_key: String,
+    pub role_name: String,
     pub active: bool,
     /// Invited but has not accepted yet.
     pub invited: bool,
@@ -167,7 +180,7 @@ pub struct StaffMember {
 pub enum AdminAccess {
     Allowed(CurrentUser),
     SignInFirst,
-    /// An admin who has not turned on two-factor yet.
+    /// Staff holding a permission that needs two-factor, who have not turned it on yet.
     NeedsTwoFactor,
     Forbidden,
 }

@@ -46,6 +46,7 @@ pub async fn register(state: &AppState, input: Registration<'_>) -> Result<(), A
             password_hash: &hash,
             full_name: &full_name,
             role: Role::Customer,
+            staff_role: None,
             email_verified_at: None,
         },
     )

@@ -130,6 +130,7 @@ pub async fn create_admin(
             password_hash: &hash,
             full_name: &full_name,
             role: Role::Admin,
+            staff_role: None,
             email_verified_at: Some(crate::platform::db::now_ms()),
         },
     )

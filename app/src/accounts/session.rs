@@ -4,7 +4,8 @@
 //! epoch) ends every other session at once, whichever store holds them (SQL or Redis).
 
 use super::db::{self, UserRow};
-use super::model::{CurrentUser, Role};
+use super::model::CurrentUser;
+use super::permissions::Permission;
 use crate::platform::db::{now_ms, Db};
 use crate::platform::error::AppError;
 use serde::{Deserialize, Serialize};
@@ -117,31 +118,24 @@ pub async fn require(db: &Db, session: &Session) -> Result<UserRow, AppError> {
     current(db, session).await?.ok_or(AppError::Unauthorized)
 }
 
-/// A staff member or admin; admins must have two-factor on before they may act.
+/// A staff member who owes no second factor (any permission): for what every member of
+/// the team sees, such as the dashboard's frame.
 pub async fn require_staff(db: &Db, session: &Session) -> Result<UserRow, AppError> {
     let user = require(db, session).await?;
     user.staff_access()?;
     Ok(user)
 }
 
-/// A staff member or admin with two-factor on: for what moves money (refunds,
-/// cancellations, releasing a held order, discount codes, shipping and tax rates).
-pub async fn require_staff_with_two_factor(
+/// A staff member holding `permission` (else 401, 403, or 403 asking for two-factor
+/// when they hold a permission that needs it). The one check of every staff server
+/// function (through `accounts::edge::allowed`), REST route and export.
+pub async fn require_permission(
     db: &Db,
     session: &Session,
+    permission: Permission,
 ) -> Result<UserRow, AppError> {
     let user = require_staff(db, session).await?;
-    if user.has_two_factor() {
-        Ok(user)
-    } else {
-        Err(AppError::TwoFactorRequired)
-    }
-}
-
-/// An admin with two-factor on.
-pub async fn require_admin(db: &Db, session: &Session) -> Result<UserRow, AppError> {
-    let user = require_staff(db, session).await?;
-    if user.role() == Role::Admin {
+    if user.can(permission) {
         Ok(user)
     } else {
         Err(AppError::Forbidden)
@@ -209,6 +203,8 @@ mod tests {
             totp_enabled_at: None,
             avatar: None,
             created_at: 0,
+            staff_role: None,
+            role_permissions: None,
         }
     }
 

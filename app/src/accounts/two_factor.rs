@@ -2,7 +2,6 @@
 //! step of a sign-in, turning it off (not for admins: it is required for them).
 
 use super::db::UserRow;
-use super::model::Role;
 use super::{token, totp};
 use crate::platform::db::now_ms;
 use crate::platform::error::AppError;
@@ -100,17 +99,18 @@ pub async fn verify(state: &AppState, user: &UserRow, code: &str) -> Result<(), 
     }
 }
 
-/// Turns TOTP off after the password and a code; refused for admins.
+/// Turns TOTP off after the password and a code; refused for whoever holds a permission
+/// that needs it.
 pub async fn disable(
     state: &AppState,
     user: &UserRow,
     current_password: &str,
     code: &str,
 ) -> Result<(), AppError> {
-    if user.role() == Role::Admin {
+    if user.permissions().iter().any(|p| p.needs_two_factor()) {
         return Err(AppError::validation(
             "code",
-            "two-factor authentication is required for admins",
+            "two-factor authentication is required for your role in the team",
         ));
     }
     super::signin::confirm_password(state, user, current_password, "current_password").await?;

@@ -5,7 +5,8 @@
 
 use crate::accounts::api::admin_access;
 use crate::accounts::api::Logout;
-use crate::accounts::model::{AdminAccess, CurrentUser, Role, Staff};
+use crate::accounts::model::{AdminAccess, CurrentUser, Staff};
+use crate::accounts::permissions::Permission;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{Outlet, Redirect, A};
@@ -51,28 +52,76 @@ fn Forbidden() -> impl IntoView {
     }
 }
 
-/// The modules of the admin, in order. Those not built yet are listed as coming.
-const MODULES: &[(&str, &str, bool)] = &[
-    ("/admin", "Dashboard", true),
-    ("/admin/catalog", "Catalog", true),
-    ("/admin/orders", "Orders", true),
-    ("/admin/inventory", "Inventory", true),
-    ("/admin/customers", "Customers", false),
-    ("/admin/staff", "Staff", true),
-    ("/admin/settings/checkout", "Checkout settings", true),
+/// Who may see a module in the menu.
+enum Needs {
+    AnyStaff,
+    One(Permission),
+    Either(Permission, Permission),
+}
+
+/// The modules of the admin, in order, with what they need; those not built yet are
+/// listed as coming. The menu shows only what the person may do.
+const MODULES: &[(&str, &str, Needs, bool)] = &[
+    ("/admin", "Dashboard", Needs::AnyStaff, true),
+    (
+        "/admin/catalog",
+        "Catalog",
+        Needs::One(Permission::CatalogWrite),
+        true,
+    ),
+    (
+        "/admin/orders",
+        "Orders",
+        Needs::One(Permission::OrdersRead),
+        true,
+    ),
+    (
+        "/admin/inventory",
+        "Inventory",
+        Needs::One(Permission::InventoryAdjust),
+        true,
+    ),
+    (
+        "/admin/customers",
+        "Customers",
+        Needs::One(Permission::CustomersRead),
+        true,
+    ),
+    (
+        "/admin/staff",
+        "Staff",
+        Needs::One(Permission::StaffManage),
+        true,
+    ),
+    (
+        "/admin/settings/checkout",
+        "Checkout settings",
+        Needs::Either(Permission::SettingsManage, Permission::DiscountsManage),
+        true,
+    ),
+    (
+        "/admin/audit",
+        "Audit log",
+        Needs::One(Permission::AuditRead),
+        true,
+    ),
 ];
 
 #[component]
 fn AdminFrame(user: CurrentUser) -> impl IntoView {
     use leptos::server_fn::ServerFn as _;
     provide_context(Staff(user.clone()));
-    let is_admin = user.role == Role::Admin;
+    let may = |needs: &Needs| match needs {
+        Needs::AnyStaff => true,
+        Needs::One(p) => user.can(*p),
+        Needs::Either(a, b) => user.can(*a) || user.can(*b),
+    };
     view! {
         <div class="admin" data-testid="admin">
             <aside class="admin__nav" aria-label="Admin">
                 <p class="admin__brand">"Admin"</p>
                 <nav>
-                    {MODULES.iter().filter(|(href, _, _)| is_admin || *href != "/admin/staff").map(|(href, label, ready)| {
+                    {MODULES.iter().filter(|(_, _, needs, _)| may(needs)).map(|(href, label, _, ready)| {
                         if *ready {
                             view! { <A href=*href exact=*href == "/admin">{*label}</A> }.into_any()
                         } else {
@@ -81,7 +130,7 @@ fn AdminFrame(user: CurrentUser) -> impl IntoView {
                     }).collect_view()}
                 </nav>
                 <div class="admin__user">
-                    <p>{user.display_name()}<br /><small class="muted">{user.role.label()}</small></p>
+                    <p>{user.display_name()}<br /><small class="muted" data-testid="admin-role">{user.role_key.clone().unwrap_or_default()}</small></p>
                     <a href="/">"View store"</a>
                     // A plain form, not an ActionForm: the server's redirect to the storefront
                     // is then one page load. An ActionForm's redirect goes through the router,

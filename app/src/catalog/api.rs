@@ -48,7 +48,7 @@ pub async fn get_categories() -> Result<Vec<Category>, PublicError> {
 #[server]
 pub async fn admin_products(query: String) -> Result<Listing, PublicError> {
     use edge::*;
-    let (state, _) = staff().await?;
+    let (state, _) = allowed(Permission::CatalogWrite).await?;
     let query = read::query_from_url(&query)?;
     Ok((*read::listing(&state, &query, None, Audience::Staff).await?).clone())
 }
@@ -56,7 +56,7 @@ pub async fn admin_products(query: String) -> Result<Listing, PublicError> {
 #[server]
 pub async fn admin_product(id: String) -> Result<Product, PublicError> {
     use edge::*;
-    let (state, _) = staff().await?;
+    let (state, _) = allowed(Permission::CatalogWrite).await?;
     Ok(read::product_by_id(&state, &id).await?)
 }
 
@@ -64,18 +64,18 @@ pub async fn admin_product(id: String) -> Result<Product, PublicError> {
 #[server(input = leptos::server_fn::codec::Json)]
 pub async fn save_product(id: Option<String>, input: ProductInput) -> Result<String, PublicError> {
     use edge::*;
-    let (state, _) = staff().await?;
+    let (state, user) = allowed(Permission::CatalogWrite).await?;
     let id = id.filter(|i| !i.is_empty());
-    Ok(crate::catalog::service::save_product(&state, id.as_deref(), &input).await?)
+    Ok(crate::catalog::service::save_product(&state, &user.id, id.as_deref(), &input).await?)
 }
 
 #[server(input = leptos::server_fn::codec::Json)]
 pub async fn set_products_status(ids: Vec<String>, status: String) -> Result<u64, PublicError> {
     use edge::*;
-    let (state, _) = staff().await?;
+    let (state, user) = allowed(Permission::CatalogWrite).await?;
     let status =
         Status::parse(&status).ok_or_else(|| AppError::validation("status", "unknown status"))?;
-    Ok(crate::catalog::service::set_status(&state, &ids, status).await?)
+    Ok(crate::catalog::service::set_status(&state, &user.id, &ids, status).await?)
 }
 
 #[server(input = leptos::server_fn::codec::Json)]
@@ -84,16 +84,16 @@ pub async fn save_category(
     input: CategoryInput,
 ) -> Result<String, PublicError> {
     use edge::*;
-    let (state, _) = staff().await?;
+    let (state, user) = allowed(Permission::CatalogWrite).await?;
     let id = id.filter(|i| !i.is_empty());
-    Ok(crate::catalog::categories::save(&state, id.as_deref(), &input).await?)
+    Ok(crate::catalog::categories::save(&state, &user.id, id.as_deref(), &input).await?)
 }
 
 #[server]
 pub async fn delete_category(id: String) -> Result<(), PublicError> {
     use edge::*;
-    let (state, _) = staff().await?;
-    Ok(crate::catalog::categories::delete(&state, &id).await?)
+    let (state, user) = allowed(Permission::CatalogWrite).await?;
+    Ok(crate::catalog::categories::delete(&state, &user.id, &id).await?)
 }
 
 /// Uploads a picture (multipart: `product_id`, `alt`, `image`). The file is read in
@@ -103,7 +103,7 @@ pub async fn upload_product_image(
     data: leptos::server_fn::codec::MultipartData,
 ) -> Result<String, PublicError> {
     use edge::*;
-    let (state, _) = staff().await?;
+    let (state, user) = allowed(Permission::CatalogWrite).await?;
     fn bad_upload(e: impl std::fmt::Display) -> AppError {
         tracing::info!(error = %e, "unreadable picture upload");
         AppError::validation(
@@ -134,28 +134,28 @@ pub async fn upload_product_image(
             _ => {}
         }
     }
-    Ok(crate::catalog::media::add(&state, &product_id, bytes, &alt).await?)
+    Ok(crate::catalog::media::add(&state, &user.id, &product_id, bytes, &alt).await?)
 }
 
 #[server]
 pub async fn set_image_alt(id: String, alt: String) -> Result<(), PublicError> {
     use edge::*;
-    let (state, _) = staff().await?;
-    Ok(crate::catalog::media::set_alt(&state, &id, &alt).await?)
+    let (state, user) = allowed(Permission::CatalogWrite).await?;
+    Ok(crate::catalog::media::set_alt(&state, &user.id, &id, &alt).await?)
 }
 
 #[server]
 pub async fn move_image(id: String, up: bool) -> Result<(), PublicError> {
     use edge::*;
-    let (state, _) = staff().await?;
-    Ok(crate::catalog::media::shift(&state, &id, up).await?)
+    let (state, user) = allowed(Permission::CatalogWrite).await?;
+    Ok(crate::catalog::media::shift(&state, &user.id, &id, up).await?)
 }
 
 #[server]
 pub async fn delete_image(id: String) -> Result<(), PublicError> {
     use edge::*;
-    let (state, _) = staff().await?;
-    Ok(crate::catalog::media::delete(&state, &id).await?)
+    let (state, user) = allowed(Permission::CatalogWrite).await?;
+    Ok(crate::catalog::media::delete(&state, &user.id, &id).await?)
 }
 
 /// Starts a CSV import (multipart, field `file`); returns the import's id to poll.
@@ -166,7 +166,9 @@ pub async fn import_catalog(
     use edge::*;
     let state = AppState::from_context()?;
     let session = crate::platform::sessions::current().await?;
-    let user = crate::accounts::session::require_staff(&state.db, &session).await?;
+    let user =
+        crate::accounts::session::require_permission(&state.db, &session, Permission::CatalogWrite)
+            .await?;
     fn bad(e: impl std::fmt::Display) -> AppError {
         tracing::info!(error = %e, "unreadable CSV upload");
         AppError::validation("file", "the upload was interrupted or malformed; try again")
@@ -199,6 +201,6 @@ pub async fn import_catalog(
 #[server]
 pub async fn get_import_status(id: String) -> Result<ImportStatus, PublicError> {
     use edge::*;
-    let (state, _) = staff().await?;
+    let (state, _) = allowed(Permission::CatalogWrite).await?;
     Ok(crate::catalog::import::status(&state, &id).await?)
 }

@@ -5,6 +5,7 @@
 
 use super::model::*;
 use super::read;
+use crate::audit::log::{record, Change};
 use crate::platform::db::{now_ms, on_unique};
 use crate::platform::error::AppError;
 use crate::platform::state::AppState;
@@ -12,6 +13,7 @@ use crate::platform::state::AppState;
 /// Creates (`id = None`) or changes a category; returns its id.
 pub async fn save(
     state: &AppState,
+    actor: &str,
     id: Option<&str>,
     input: &CategoryInput,
 ) -> Result<String, AppError> {
@@ -87,6 +89,25 @@ pub async fn save(
     if written.rows_affected() == 0 {
         return Err(AppError::NotFound("category".into()));
     }
+    let before = all.iter().find(|c| c.id == id).map(|c| {
+        serde_json::json!({"name": c.name, "slug": c.slug, "parent_id": c.parent_id, "featured": c.featured})
+    });
+    let after = serde_json::json!({"name": name, "slug": slug, "parent_id": parent, "featured": input.featured});
+    let mut change = Change::new(
+        if before.is_some() {
+            "category.update"
+        } else {
+            "category.create"
+        },
+        "category",
+        &id,
+    )
+    .summary(format!("Category “{name}” saved"))
+    .after(&after);
+    if let Some(before) = &before {
+        change = change.before(before);
+    }
+    record(&mut tx, Some(actor), change).await?;
     tx.commit().await?;
     state.cache.invalidate().await;
     reindex_under(state, &id).await?;
@@ -94,11 +115,11 @@ pub async fn save(
 }
 
 /// Deletes a category without sub-categories; its products stay, uncategorised.
-pub async fn delete(state: &AppState, id: &str) -> Result<(), AppError> {
+pub async fn delete(state: &AppState, actor: &str, id: &str) -> Result<(), AppError> {
     let all = read::categories(state).await?;
-    if !all.iter().any(|c| c.id == id) {
+    let Some(category) = all.iter().find(|c| c.id == id) else {
         return Err(AppError::NotFound("category".into()));
-    }
+    };
     if all.iter().any(|c| c.parent_id.as_deref() == Some(id)) {
         return Err(AppError::Conflict(
             "this category has sub-categories: move or delete them first".into(),
@@ -117,6 +138,10 @@ pub async fn delete(state: &AppState, id: &str) -> Result<(), AppError> {
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    let change = Change::new("category.delete", "category", id)
+        .summary(format!("Category “{}” deleted", category.name))
+        .before(&serde_json::json!({"name": category.name, "slug": category.slug}));
+    record(&mut tx, Some(actor), change).await?;
     tx.commit().await?;
     state.cache.invalidate().await;
     for (product,) in products {

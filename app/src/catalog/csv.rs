@@ -246,6 +246,7 @@ pub(super) fn input_of(
         currency: get(first, "currency"),
         options,
         variants,
+        version: None,
     })
 }
 

@@ -9,6 +9,9 @@ use crate::platform::error::AppError;
 use crate::platform::money::{Currency, Money};
 use crate::platform::state::AppState;
 
+/// Demo data is written by the system, as the audit log shows.
+const SYSTEM: &str = "system";
+
 /// A small deterministic generator (xorshift64*).
 struct Rng(u64);
 
@@ -179,6 +182,7 @@ pub async fn seed(state: &AppState, count: usize) -> Result<Report, AppError> {
                     report.categories += 1;
                     categories::save(
                         state,
+                        SYSTEM,
                         None,
                         &CategoryInput {
                             name: name.to_owned(),
@@ -302,15 +306,16 @@ pub async fn seed(state: &AppState, count: usize) -> Result<Report, AppError> {
             currency: "USD".into(),
             options,
             variants,
+            version: None,
         };
-        let id = service::save_product(state, None, &input).await?;
+        let id = service::save_product(state, SYSTEM, None, &input).await?;
         for (colour, rgb) in colours.iter().take(2) {
             let shape = rng.below(3);
             let rgb = *rgb;
             let bytes = tokio::task::spawn_blocking(move || draw(rgb, shape))
                 .await
                 .map_err(|e| AppError::Internal(anyhow::Error::new(e)))?;
-            media::add(state, &id, bytes, &format!("{name} in {colour}")).await?;
+            media::add(state, SYSTEM, &id, bytes, &format!("{name} in {colour}")).await?;
             report.images += 1;
         }
         report.products += 1;

@@ -32,9 +32,9 @@ pub async fn start_import(
     .bind(now)
     .execute(state.db.pool())
     .await?;
-    let (state, import) = (state.clone(), id.clone());
+    let (state, import, actor) = (state.clone(), id.clone(), user_id.to_owned());
     tokio::spawn(async move {
-        if let Err(err) = run(&state, &import, groups).await {
+        if let Err(err) = run(&state, &actor, &import, groups).await {
             tracing::error!(error = ?err, import = %import, "catalog import failed");
             let _ = sqlx::query(
                 "update catalog_imports set status = 'failed', updated_at = $2 where id = $1",
@@ -48,7 +48,12 @@ pub async fn start_import(
     Ok(id)
 }
 
-async fn run(state: &AppState, import: &str, groups: Vec<Group>) -> Result<(), AppError> {
+async fn run(
+    state: &AppState,
+    actor: &str,
+    import: &str,
+    groups: Vec<Group>,
+) -> Result<(), AppError> {
     let (mut done, mut imported, mut errors) = (0i64, 0i64, Vec::new());
     let count = groups.len();
     for (index, group) in groups.into_iter().enumerate() {
@@ -66,6 +71,7 @@ async fn run(state: &AppState, import: &str, groups: Vec<Group>) -> Result<(), A
             Ok(input) => {
                 match service::save_product(
                     state,
+                    actor,
                     existing.as_ref().map(|(id,)| id.as_str()),
                     &input,
                 )

@@ -3,6 +3,7 @@
 //! a failed write removes the files again, so nothing is left half-stored.
 
 use super::images::{self, Rejected};
+use crate::audit::log::{record, Change};
 use crate::platform::db::now_ms;
 use crate::platform::error::AppError;
 use crate::platform::state::AppState;
@@ -12,6 +13,7 @@ pub const MAX_ALT: usize = 250;
 /// Checks, re-encodes and stores a picture for `product_id`, last in its gallery.
 pub async fn add(
     state: &AppState,
+    actor: &str,
     product_id: &str,
     bytes: Vec<u8>,
     alt: &str,
@@ -43,6 +45,7 @@ pub async fn add(
     }
     let id = crate::platform::ids::new_id();
     let now = now_ms();
+    let mut tx = state.db.begin_write().await?;
     let inserted = sqlx::query(
         "insert into product_images (id, product_id, position, key, alt, width, height, widths, \
            created_at, updated_at) \
@@ -57,13 +60,22 @@ pub async fn add(
     .bind(i64::from(processed.height))
     .bind(processed.widths())
     .bind(now)
-    .execute(state.db.pool())
+    .execute(&mut *tx)
     .await;
-    if let Err(err) = inserted {
+    let change = Change::new("product.picture_add", "product", product_id)
+        .summary(format!(
+            "Picture added ({} × {})",
+            processed.width, processed.height
+        ))
+        .after(&serde_json::json!({ "picture": id, "alt": alt }));
+    let written = match inserted {
+        Ok(_) => touch(state, tx, actor, product_id, change).await,
+        Err(err) => Err(err.into()),
+    };
+    if let Err(err) = written {
         remove_files(state, &stored).await;
-        return Err(err.into());
+        return Err(err);
     }
-    touch(state, product_id).await?;
     Ok(id)
 }
 
@@ -75,13 +87,22 @@ async fn remove_files(state: &AppState, names: &[String]) {
     }
 }
 
-/// Marks the product changed (sitemaps, caches) after a picture changed.
-async fn touch(state: &AppState, product_id: &str) -> Result<(), AppError> {
+/// Ends a picture change in its transaction `tx`: the product marked changed (sitemaps,
+/// caches), the audit row, the commit, the caches emptied.
+async fn touch(
+    state: &AppState,
+    mut tx: crate::platform::db::WriteTx,
+    actor: &str,
+    product_id: &str,
+    change: Change,
+) -> Result<(), AppError> {
     sqlx::query("update products set updated_at = $2 where id = $1")
         .bind(product_id)
         .bind(now_ms())
-        .execute(state.db.pool())
+        .execute(&mut *tx)
         .await?;
+    record(&mut tx, Some(actor), change).await?;
+    tx.commit().await?;
     state.cache.invalidate().await;
     Ok(())
 }
@@ -95,24 +116,43 @@ async fn owner(state: &AppState, image_id: &str) -> Result<(String, String, Stri
         .ok_or_else(|| AppError::NotFound("picture".into()))
 }
 
-pub async fn set_alt(state: &AppState, image_id: &str, alt: &str) -> Result<(), AppError> {
+pub async fn set_alt(
+    state: &AppState,
+    actor: &str,
+    image_id: &str,
+    alt: &str,
+) -> Result<(), AppError> {
     let alt = alt.trim();
     if alt.chars().count() > MAX_ALT {
         return Err(AppError::validation("alt", "at most 250 characters"));
     }
     let (product_id, _, _) = owner(state, image_id).await?;
+    let mut tx = state.db.begin_write().await?;
+    let (before,): (String,) = sqlx::query_as("select alt from product_images where id = $1")
+        .bind(image_id)
+        .fetch_one(&mut *tx)
+        .await?;
     sqlx::query("update product_images set alt = $2, updated_at = $3 where id = $1")
         .bind(image_id)
         .bind(alt)
         .bind(now_ms())
-        .execute(state.db.pool())
+        .execute(&mut *tx)
         .await?;
-    touch(state, &product_id).await
+    let change = Change::new("product.picture_alt", "product", &product_id)
+        .summary("Picture description changed")
+        .before(&serde_json::json!({ "picture": image_id, "alt": before }))
+        .after(&serde_json::json!({ "picture": image_id, "alt": alt }));
+    touch(state, tx, actor, &product_id, change).await
 }
 
 /// Moves a picture one place earlier (`up`) or later in its gallery; the first picture
 /// is the one listings show.
-pub async fn shift(state: &AppState, image_id: &str, up: bool) -> Result<(), AppError> {
+pub async fn shift(
+    state: &AppState,
+    actor: &str,
+    image_id: &str,
+    up: bool,
+) -> Result<(), AppError> {
     let (product_id, _, _) = owner(state, image_id).await?;
     let ids: Vec<(String,)> =
         sqlx::query_as("select id from product_images where product_id = $1 order by position, id")
@@ -140,12 +180,14 @@ pub async fn shift(state: &AppState, image_id: &str, up: bool) -> Result<(), App
             .execute(&mut *tx)
             .await?;
     }
-    tx.commit().await?;
-    touch(state, &product_id).await
+    let change = Change::new("product.picture_move", "product", &product_id)
+        .summary(format!("Picture moved to place {}", to + 1))
+        .after(&serde_json::json!({ "order": ids }));
+    touch(state, tx, actor, &product_id, change).await
 }
 
 /// Deletes a picture: the row (and any variant's use of it), then its files.
-pub async fn delete(state: &AppState, image_id: &str) -> Result<(), AppError> {
+pub async fn delete(state: &AppState, actor: &str, image_id: &str) -> Result<(), AppError> {
     let (product_id, key, widths) = owner(state, image_id).await?;
     let mut tx = state.db.begin_write().await?;
     sqlx::query("update variants set image_id = null where image_id = $1")
@@ -156,12 +198,15 @@ pub async fn delete(state: &AppState, image_id: &str) -> Result<(), AppError> {
         .bind(image_id)
         .execute(&mut *tx)
         .await?;
-    tx.commit().await?;
+    let change = Change::new("product.picture_delete", "product", &product_id)
+        .summary("Picture deleted")
+        .before(&serde_json::json!({ "picture": image_id }));
+    touch(state, tx, actor, &product_id, change).await?;
     let names: Vec<String> = widths
         .split(',')
         .filter_map(|w| w.parse().ok())
         .map(|w| images::file_name(&key, w))
         .collect();
     remove_files(state, &names).await;
-    touch(state, &product_id).await
+    Ok(())
 }

@@ -202,6 +202,11 @@ pub struct ProductInput {
     /// Option names in order (at most three).
     pub options: Vec<String>,
     pub variants: Vec<VariantInput>,
+    /// The product's `updated_at` when the editor opened it: a save over someone else's
+    /// newer change is refused instead of silently overwriting it. `None` skips the check
+    /// (imports, the API's full replace).
+    #[serde(default)]
+    pub version: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -7,6 +7,7 @@ use super::model::*;
 use super::validate::validate;
 use super::validate::Valid;
 use super::{markdown, read};
+use crate::audit::log::{record, Change};
 use crate::inventory::Reason;
 use crate::platform::db::AnyConnection;
 use crate::platform::db::{now_ms, on_unique, search, Backend};
@@ -27,6 +28,7 @@ const UPDATE_PRODUCT: &str = "update products set slug = $2, name = $3, descript
 #[tracing::instrument(skip(state, input), fields(slug = %input.slug))]
 pub async fn save_product(
     state: &AppState,
+    actor: &str,
     id: Option<&str>,
     input: &ProductInput,
 ) -> Result<String, AppError> {
@@ -48,6 +50,28 @@ pub async fn save_product(
         Some(id) => (id.to_owned(), UPDATE_PRODUCT),
     };
     let mut tx = state.db.begin_write().await?;
+    if let (Some(id), Some(version)) = (id, input.version) {
+        // Takes the row (PostgreSQL's lock; SQLite's one writer) only if nobody saved it
+        // since the editor opened it.
+        let current = sqlx::query(
+            "update products set updated_at = updated_at where id = $1 and updated_at = $2",
+        )
+        .bind(id)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?;
+        if current.rows_affected() == 0 {
+            return Err(AppError::Conflict(
+                "someone else saved this product since you opened it; reload to see their change \
+                 (what you typed is still in the form)"
+                    .into(),
+            ));
+        }
+    }
+    let before = match id {
+        Some(id) => snapshot(&mut tx, id).await?,
+        None => None,
+    };
     let written = sqlx::query(sql)
         .bind(&product_id)
         .bind(&valid.slug)
@@ -88,9 +112,56 @@ pub async fn save_product(
         &category_names(&trail),
     )
     .await?;
+    let after = snapshot(&mut tx, &product_id).await?;
+    let (action, verb) = if before.is_some() {
+        ("product.update", "changed")
+    } else {
+        ("product.create", "added")
+    };
+    let mut change = Change::new(action, "product", &product_id)
+        .summary(format!("“{}” {verb}", valid.name))
+        .after(&after);
+    if let Some(before) = &before {
+        change = change.before(before);
+    }
+    record(&mut tx, Some(actor), change).await?;
     tx.commit().await?;
     state.cache.invalidate().await;
     Ok(product_id)
+}
+
+/// What the audit log keeps of a product: its fields and each variant's SKU, price,
+/// stock and options, keyed so a diff names what changed.
+async fn snapshot(
+    conn: &mut AnyConnection,
+    product_id: &str,
+) -> Result<Option<serde_json::Value>, AppError> {
+    let product: Option<(String, String, String, Option<String>, i64, String, String)> =
+        sqlx::query_as(
+            "select name, slug, status, category_id, featured, seo_title, description \
+             from products where id = $1",
+        )
+        .bind(product_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    let Some((name, slug, status, category, featured, seo_title, description)) = product else {
+        return Ok(None);
+    };
+    let variants: Vec<(String, i64, Option<i64>, i64)> = sqlx::query_as(
+        "select sku, price, compare_at_price, stock from variants where product_id = $1 order by position, sku",
+    )
+    .bind(product_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut value = serde_json::json!({
+        "name": name, "slug": slug, "status": status, "category_id": category,
+        "featured": featured == 1, "seo_title": seo_title, "description": description,
+    });
+    for (sku, price, compare_at, stock) in variants {
+        value[format!("variant {sku}")] =
+            serde_json::json!({ "price": price, "compare_at": compare_at, "stock": stock });
+    }
+    Ok(Some(value))
 }
 
 async fn write_options_and_variants(
@@ -264,7 +335,12 @@ pub(super) async fn index<'a>(
 }
 
 /// Sets the status of several products at once; returns how many changed.
-pub async fn set_status(state: &AppState, ids: &[String], status: Status) -> Result<u64, AppError> {
+pub async fn set_status(
+    state: &AppState,
+    actor: &str,
+    ids: &[String],
+    status: Status,
+) -> Result<u64, AppError> {
     if ids.is_empty() {
         return Err(AppError::validation("ids", "select at least one product"));
     }
@@ -282,9 +358,17 @@ pub async fn set_status(state: &AppState, ids: &[String], status: Status) -> Res
         "update products set status = {status_param}, updated_at = {now} where id in ({})",
         list.join(", ")
     );
+    let mut tx = state.db.begin_write().await?;
     let done = crate::platform::db::params::bind(sqlx::query(&sql), &params.0)
-        .execute(state.db.pool())
+        .execute(&mut *tx)
         .await?;
+    for id in ids {
+        let change = Change::new("product.status", "product", id)
+            .summary(format!("Status set to {}", status.as_str()))
+            .after(&serde_json::json!({ "status": status.as_str() }));
+        record(&mut tx, Some(actor), change).await?;
+    }
+    tx.commit().await?;
     state.cache.invalidate().await;
     Ok(done.rows_affected())
 }

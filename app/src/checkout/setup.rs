@@ -3,6 +3,7 @@
 
 use super::discounts::normalize_code;
 use super::model::*;
+use crate::audit::log::{record, Change};
 use crate::platform::db::{now_ms, on_unique, Db};
 use crate::platform::error::AppError;
 use crate::platform::ids::new_id;
@@ -39,7 +40,11 @@ fn amount(raw: &str, field: &str) -> Result<i64, AppError> {
         .map_err(|e| AppError::validation(field, e.message("4.99")))
 }
 
-pub async fn save_shipping(db: &Db, input: &ShippingRateInput) -> Result<String, AppError> {
+pub async fn save_shipping(
+    db: &Db,
+    actor: &str,
+    input: &ShippingRateInput,
+) -> Result<String, AppError> {
     let name = name(&input.name)?;
     let country = country(&input.country, true)?;
     let base = amount(&input.base_amount, "base_amount")?;
@@ -50,22 +55,29 @@ pub async fn save_shipping(db: &Db, input: &ShippingRateInput) -> Result<String,
     };
     let id = new_id();
     let now = now_ms();
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "insert into shipping_rates (id, name, country, base_amount, per_kg, position, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, 0, $6, $6)",
     )
     .bind(&id)
-    .bind(name)
-    .bind(country)
+    .bind(&name)
+    .bind(&country)
     .bind(base)
     .bind(per_kg)
     .bind(now)
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await?;
+    let after = serde_json::json!({"name": name, "country": country, "base_amount": base, "per_kg": per_kg});
+    let change = Change::new("shipping_rate.create", "shipping_rate", &id)
+        .summary(format!("Shipping rate “{name}” added"))
+        .after(&after);
+    record(&mut tx, Some(actor), change).await?;
+    tx.commit().await?;
     Ok(id)
 }
 
-pub async fn save_tax(db: &Db, input: &TaxRateInput) -> Result<String, AppError> {
+pub async fn save_tax(db: &Db, actor: &str, input: &TaxRateInput) -> Result<String, AppError> {
     let name = name(&input.name)?;
     let country = country(&input.country, false)?;
     let region = input.region.trim().to_uppercase();
@@ -79,20 +91,27 @@ pub async fn save_tax(db: &Db, input: &TaxRateInput) -> Result<String, AppError>
         .map_err(|message| AppError::validation("rate", message))?;
     let id = new_id();
     let now = now_ms();
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "insert into tax_rates (id, name, country, region, rate_ppm, inclusive, created_at, updated_at) \
          values ($1, $2, $3, $4, $5, $6, $7, $7)",
     )
     .bind(&id)
-    .bind(name)
+    .bind(&name)
     .bind(&country)
     .bind(&region)
     .bind(rate_ppm)
     .bind(i64::from(input.inclusive))
     .bind(now)
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await
     .map_err(|e| on_unique(e, "that country and region already have a tax rate; delete it first"))?;
+    let after = serde_json::json!({"name": name, "country": country, "region": region, "rate_ppm": rate_ppm, "inclusive": input.inclusive});
+    let change = Change::new("tax_rate.create", "tax_rate", &id)
+        .summary(format!("Tax rate “{name}” added"))
+        .after(&after);
+    record(&mut tx, Some(actor), change).await?;
+    tx.commit().await?;
     Ok(id)
 }
 
@@ -108,7 +127,11 @@ fn date(raw: &str, field: &str) -> Result<Option<i64>, AppError> {
     Ok(Some(day.midnight().assume_utc().unix_timestamp() * 1000))
 }
 
-pub async fn save_discount(db: &Db, input: &DiscountInput) -> Result<String, AppError> {
+pub async fn save_discount(
+    db: &Db,
+    actor: &str,
+    input: &DiscountInput,
+) -> Result<String, AppError> {
     let code = normalize_code(&input.code);
     if code.is_empty()
         || code.len() > 40
@@ -184,6 +207,7 @@ pub async fn save_discount(db: &Db, input: &DiscountInput) -> Result<String, App
     }
     let id = new_id();
     let now = now_ms();
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "insert into discounts (id, code, kind, value, min_subtotal, usage_limit, per_customer_limit, \
            used_count, starts_at, ends_at, active, created_at, updated_at) \
@@ -199,25 +223,45 @@ pub async fn save_discount(db: &Db, input: &DiscountInput) -> Result<String, App
     .bind(starts_at)
     .bind(ends_at)
     .bind(now)
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await
     .map_err(|e| on_unique(e, &format!("the code {code} exists already")))?;
+    let after = serde_json::json!({"code": code, "kind": kind, "value": value, "min_subtotal": min_subtotal,
+        "usage_limit": usage_limit, "per_customer_limit": per_customer, "starts_at": starts_at, "ends_at": ends_at});
+    let change = Change::new("discount.create", "discount", &id)
+        .summary(format!("Code {code} added"))
+        .after(&after);
+    record(&mut tx, Some(actor), change).await?;
+    tx.commit().await?;
     Ok(id)
 }
 
 /// Deletes a shipping rate, tax rate or discount (`what`: shipping | tax | discount).
 /// A discount with uses is switched off instead, so orders keep pointing at it.
-pub async fn delete(db: &Db, what: &str, id: &str) -> Result<(), AppError> {
+pub async fn delete(db: &Db, actor: &str, what: &str, id: &str) -> Result<(), AppError> {
     let sql = match what {
         "shipping" => "delete from shipping_rates where id = $1",
         "tax" => "delete from tax_rates where id = $1",
         "discount" => "update discounts set active = 0 where id = $1",
         _ => return Err(AppError::validation("what", "unknown setting")),
     };
-    let done = sqlx::query(sql).bind(id).execute(db.pool()).await?;
+    let mut tx = db.begin_write().await?;
+    let done = sqlx::query(sql).bind(id).execute(&mut *tx).await?;
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound("setting".into()));
     }
+    let (entity, action) = match what {
+        "shipping" => ("shipping_rate", "shipping_rate.delete"),
+        "tax" => ("tax_rate", "tax_rate.delete"),
+        _ => ("discount", "discount.deactivate"),
+    };
+    record(
+        &mut tx,
+        Some(actor),
+        Change::new(action, entity, id).summary(action),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -232,6 +276,7 @@ pub async fn seed_defaults(db: &Db) -> Result<(), AppError> {
     for (name, base, per_kg) in [("Standard", "5", "0"), ("Express", "15", "2")] {
         save_shipping(
             db,
+            "system",
             &ShippingRateInput {
                 name: name.into(),
                 country: "*".into(),

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 #[server]
 pub async fn admin_inventory(query: String) -> Result<InventoryPage, PublicError> {
     use crate::accounts::edge::*;
-    let (state, _) = staff().await?;
+    let (state, _) = allowed(Permission::InventoryAdjust).await?;
     let mut q = String::new();
     let mut low = false;
     let mut page = 1;
@@ -38,7 +38,7 @@ pub async fn adjust_stock(
 ) -> Result<(), PublicError> {
     use crate::accounts::edge::*;
     let result = async {
-        let (state, user) = staff().await?;
+        let (state, user) = allowed(Permission::InventoryAdjust).await?;
         let delta: i64 = delta.trim().trim_start_matches('+').parse().map_err(|_| {
             AppError::validation(
                 "delta",
@@ -68,11 +68,11 @@ pub async fn adjust_stock(
 pub async fn set_low_stock(variant_id: String, threshold: String) -> Result<(), PublicError> {
     use crate::accounts::edge::*;
     let result = async {
-        let (state, _) = staff().await?;
+        let (state, user) = allowed(Permission::InventoryAdjust).await?;
         let threshold: i64 = threshold.trim().parse().map_err(|_| {
             AppError::validation("threshold", "enter a whole number (0 for no alert)")
         })?;
-        crate::inventory::service::set_threshold(&state, &variant_id, threshold).await
+        crate::inventory::service::set_threshold(&state, &user.id, &variant_id, threshold).await
     }
     .await;
     done(

@@ -252,6 +252,15 @@ pub async fn adjust(
         },
     )
     .await?;
+    crate::audit::log::record(
+        &mut tx,
+        Some(actor),
+        crate::audit::log::Change::new("inventory.adjust", "variant", variant_id)
+            .summary(format!("{sku}: {delta:+} ({})", reason.as_str()))
+            .before(&serde_json::json!({ "stock": stock - delta }))
+            .after(&serde_json::json!({ "stock": stock, "note": note })),
+    )
+    .await?;
     let available = stock - reserved;
     if delta < 0 && threshold > 0 && available <= threshold && available - delta > threshold {
         let low = [LowStock {
@@ -269,6 +278,7 @@ pub async fn adjust(
 
 pub async fn set_threshold(
     state: &AppState,
+    actor: &str,
     variant_id: &str,
     threshold: i64,
 ) -> Result<(), AppError> {
@@ -278,13 +288,29 @@ pub async fn set_threshold(
             "enter a whole number from 0 (no alert) to 1,000,000",
         ));
     }
-    let done = sqlx::query("update variants set low_stock_threshold = $2 where id = $1")
+    let mut tx = state.db.begin_write().await?;
+    let before: Option<(String, i64)> =
+        sqlx::query_as("select sku, low_stock_threshold from variants where id = $1")
+            .bind(variant_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((sku, before)) = before else {
+        return Err(AppError::NotFound("variant".into()));
+    };
+    sqlx::query("update variants set low_stock_threshold = $2 where id = $1")
         .bind(variant_id)
         .bind(threshold)
-        .execute(state.db.pool())
+        .execute(&mut *tx)
         .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::NotFound("variant".into()));
-    }
+    crate::audit::log::record(
+        &mut tx,
+        Some(actor),
+        crate::audit::log::Change::new("inventory.threshold", "variant", variant_id)
+            .summary(format!("{sku}: low-stock alert at {threshold}"))
+            .before(&serde_json::json!({ "low_stock_threshold": before }))
+            .after(&serde_json::json!({ "low_stock_threshold": threshold })),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }

@@ -44,8 +44,10 @@ pub async fn for_viewer(
         .ok_or_else(|| AppError::NotFound("order".into()))?;
     drop(conn);
     let user = crate::accounts::session::current(&state.db, session).await?;
-    // Staff as the admin lets them in (an admin without two-factor is not yet staff).
-    let is_staff = user.as_ref().is_some_and(|u| u.staff_access().is_ok());
+    // Staff who may read orders, as the admin lets them in (owing two-factor, not yet).
+    let is_staff = user.as_ref().is_some_and(|u| {
+        u.staff_access().is_ok() && u.can(crate::accounts::Permission::OrdersRead)
+    });
     let is_owner = user.as_ref().is_some_and(|u| Some(&u.id) == owner.as_ref());
     let has_token = token.is_some_and(|t| token_matches(state, order_id, t));
     if !(is_owner || is_staff || has_token) {

@@ -45,7 +45,7 @@ pub async fn lookup_order(email: String, number: String) -> Result<(), PublicErr
 #[server]
 pub async fn admin_orders(query: String) -> Result<OrderList, PublicError> {
     use crate::accounts::edge::*;
-    let (state, _) = staff().await?;
+    let (state, _) = allowed(Permission::OrdersRead).await?;
     let filter = crate::orders::filter::OrderFilter::from_query(&query)?;
     Ok(crate::orders::filter::list(&state, &filter, None).await?)
 }
@@ -53,13 +53,14 @@ pub async fn admin_orders(query: String) -> Result<OrderList, PublicError> {
 #[server]
 pub async fn admin_order(id: String) -> Result<Order, PublicError> {
     use crate::accounts::edge::*;
-    let (state, _) = staff().await?;
+    let (state, _) = allowed(Permission::OrdersRead).await?;
     Ok(crate::orders::access::for_staff(&state, &id).await?)
 }
 
 /// A staff action on an order: `fulfil` (carrier, tracking_number), `deliver`, `cancel`
 /// (reason), `refund` (amount, reason) or `release` (a hold). Back to the order either
-/// way. What moves money (cancel, refund, release) needs two-factor on.
+/// way. Fulfil, deliver and release need `orders.fulfil`; cancel and refund, which move
+/// money, `orders.refund` (whose holders have two-factor on).
 #[server]
 pub async fn order_action(
     id: String,
@@ -75,25 +76,25 @@ pub async fn order_action(
     let result = async {
         match action.as_str() {
             "fulfil" => {
-                let (state, user) = staff().await?;
+                let (state, user) = allowed(Permission::OrdersFulfil).await?;
                 actions::fulfil(&state, &user.id, &id, &o(&carrier), &o(&tracking_number)).await
             }
             "deliver" => {
-                let (state, user) = staff().await?;
+                let (state, user) = allowed(Permission::OrdersFulfil).await?;
                 actions::deliver(&state, &user.id, &id).await
             }
             "cancel" => {
-                let (state, user) = money_staff().await?;
+                let (state, user) = allowed(Permission::OrdersRefund).await?;
                 actions::cancel(&state, Some(&user.id), &id, &o(&reason)).await
             }
             "refund" => {
-                let (state, user) = money_staff().await?;
+                let (state, user) = allowed(Permission::OrdersRefund).await?;
                 let amount = crate::platform::money::Money::parse_amount(&o(&amount))
                     .map_err(|e| AppError::validation("amount", e.message("4.99")))?;
                 actions::refund(&state, &user.id, &id, amount, &o(&reason)).await
             }
             "release" => {
-                let (state, user) = money_staff().await?;
+                let (state, user) = allowed(Permission::OrdersFulfil).await?;
                 actions::release_hold(&state, &user.id, &id).await
             }
             _ => {

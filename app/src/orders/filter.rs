@@ -71,12 +71,7 @@ impl OrderFilter {
             page: 1,
             ..Self::default()
         };
-        let day = |v: &str, field: &str| -> Result<i64, AppError> {
-            let format = time::macros::format_description!("[year]-[month]-[day]");
-            time::Date::parse(v, format)
-                .map(|d| d.midnight().assume_utc().unix_timestamp() * 1000)
-                .map_err(|_| AppError::validation(field, "use a date like 2026-12-31"))
-        };
+        let day = crate::platform::text::parse_day;
         let money = |v: &str, field: &str| {
             Money::parse_decimal(v)
                 .ok_or_else(|| AppError::validation(field, "enter an amount such as 25 or 19.99"))
@@ -100,15 +95,7 @@ impl OrderFilter {
                 "customer" => f.customer = value.chars().take(100).collect(),
                 "min" => f.min_total = Some(money(value, "min")?),
                 "max" => f.max_total = Some(money(value, "max")?),
-                "page" => {
-                    f.page = value
-                        .parse()
-                        .ok()
-                        .filter(|p| (1..=100_000).contains(p))
-                        .ok_or_else(|| {
-                            AppError::validation("page", "page must be a whole number from 1")
-                        })?;
-                }
+                "page" => f.page = crate::platform::text::parse_page(value)?,
                 _ => {}
             }
         }

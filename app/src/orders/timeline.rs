@@ -5,7 +5,8 @@ use crate::platform::db::{now_ms, AnyConnection};
 use crate::platform::error::AppError;
 use crate::platform::ids::new_id;
 
-/// Adds a line to an order's timeline.
+/// Adds a line to an order's timeline. A line by a person (`actor`) is a staff action
+/// (or, for returns, the customer's): the audit log gets its row in the same transaction.
 pub async fn event(
     conn: &mut AnyConnection,
     order_id: &str,
@@ -23,8 +24,13 @@ pub async fn event(
     .bind(message)
     .bind(actor)
     .bind(now_ms())
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    if let Some(actor) = actor {
+        let change = crate::audit::log::Change::new(&format!("order.{kind}"), "order", order_id)
+            .summary(message);
+        crate::audit::log::record(conn, Some(actor), change).await?;
+    }
     Ok(())
 }
 

@@ -11,6 +11,8 @@ use std::sync::Arc;
 #[derive(Clone, Debug)]
 pub struct Scope {
     pub id: Arc<str>,
+    /// The client's address, as `client_ip` reads it (for the audit log).
+    pub ip: Arc<str>,
     queries: Arc<AtomicU64>,
 }
 
@@ -18,8 +20,14 @@ impl Scope {
     pub fn new(id: Arc<str>) -> Self {
         Self {
             id,
+            ip: Arc::from(""),
             queries: Arc::new(AtomicU64::new(0)),
         }
+    }
+
+    pub fn with_ip(mut self, ip: String) -> Self {
+        self.ip = Arc::from(ip);
+        self
     }
 
     /// The statements run so far on behalf of this request.
@@ -35,6 +43,11 @@ tokio::task_local! {
 /// The id of the request being served by this task, if any.
 pub fn current_id() -> Option<String> {
     REQUEST.try_with(|s| s.id.to_string()).ok()
+}
+
+/// The client address of the request served by this task ("" outside one).
+pub fn current_ip() -> String {
+    REQUEST.try_with(|s| s.ip.to_string()).unwrap_or_default()
 }
 
 /// Counts one database statement against the current request (no-op outside one).

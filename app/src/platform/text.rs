@@ -23,3 +23,29 @@ fn fold_accent(c: char) -> Vec<char> {
     };
     s.chars().collect()
 }
+
+/// A day from a filter (`2026-12-31`) as Unix ms at its start, UTC.
+#[cfg(feature = "ssr")]
+pub fn parse_day(value: &str, field: &str) -> Result<i64, crate::platform::error::AppError> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(value, format)
+        .map(|d| d.midnight().assume_utc().unix_timestamp() * 1000)
+        .map_err(|_| {
+            crate::platform::error::AppError::validation(field, "use a date like 2026-12-31")
+        })
+}
+
+/// A list's page number from its query string (1 to 100,000).
+#[cfg(feature = "ssr")]
+pub fn parse_page(value: &str) -> Result<u32, crate::platform::error::AppError> {
+    value
+        .parse()
+        .ok()
+        .filter(|p| (1..=100_000).contains(p))
+        .ok_or_else(|| {
+            crate::platform::error::AppError::validation(
+                "page",
+                "page must be a whole number from 1",
+            )
+        })
+}

@@ -72,6 +72,10 @@ pub fn App() -> impl IntoView {
                     <ParentRoute path=path!("/admin") view=admin::AdminLayout ssr=SsrMode::Async>
                         <Route path=path!("") view=admin::DashboardPage ssr=SsrMode::Async />
                         <Route path=path!("/staff") view=crate::accounts::admin::StaffPage ssr=SsrMode::Async />
+                        <Route path=path!("/staff/roles") view=crate::accounts::roles_admin::RolesPage ssr=SsrMode::Async />
+                        <Route path=path!("/customers") view=crate::customers::pages::CustomersPage ssr=SsrMode::Async />
+                        <Route path=path!("/customers/:id") view=crate::customers::detail_page::CustomerPage ssr=SsrMode::Async />
+                        <Route path=path!("/audit") view=crate::audit::pages::AuditPage ssr=SsrMode::Async />
                         <Route path=path!("/catalog") view=crate::catalog::admin::CatalogPage ssr=SsrMode::Async />
                         <Route path=path!("/catalog/products/new") view=crate::catalog::admin::ProductEditorPage ssr=SsrMode::Async />
                         <Route path=path!("/catalog/products/:id") view=crate::catalog::admin::ProductEditorPage ssr=SsrMode::Async />

@@ -172,6 +172,7 @@ both_backends!(
         ] {
             app::checkout::setup::save_tax(
                 &app.state.db,
+                "system",
                 &TaxRateInput {
                     name: name.into(),
                     country: country.into(),
@@ -185,6 +186,7 @@ both_backends!(
         }
         app::checkout::setup::save_discount(
             &app.state.db,
+            "system",
             &DiscountInput {
                 code: "tenoff".into(),
                 kind: "percent".into(),
@@ -197,6 +199,7 @@ both_backends!(
         .expect("discount");
         app::checkout::setup::save_discount(
             &app.state.db,
+            "system",
             &DiscountInput {
                 code: "OLD".into(),
                 kind: "fixed".into(),

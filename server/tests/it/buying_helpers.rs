@@ -198,6 +198,7 @@ impl TestApp {
         {
             app::checkout::setup::save_shipping(
                 &self.state.db,
+                "system",
                 &ShippingRateInput {
                     name: name.into(),
                     country: country.into(),

@@ -111,6 +111,7 @@ both_backends!(a_code_for_one_use_is_used_once, |backend| async move {
     for (code, total, per_customer) in [("ONCE", "1", ""), ("MINE", "", "1")] {
         app::checkout::setup::save_discount(
             &app.state.db,
+            "system",
             &DiscountInput {
                 code: code.into(),
                 kind: "fixed".into(),

@@ -314,7 +314,7 @@ both_backends!(
             .fetch_one(app.state.db.pool())
             .await
             .expect("id");
-        app::catalog::service::set_status(&app.state, &[id.0], Status::Archived)
+        app::catalog::service::set_status(&app.state, "system", &[id.0], Status::Archived)
             .await
             .expect("archived");
         assert_eq!(app.get("/api/v1/products/linen-shirt").await.status(), 404);

@@ -23,6 +23,7 @@ pub fn product(name: &str, options: &[&str], variants: Vec<VariantInput>) -> Pro
         status: Status::Active,
         options: options.iter().map(|s| (*s).to_owned()).collect(),
         variants,
+        version: None,
         ..Default::default()
     }
 }
@@ -48,6 +49,7 @@ impl TestApp {
     pub async fn category(&self, name: &str, parent: Option<&str>) -> String {
         app::catalog::categories::save(
             &self.state,
+            "system",
             None,
             &CategoryInput {
                 name: name.into(),
@@ -62,7 +64,7 @@ impl TestApp {
     /// Saves a product; a short pause keeps creation times (the "newest" sort) distinct.
     pub async fn save(&self, input: ProductInput) -> String {
         tokio::time::sleep(std::time::Duration::from_millis(3)).await;
-        app::catalog::service::save_product(&self.state, None, &input)
+        app::catalog::service::save_product(&self.state, "system", None, &input)
             .await
             .unwrap_or_else(|e| panic!("{} saved: {e:?}", input.name))
     }
@@ -81,10 +83,33 @@ impl TestApp {
         (names, body)
     }
 
-    /// A signed-in client whose account has the staff role.
+    /// A signed-in manager (every permission but the team and the settings), with the
+    /// two-factor their refund and discount permissions require.
     pub async fn staff_client(&self, email: &str) -> reqwest::Client {
+        self.role_client(email, "manager").await
+    }
+
+    /// A signed-in staff member with the role `role` (a key of `staff_roles`; `owner` is
+    /// the admin kind), with two-factor on when the role needs it.
+    pub async fn role_client(&self, email: &str, role: &str) -> reqwest::Client {
+        let client = self.role_client_without_two_factor(email, role).await;
+        let needs = app::accounts::permissions::BUILT_IN
+            .iter()
+            .find(|(key, ..)| *key == role)
+            .is_none_or(|(_, _, _, perms)| perms.iter().any(|p| p.needs_two_factor()));
+        if needs {
+            self.enable_two_factor(&client).await;
+        }
+        client
+    }
+
+    /// [`Self::role_client`] before two-factor: signed in, but owing it if the role needs it.
+    pub async fn role_client_without_two_factor(&self, email: &str, role: &str) -> reqwest::Client {
         self.verified_user(email).await;
-        sqlx::query("update users set role = 'staff' where email = $1")
+        let kind = if role == "owner" { "admin" } else { "staff" };
+        sqlx::query("update users set role = $1, staff_role = $2 where email = $3")
+            .bind(kind)
+            .bind(role)
             .bind(email)
             .execute(self.state.db.pool())
             .await
@@ -92,13 +117,6 @@ impl TestApp {
         let client = self.browser();
         let response = self.login_with(&client, email, PASSWORD).await;
         assert!(response.status().is_success() || response.status().is_redirection());
-        client
-    }
-
-    /// A signed-in staff member with two-factor on: may refund, cancel and set rates.
-    pub async fn money_staff_client(&self, email: &str) -> reqwest::Client {
-        let client = self.staff_client(email).await;
-        self.enable_two_factor(&client).await;
         client
     }
 

@@ -16,7 +16,7 @@ both_backends!(
         let conflict = |input: ProductInput| {
             let state = app.state.clone();
             async move {
-                match app::catalog::service::save_product(&state, None, &input).await {
+                match app::catalog::service::save_product(&state, "system", None, &input).await {
                     Err(app::platform::error::AppError::Conflict(message)) => message,
                     other => panic!("expected a conflict, got {:?}", other.map(|_| ())),
                 }
@@ -61,7 +61,7 @@ both_backends!(
         for (input, variant) in swapped.variants.iter_mut().zip(&stored.variants) {
             input.id = Some(variant.id.clone());
         }
-        app::catalog::service::save_product(&app.state, Some(&id), &swapped)
+        app::catalog::service::save_product(&app.state, "system", Some(&id), &swapped)
             .await
             .expect("swap saved");
         let product = json(app.get("/api/v1/products/tee").await).await;
@@ -96,6 +96,7 @@ both_backends!(
             let id = app.save(make(n)).await;
             app::catalog::media::add(
                 &app.state,
+                "system",
                 &id,
                 crate::catalog_helpers::png(40, 40),
                 "front",
@@ -110,6 +111,7 @@ both_backends!(
             if n % 5 == 0 {
                 app::catalog::media::add(
                     &app.state,
+                    "system",
                     &id,
                     crate::catalog_helpers::png(40, 40),
                     "front",
@@ -140,7 +142,7 @@ both_backends!(
 
         let mut renamed = product("Walnut Board", &[], vec![v("BRD-1", &[], "30", 2)]);
         renamed.slug = "oak-board".into();
-        app::catalog::service::save_product(&one.state, Some(&id), &renamed)
+        app::catalog::service::save_product(&one.state, "system", Some(&id), &renamed)
             .await
             .expect("renamed");
         assert_eq!(
@@ -159,7 +161,7 @@ both_backends!(
         assert_eq!(two.names("").await.0, ["Walnut Board"]);
         let mut again = renamed.clone();
         again.name = "Cherry Board".into();
-        app::catalog::service::save_product(&one.state, Some(&id), &again)
+        app::catalog::service::save_product(&one.state, "system", Some(&id), &again)
             .await
             .expect("renamed");
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);

@@ -102,6 +102,7 @@ both_backends!(
         }
         let category = app::catalog::categories::save(
             &app.state,
+            "system",
             None,
             &CategoryInput {
                 name: SHORT.into(),
@@ -199,7 +200,7 @@ both_backends!(
         assert_clean(&page(&app, &shopper, &guest_path).await, "the order page");
 
         // Staff read the customer's name and address, and edit the product.
-        let staff = app.money_staff_client("staff@example.com").await;
+        let staff = app.staff_client("staff@example.com").await;
         for path in [
             "/admin".to_owned(),
             "/admin/orders".to_owned(),

@@ -29,7 +29,7 @@ both_backends!(
             ("9999999999999", "at most 1000000.00"),
         ] {
             let input = product("Mug", &[], vec![v("MUG-1", &[], price, 1)]);
-            let err = app::catalog::service::save_product(&app.state, None, &input)
+            let err = app::catalog::service::save_product(&app.state, "system", None, &input)
                 .await
                 .expect_err(price);
             let (field, message) = field_and_message(err);
@@ -45,7 +45,7 @@ both_backends!(
         app.rates().await;
         let ids = app.stocked("Bowl", &[("BOWL", "20.00", 3)]).await;
         let order = app.bought(&ids[0], "1", "b@example.com").await;
-        let staff = app.money_staff_client("staff@example.com").await;
+        let staff = app.staff_client("staff@example.com").await;
         let refund = app
             .step(
                 &staff,
@@ -96,7 +96,7 @@ both_backends!(
         let db = TestDb::fresh(backend).await;
         let app = TestApp::spawn(&db, &[]).await;
         app.rates().await;
-        let staff = app.money_staff_client("staff@example.com").await;
+        let staff = app.role_client("owner@example.com", "owner").await;
         let add = |rate: &'static str| {
             let app = &app;
             let staff = staff.clone();

@@ -29,7 +29,7 @@ both_backends!(
             .buffer_unordered(10)
             .collect()
             .await;
-        let staff = app.money_staff_client("staff@example.com").await;
+        let staff = app.staff_client("staff@example.com").await;
 
         let outcomes = futures_util::future::join_all(orders.iter().map(|order| {
             let (app, staff) = (app.clone(), staff.clone());

@@ -19,7 +19,7 @@ both_backends!(
         let first = app.bought(&ids[0], "2", "ann@example.com").await;
         let second = app.bought(&ids[0], "3", "bob@example.com").await;
         assert_eq!(app.stock(&ids[0]).await, (15, 0));
-        let staff = app.money_staff_client("staff@example.com").await;
+        let staff = app.staff_client("staff@example.com").await;
         let act =
             |client: reqwest::Client, id: String, fields: Vec<(&'static str, &'static str)>| {
                 let app = &app;
@@ -103,8 +103,20 @@ both_backends!(
                 .ok()
         );
 
-        // Money moves only for staff with two-factor on.
-        let plain = app.staff_client("plain@example.com").await;
+        // Money moves only for roles that may refund, and those owe two-factor first.
+        let packer = app.role_client("packer@example.com", "fulfilment").await;
+        for action in ["refund", "cancel"] {
+            let refused = act(
+                packer.clone(),
+                first.clone(),
+                vec![("action", action), ("amount", "1")],
+            )
+            .await;
+            assert_eq!(refused.status, 403, "{action}: {}", refused.body);
+        }
+        let plain = app
+            .role_client_without_two_factor("plain@example.com", "manager")
+            .await;
         for action in ["refund", "cancel", "release"] {
             let refused = act(
                 plain.clone(),

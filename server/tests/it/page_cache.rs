@@ -350,9 +350,14 @@ async fn a_change_on_one_instance_replaces_the_copies_of_another() {
         Some("hit")
     );
 
-    app::catalog::service::set_status(&one.state, &[id], app::catalog::model::Status::Archived)
-        .await
-        .expect("archived");
+    app::catalog::service::set_status(
+        &one.state,
+        "system",
+        &[id],
+        app::catalog::model::Status::Archived,
+    )
+    .await
+    .expect("archived");
     let mut seen = false;
     for _ in 0..50 {
         if load(&two, &new_client(), "/products/wool-scarf")

@@ -23,9 +23,15 @@ const SQLITE_ONLY_TABLES: &[&str] = &[
 /// PostgreSQL's search: a `tsvector` column and its GIN index.
 const POSTGRES_ONLY_COLUMNS: &[(&str, &str)] = &[("products", "search")];
 const POSTGRES_ONLY_INDEXES: &[&str] = &["products_search"];
-/// The append-only ledger: two SQLite triggers, one PostgreSQL trigger (and function).
-const SQLITE_ONLY_TRIGGERS: &[&str] = &["inventory_ledger_no_update", "inventory_ledger_no_delete"];
-const POSTGRES_ONLY_TRIGGERS: &[&str] = &["inventory_ledger_no_change"];
+/// The append-only ledger and audit log: two SQLite triggers each, one PostgreSQL
+/// trigger (and function) each.
+const SQLITE_ONLY_TRIGGERS: &[&str] = &[
+    "inventory_ledger_no_update",
+    "inventory_ledger_no_delete",
+    "audit_log_no_update",
+    "audit_log_no_early_delete",
+];
+const POSTGRES_ONLY_TRIGGERS: &[&str] = &["inventory_ledger_no_change", "audit_log_no_change"];
 
 async fn migrated(test_db: &TestDb) -> Schema {
     let db = Db::connect(&test_db.url).await.expect("connect");

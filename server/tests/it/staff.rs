@@ -12,7 +12,12 @@ use leptos::server_fn::ServerFn as _;
 use serde_json::Value;
 
 impl TestApp {
-    async fn value(&self, client: &reqwest::Client, path: &str, fields: &[(&str, &str)]) -> Value {
+    pub(crate) async fn value(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Value {
         let response = self.call(client, path, fields).await;
         assert!(
             response.status().is_success(),
@@ -148,7 +153,7 @@ both_backends!(
             .value(
                 &admin,
                 InviteStaff::PATH,
-                &[("email", "alan@example.com"), ("role", "staff")],
+                &[("email", "alan@example.com"), ("role", "support")],
             )
             .await;
         assert_eq!(message, "Invitation sent to alan@example.com.");
@@ -156,7 +161,7 @@ both_backends!(
             .call(
                 &admin,
                 InviteStaff::PATH,
-                &[("email", "Alan@example.com"), ("role", "staff")],
+                &[("email", "Alan@example.com"), ("role", "support")],
             )
             .await;
         assert_eq!(again.status(), 409);
@@ -164,7 +169,7 @@ both_backends!(
             .call(
                 &admin,
                 InviteStaff::PATH,
-                &[("email", "alan@example.com"), ("role", "owner")],
+                &[("email", "alan@example.com"), ("role", "wizard")],
             )
             .await;
         assert_eq!(bad.status(), 400);
@@ -192,10 +197,9 @@ both_backends!(
             .await;
         assert!(response.status().is_success(), "{}", response.status());
         assert_eq!(response.headers()["location"], "/admin");
-        assert_eq!(
-            app.value(&alan, AdminAccess::PATH, &[]).await["Allowed"]["role"],
-            "staff"
-        );
+        let access = app.value(&alan, AdminAccess::PATH, &[]).await;
+        assert_eq!(access["Allowed"]["role"], "staff");
+        assert_eq!(access["Allowed"]["role_key"], "support");
         assert_eq!(
             app.call(&alan, ListStaff::PATH, &[]).await.status(),
             403,
@@ -239,7 +243,7 @@ both_backends!(
             .call(
                 &admin,
                 ChangeStaffRole::PATH,
-                &[("user_id", &grace_id), ("role", "staff")],
+                &[("user_id", &grace_id), ("role", "manager")],
             )
             .await;
         assert_eq!(response.status(), 400);

@@ -4,9 +4,10 @@
 use crate::accounts_helpers::{token_of, PASSWORD};
 use crate::both_backends;
 use crate::helpers::{TestApp, TestDb};
+use app::accounts::api::AdminAccess;
 use app::accounts::api::{AcceptInvite, InviteStaff};
 use app::checkout::api::AddDiscount;
-use app::orders::api::GetOrder;
+use app::orders::api::{GetOrder, OrderAction};
 use leptos::server_fn::ServerFn as _;
 
 both_backends!(
@@ -26,7 +27,7 @@ both_backends!(
             .call(
                 &admin,
                 InviteStaff::PATH,
-                &[("email", "hire@example.com"), ("role", "staff")],
+                &[("email", "hire@example.com"), ("role", "support")],
             )
             .await;
         assert!(invited.status().is_success(), "{}", invited.status());
@@ -74,16 +75,16 @@ both_backends!(
             .call(
                 &admin,
                 InviteStaff::PATH,
-                &[("email", "cust@example.com"), ("role", "staff")],
+                &[("email", "cust@example.com"), ("role", "support")],
             )
             .await;
         let message: String = promoted.json().await.expect("json");
-        assert!(message.contains("is now staff"), "{message}");
+        assert!(message.contains("is now on the team"), "{message}");
     }
 );
 
 both_backends!(
-    an_admin_without_two_factor_reads_no_order_and_plain_staff_move_no_money,
+    two_factor_guards_every_holder_of_a_sensitive_permission_and_roles_bound_the_rest,
     |backend| async move {
         let db = TestDb::fresh(backend).await;
         let app = TestApp::spawn(&db, &[]).await;
@@ -99,9 +100,21 @@ both_backends!(
         let read = app.step(&half, GetOrder::PATH, &[("id", &order)]).await;
         assert_eq!(read.status, 404, "not staff yet: {}", read.body);
 
-        let staff = app.staff_client("plain@example.com").await;
-        let read = app.step(&staff, GetOrder::PATH, &[("id", &order)]).await;
-        assert!(read.ok(), "staff read orders: {}", read.body);
+        // A manager may refund and make codes, so owes two-factor before anything.
+        let manager = app
+            .role_client_without_two_factor("manager@example.com", "manager")
+            .await;
+        assert_eq!(
+            app.value(&manager, AdminAccess::PATH, &[]).await,
+            "NeedsTwoFactor"
+        );
+        let read = app.step(&manager, GetOrder::PATH, &[("id", &order)]).await;
+        assert_eq!(read.status, 404, "owes two-factor: {}", read.body);
+
+        // Fulfilment needs no second factor: reads and ships, but moves no money.
+        let packer = app.role_client("packer@example.com", "fulfilment").await;
+        let read = app.step(&packer, GetOrder::PATH, &[("id", &order)]).await;
+        assert!(read.ok(), "fulfilment reads orders: {}", read.body);
         let code = [
             ("code", "ALL"),
             ("kind", "percent"),
@@ -112,14 +125,33 @@ both_backends!(
             ("starts_on", ""),
             ("ends_on", ""),
         ];
-        let refused = app.step(&staff, AddDiscount::PATH, &code).await;
+        let refused = app.step(&packer, AddDiscount::PATH, &code).await;
         assert_eq!(
             refused.status, 403,
-            "a 100 % code without two-factor: {}",
+            "a 100 % code by fulfilment: {}",
             refused.body
         );
+        let refund = app
+            .step(
+                &packer,
+                OrderAction::PATH,
+                &[
+                    ("id", &order),
+                    ("action", "refund"),
+                    ("amount", "40.00"),
+                    ("reason", "x"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            refund.status, 403,
+            "a refund by fulfilment: {}",
+            refund.body
+        );
         assert_eq!(app.count("select count(*) from discounts").await, 0);
-        app.enable_two_factor(&staff).await;
-        assert!(app.step(&staff, AddDiscount::PATH, &code).await.ok());
+        assert_eq!(app.count("select count(*) from refunds").await, 0);
+
+        app.enable_two_factor(&manager).await;
+        assert!(app.step(&manager, AddDiscount::PATH, &code).await.ok());
     }
 );

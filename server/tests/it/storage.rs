@@ -78,7 +78,7 @@ both_backends!(
         let id = app
             .save(product("Oak Board", &[], vec![v("OAK-1", &[], "30", 2)]))
             .await;
-        let image = app::catalog::media::add(&app.state, &id, png(700, 500), "Oak board")
+        let image = app::catalog::media::add(&app.state, "system", &id, png(700, 500), "Oak board")
             .await
             .expect("stored in the bucket");
 
@@ -103,7 +103,7 @@ both_backends!(
             .expect("bytes")
             .starts_with(&[0xff, 0xd8, 0xff]));
 
-        app::catalog::media::delete(&app.state, &image)
+        app::catalog::media::delete(&app.state, "system", &image)
             .await
             .expect("deleted");
         assert_eq!(

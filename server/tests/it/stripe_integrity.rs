@@ -82,7 +82,7 @@ both_backends!(
     |backend| async move {
         let (_db, app, _fake) = stripe_app(backend).await;
         let ids = app.stocked("Scarf", &[("SCARF", "30.00", 5)]).await;
-        let staff = app.money_staff_client("staff@example.com").await;
+        let staff = app.staff_client("staff@example.com").await;
         for (n, (amount, currency)) in [(100, "usd"), (3_500, "eur")].into_iter().enumerate() {
             let email = format!("m{n}@example.com");
             let (_, reference) = app.stripe_checkout(&ids[0], &email).await;
@@ -124,6 +124,7 @@ both_backends!(
         let (_db, app, fake) = stripe_app(backend).await;
         app::checkout::setup::save_discount(
             &app.state.db,
+            "system",
             &DiscountInput {
                 code: "ONCE".into(),
                 kind: "fixed".into(),

@@ -95,7 +95,7 @@ both_backends!(
             .expect("db")
             .expect("user");
         let admin = user.clone();
-        app::accounts::staff::set_role(&app.state, &admin, &user.id, app::accounts::Role::Staff)
+        app::accounts::staff::set_role(&app.state, &admin, &user.id, "support")
             .await
             .expect("role");
         assert_eq!(app.refresh(&token).await, 401, "after a role change");

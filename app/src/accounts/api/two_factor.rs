@@ -67,7 +67,7 @@ pub async fn two_factor_status() -> Result<crate::accounts::model::TwoFactorStat
             .unwrap_or_default();
     Ok(crate::accounts::model::TwoFactorStatus {
         enabled: user.has_two_factor(),
-        required: user.role() == crate::accounts::Role::Admin,
+        required: user.permissions().iter().any(|p| p.needs_two_factor()),
         recovery_codes_left: crate::accounts::two_factor::recovery_codes_left(&state, &user.id)
             .await?,
         new_recovery_codes,

@@ -111,6 +111,9 @@ fn combinations(values: &[Vec<String>]) -> Vec<Vec<String>> {
 #[component]
 fn Editor(product: Option<Product>, categories: Vec<Category>) -> impl IntoView {
     let id = product.as_ref().map(|p| p.id.clone());
+    // The version this editor works from (see `ProductInput::version`); moved on after
+    // each save, so saving twice in a row is not mistaken for someone else's change.
+    let version = RwSignal::new(product.as_ref().map(|p| p.updated_at));
     let p = product.clone().unwrap_or_default();
     let name = RwSignal::new(p.name.clone());
     let slug = RwSignal::new(p.slug.clone());
@@ -212,6 +215,12 @@ fn Editor(product: Option<Product>, categories: Vec<Category>) -> impl IntoView 
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(new_id)) = save.value().get() {
+            let reread = new_id.clone();
+            leptos::task::spawn_local(async move {
+                if let Ok(saved) = crate::catalog::api::admin_product(reread).await {
+                    version.set(Some(saved.updated_at));
+                }
+            });
             navigate(
                 &format!("/admin/catalog/products/{new_id}?saved=1"),
                 Default::default(),
@@ -245,6 +254,7 @@ fn Editor(product: Option<Product>, categories: Vec<Category>) -> impl IntoView 
                 .map(|o| o.name.get_untracked())
                 .collect(),
             variants: rows.get_untracked().iter().map(Row::input).collect(),
+            version: version.get_untracked(),
         };
         save.dispatch(input);
     };

@@ -20,6 +20,26 @@ pub struct OutgoingMail {
     pub html: String,
 }
 
+/// Remembers that `mail` went out (for a customer's timeline); a job run twice logs once.
+#[cfg(feature = "ssr")]
+pub async fn log_sent(
+    db: &crate::platform::db::Db,
+    job_id: &str,
+    mail: &OutgoingMail,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "insert into mail_log (id, to_address, subject, sent_at) values ($1, $2, $3, $4) \
+         on conflict (id) do nothing",
+    )
+    .bind(job_id)
+    .bind(mail.to.to_lowercase())
+    .bind(&mail.subject)
+    .bind(crate::platform::db::now_ms())
+    .execute(db.pool())
+    .await?;
+    Ok(())
+}
+
 /// Whether `raw` can be the `From` of a message (`Shop <shop@example.com>`).
 pub fn is_valid_sender(raw: &str) -> bool {
     raw.parse::<Mailbox>().is_ok()
