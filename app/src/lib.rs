@@ -13,6 +13,7 @@ pub mod inventory;
 pub mod orders;
 pub mod payments;
 pub mod platform;
+pub mod returns;
 pub mod settings;
 pub mod shell;
 pub mod web;

@@ -125,13 +125,14 @@ pub async fn sell(
     Ok(true)
 }
 
-/// Puts units back on the shelf (a cancelled order).
+/// Puts units back on the shelf (a cancelled order, a return), with `note` in the ledger.
 pub async fn restock(
     conn: &mut AnyConnection,
     variant_id: &str,
     quantity: i64,
     order_id: &str,
     actor: Option<&str>,
+    note: &str,
 ) -> Result<(), AppError> {
     let row: Option<(String, i64)> =
         sqlx::query_as("update variants set stock = stock + $2 where id = $1 returning sku, stock")
@@ -148,7 +149,7 @@ pub async fn restock(
                 delta: quantity,
                 on_hand_after: stock,
                 reason: Reason::Restock,
-                note: "",
+                note,
                 actor,
                 order_id: Some(order_id),
             },

@@ -129,7 +129,7 @@ pub async fn refund(
 
 /// Counts a refund against the order inside the caller's transaction and records it as
 /// pending; returns its id. Refused (and nothing written) past what was captured.
-async fn count_refund(
+pub(crate) async fn count_refund(
     conn: &mut AnyConnection,
     order_id: &str,
     amount: i64,
@@ -192,7 +192,7 @@ async fn count_refund(
 
 /// Sends a counted refund to the provider (idempotency key: the refund's id) and books
 /// the outcome: succeeded (timeline, mail) or failed (the count given back).
-async fn send_refund(
+pub(crate) async fn send_refund(
     state: &AppState,
     actor: Option<&str>,
     order_id: &str,
@@ -366,7 +366,15 @@ async fn restock(
             quantity
         };
         if back > 0 {
-            crate::inventory::service::restock(conn, &variant_id, back, order_id, actor).await?;
+            crate::inventory::service::restock(
+                conn,
+                &variant_id,
+                back,
+                order_id,
+                actor,
+                "order cancelled",
+            )
+            .await?;
         }
     }
     Ok(())

@@ -120,7 +120,7 @@ pub fn order_refund(
 
 /// Queues a mail about an order (made by `write` from the store's name, the order and
 /// the customer's link to it), inside the caller's transaction.
-pub(super) async fn queue_order_mail(
+pub(crate) async fn queue_order_mail(
     state: &AppState,
     conn: &mut AnyConnection,
     order_id: &str,

@@ -68,10 +68,17 @@ pub fn OrderPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match order.await {
-                    Ok(order) => view! {
-                        <Title text=format!("Order {}", number_label(order.number)) />
-                        <OrderDetail order staff=false />
-                    }.into_any(),
+                    Ok(order) => {
+                        let returns = (order.status == OrderStatus::Delivered).then(|| {
+                            let (id, token) = (order.id.clone(), key.get_untracked().1);
+                            view! { <crate::returns::pages::OrderReturnsSection order_id=id token /> }
+                        });
+                        view! {
+                            <Title text=format!("Order {}", number_label(order.number)) />
+                            <OrderDetail order staff=false />
+                            {returns}
+                        }.into_any()
+                    }
                     Err(err) if err.code == ErrorCode::NotFound => view! {
                         <Title text="Order not found" />
                         <h1>"Order not found"</h1>

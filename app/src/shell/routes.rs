@@ -75,6 +75,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/staff/roles") view=crate::accounts::roles_admin::RolesPage ssr=SsrMode::Async />
                         <Route path=path!("/customers") view=crate::customers::pages::CustomersPage ssr=SsrMode::Async />
                         <Route path=path!("/customers/:id") view=crate::customers::detail_page::CustomerPage ssr=SsrMode::Async />
+                        <Route path=path!("/returns") view=crate::returns::admin::ReturnsPage ssr=SsrMode::Async />
+                        <Route path=path!("/returns/:id") view=crate::returns::admin::ReturnAdminPage ssr=SsrMode::Async />
                         <Route path=path!("/audit") view=crate::audit::pages::AuditPage ssr=SsrMode::Async />
                         <Route path=path!("/catalog") view=crate::catalog::admin::CatalogPage ssr=SsrMode::Async />
                         <Route path=path!("/catalog/products/new") view=crate::catalog::admin::ProductEditorPage ssr=SsrMode::Async />

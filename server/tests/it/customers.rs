@@ -14,7 +14,11 @@ use serde_json::Value;
 
 impl TestApp {
     /// A signed-in customer `email` buys one of `variant`; returns (client, order id).
-    async fn customer_bought(&self, email: &str, variant: &str) -> (reqwest::Client, String) {
+    pub(crate) async fn customer_bought(
+        &self,
+        email: &str,
+        variant: &str,
+    ) -> (reqwest::Client, String) {
         self.verified_user(email).await;
         let shopper = self.browser();
         self.login_with(&shopper, email, PASSWORD).await;
@@ -40,7 +44,7 @@ impl TestApp {
         response.json().await.expect("json")
     }
 
-    async fn user_id(&self, email: &str) -> String {
+    pub(crate) async fn user_id(&self, email: &str) -> String {
         let (id,): (String,) = sqlx::query_as("select id from users where email = $1")
             .bind(email)
             .fetch_one(self.state.db.pool())

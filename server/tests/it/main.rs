@@ -36,6 +36,7 @@ mod orders_staff;
 mod page_cache;
 mod pages;
 mod permissions;
+mod returns;
 mod schema;
 mod schema_read;
 mod secrets;

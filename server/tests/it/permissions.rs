@@ -42,6 +42,9 @@ fn server_functions() -> Vec<(&'static str, Need, Body)> {
     use app::customers::api::*;
     use app::inventory::api::*;
     use app::orders::api::*;
+    use app::returns::api::{
+        AdminReturn, AdminReturns, DecideReturn, ReceiveReturn, SetReturnWindow,
+    };
     let public = [
         accounts::AcceptInvite::PATH,
         accounts::AdminAccess::PATH,
@@ -89,6 +92,9 @@ fn server_functions() -> Vec<(&'static str, Need, Body)> {
         GetOrder::PATH,
         LookupOrder::PATH,
         MyOrders::PATH,
+        // The order's viewer only (checked as `GetOrder`): the customer, a guest's link.
+        app::returns::api::GetOrderReturns::PATH,
+        app::returns::api::RequestReturn::PATH,
         app::settings::api::GetStorefront::PATH,
         app::settings::api::DismissAnnouncement::PATH,
         app::web::forms::TakeFlash::PATH,
@@ -134,6 +140,11 @@ fn server_functions() -> Vec<(&'static str, Need, Body)> {
         (accounts::SaveRole::PATH, One(StaffManage), Form(&[("key", ""), ("name", ""), ("description", "")])),
         (accounts::DeleteRole::PATH, One(StaffManage), Form(&[("key", NOTHING)])),
         (AdminAudit::PATH, One(AuditRead), Form(&[("query", "")])),
+        (AdminReturns::PATH, One(OrdersRead), Form(&[("status", "")])),
+        (AdminReturn::PATH, One(OrdersRead), Form(id)),
+        (DecideReturn::PATH, One(OrdersFulfil), Form(&[("id", NOTHING), ("decision", "approve"), ("message", ""), ("version", "1")])),
+        (ReceiveReturn::PATH, One(OrdersRefund), Form(&[("id", NOTHING), ("amount", "1.00"), ("version", "1")])),
+        (SetReturnWindow::PATH, One(SettingsManage), Form(&[("days", "-1")])),
         (AdminCustomers::PATH, One(CustomersRead), Form(&[("query", "")])),
         (AdminCustomer::PATH, One(CustomersRead), Form(id)),
         (CustomerAction::PATH, One(CustomersWrite), Form(&[("id", NOTHING), ("action", "reset")])),

@@ -115,6 +115,11 @@ async fn both_engines_migrate_to_the_same_schema_and_the_enums_match_their_check
             "payment_status",
             quoted(app::orders::PaymentStatus::ALL.map(|s| s.as_str())),
         ),
+        (
+            "returns",
+            "status",
+            quoted(app::returns::model::ReturnStatus::ALL.map(|s| s.as_str())),
+        ),
     ];
     for (table, column, values) in &statuses {
         assert_eq!(
