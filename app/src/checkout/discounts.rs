@@ -21,6 +21,9 @@ struct DiscountRow {
     starts_at: Option<i64>,
     ends_at: Option<i64>,
     active: i64,
+    product_ids: String,
+    category_ids: String,
+    updated_at: i64,
 }
 
 impl From<DiscountRow> for Discount {
@@ -41,28 +44,43 @@ impl From<DiscountRow> for Discount {
             starts_at: r.starts_at,
             ends_at: r.ends_at,
             active: r.active == 1,
+            product_ids: r
+                .product_ids
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect(),
+            category_ids: r
+                .category_ids
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect(),
+            products: String::new(),
+            categories: String::new(),
+            version: r.updated_at,
         }
     }
 }
 
 const DISCOUNT_COLUMNS: &str = "id, code, kind, value, min_subtotal, usage_limit, \
-    per_customer_limit, used_count, starts_at, ends_at, active";
+    per_customer_limit, used_count, starts_at, ends_at, active, product_ids, category_ids, updated_at";
 
 /// A code as shoppers type it: trimmed, upper-case.
 pub fn normalize_code(raw: &str) -> String {
     raw.trim().to_uppercase()
 }
 
-/// Whether `code` applies to a cart of `subtotal` for `customer` (the signed-in account's
-/// key, `None` for a guest) now; the reason if not. Read-only: the use is taken when
+/// Whether `code` applies to `cart` for `customer` (the signed-in account's key, `None`
+/// for a guest) now, and the part of the subtotal it discounts (the lines of its
+/// products and categories, or all); the reason if not. Read-only: the use is taken when
 /// payment starts ([`take_use`]).
 pub async fn check_discount(
     db: &Db,
     code: &str,
-    subtotal: i64,
+    cart: &crate::cart::model::Cart,
     customer: Option<&str>,
     currency: crate::platform::money::Currency,
-) -> Result<Result<Discount, String>, AppError> {
+) -> Result<Result<(Discount, i64), String>, AppError> {
+    let subtotal = cart.subtotal.minor;
     let code = normalize_code(code);
     let row: Option<DiscountRow> = sqlx::query_as(&format!(
         "select {DISCOUNT_COLUMNS} from discounts where code = $1"
@@ -109,7 +127,57 @@ pub async fn check_discount(
             return Ok(Err(format!("You have already used {code}.")));
         }
     }
-    Ok(Ok(discount))
+    let eligible = eligible_subtotal(db, &discount, cart).await?;
+    if eligible == 0 {
+        return Ok(Err(format!(
+            "{code} does not apply to anything in your cart."
+        )));
+    }
+    Ok(Ok((discount, eligible)))
+}
+
+/// The part of the cart's subtotal a code discounts: the lines of its products, or of its
+/// categories (or their sub-categories); the whole subtotal if it is not limited.
+async fn eligible_subtotal(
+    db: &Db,
+    discount: &Discount,
+    cart: &crate::cart::model::Cart,
+) -> Result<i64, AppError> {
+    if discount.product_ids.is_empty() && discount.category_ids.is_empty() {
+        return Ok(cart.subtotal.minor);
+    }
+    let parents: std::collections::HashMap<String, Option<String>> =
+        sqlx::query_as::<_, (String, Option<String>)>("select id, parent_id from categories")
+            .fetch_all(db.pool())
+            .await?
+            .into_iter()
+            .collect();
+    let in_category = |mut category: Option<String>| {
+        // Up the tree, at most as many steps as there are categories (no loop forever).
+        for _ in 0..=parents.len() {
+            let Some(id) = category else { return false };
+            if discount.category_ids.contains(&id) {
+                return true;
+            }
+            category = parents.get(&id).cloned().flatten();
+        }
+        false
+    };
+    let mut eligible = 0;
+    for line in &cart.lines {
+        let row: Option<(String, Option<String>)> = sqlx::query_as(
+            "select p.id, p.category_id from variants v join products p on p.id = v.product_id where v.id = $1",
+        )
+        .bind(&line.variant_id)
+        .fetch_optional(db.pool())
+        .await?;
+        if let Some((product, category)) = row {
+            if discount.product_ids.contains(&product) || in_category(category) {
+                eligible += line.line_total.minor;
+            }
+        }
+    }
+    Ok(eligible)
 }
 
 /// Takes one use of a discount (total and, for `customer`, per customer) if the limits
@@ -191,12 +259,30 @@ pub async fn release_use(
     Ok(())
 }
 
-/// Every code, newest first (the settings page).
+/// Every code, newest first (the settings page), with its limits as web addresses.
 pub async fn all(db: &Db) -> Result<Vec<Discount>, AppError> {
     let rows: Vec<DiscountRow> = sqlx::query_as(&format!(
-        "select {DISCOUNT_COLUMNS} from discounts order by created_at desc"
+        "select {DISCOUNT_COLUMNS} from discounts order by active desc, created_at desc"
     ))
     .fetch_all(db.pool())
     .await?;
-    Ok(rows.into_iter().map(Discount::from).collect())
+    let mut list: Vec<Discount> = rows.into_iter().map(Discount::from).collect();
+    for d in &mut list {
+        d.products = slugs(db, "products", &d.product_ids).await?;
+        d.categories = slugs(db, "categories", &d.category_ids).await?;
+    }
+    Ok(list)
+}
+
+async fn slugs(db: &Db, table: &str, ids: &[String]) -> Result<String, AppError> {
+    let mut out = Vec::new();
+    for id in ids {
+        let row: Option<(String,)> =
+            sqlx::query_as(&format!("select slug from {table} where id = $1"))
+                .bind(id)
+                .fetch_optional(db.pool())
+                .await?;
+        out.extend(row.map(|(s,)| s));
+    }
+    Ok(out.join(", "))
 }

@@ -8,6 +8,8 @@
 mod address;
 pub mod api;
 #[cfg(feature = "ssr")]
+pub mod codes;
+#[cfg(feature = "ssr")]
 pub mod discounts;
 pub mod model;
 pub mod pages;
@@ -21,6 +23,7 @@ pub mod pending;
 pub mod pricing;
 #[cfg(feature = "ssr")]
 pub mod rates;
+pub mod rules_api;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]

@@ -98,7 +98,7 @@ impl CheckoutView {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Discount {
     pub id: String,
     pub code: String,
@@ -111,6 +111,14 @@ pub struct Discount {
     pub starts_at: Option<i64>,
     pub ends_at: Option<i64>,
     pub active: bool,
+    /// The products and categories it is limited to (ids; both empty: the whole cart).
+    pub product_ids: Vec<String>,
+    pub category_ids: Vec<String>,
+    /// The same as the edit form shows them: web addresses, comma-separated.
+    pub products: String,
+    pub categories: String,
+    /// For the edit form's conflict check.
+    pub version: i64,
 }
 
 /// The staff's checkout settings page.
@@ -149,4 +157,10 @@ pub struct DiscountInput {
     pub per_customer_limit: String,
     pub starts_on: String,
     pub ends_on: String,
+    /// Web addresses (slugs) of the products / categories it is limited to,
+    /// comma-separated; empty for the whole cart.
+    #[serde(default)]
+    pub products: String,
+    #[serde(default)]
+    pub categories: String,
 }

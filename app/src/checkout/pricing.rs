@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// A shipping rate as configured by staff: base amount plus an amount per started
 /// kilogram (0 for a flat rate).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct ShippingRate {
     pub id: String,
     pub name: String,
@@ -13,6 +13,10 @@ pub struct ShippingRate {
     pub country: String,
     pub base_amount: i64,
     pub per_kg: i64,
+    /// Switched off rates are kept (and editable) but not offered.
+    pub active: bool,
+    /// For the edit form's conflict check (`updated_at`).
+    pub version: i64,
 }
 
 impl ShippingRate {
@@ -23,7 +27,7 @@ impl ShippingRate {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct TaxRate {
     pub id: String,
     pub name: String,
@@ -34,11 +38,16 @@ pub struct TaxRate {
     pub rate_ppm: i64,
     /// Prices already include the tax (shown as "incl."), else it is added.
     pub inclusive: bool,
+    /// Switched off rates are kept (and editable) but not charged.
+    pub active: bool,
+    /// For the edit form's conflict check (`updated_at`).
+    pub version: i64,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum DiscountKind {
+    #[default]
     /// `value` is a whole percentage, 1–100.
     Percent,
     /// `value` is minor units off the subtotal.
@@ -70,19 +79,22 @@ fn mul_div(a: i64, b: i64, c: i64) -> i64 {
     i64::try_from((a * b * 2 + c) / (c * 2)).unwrap_or(i64::MAX)
 }
 
-/// Totals of a cart: the discount comes off the goods only, tax applies to the
-/// discounted goods plus shipping (either contained in them or added on top). Sums
-/// saturate instead of wrapping; anything above [`MAX_CHARGE`] is refused by checkout.
+/// Totals of a cart: the discount comes off the goods only (off `base` of them: the
+/// lines a code is limited to, else the whole subtotal), tax applies to the discounted
+/// goods plus shipping (either contained in them or added on top). Sums saturate instead
+/// of wrapping; anything above [`MAX_CHARGE`] is refused by checkout.
 pub fn totals(
     subtotal: i64,
-    discount: Option<(DiscountKind, i64)>,
+    discount: Option<(DiscountKind, i64, i64)>,
     shipping: i64,
     tax: Option<(i64, bool)>,
 ) -> Totals {
     let subtotal = subtotal.max(0);
     let discount = match discount {
-        Some((DiscountKind::Percent, pct)) => mul_div(subtotal, pct.clamp(0, 100), 100),
-        Some((DiscountKind::Fixed, amount)) => amount.clamp(0, subtotal),
+        Some((DiscountKind::Percent, pct, base)) => {
+            mul_div(base.clamp(0, subtotal), pct.clamp(0, 100), 100)
+        }
+        Some((DiscountKind::Fixed, amount, base)) => amount.clamp(0, base.clamp(0, subtotal)),
         None => 0,
     };
     let shipping = shipping.max(0);
@@ -157,11 +169,20 @@ mod tests {
         // 100.00 − 10 % = 90.00, + 5.00 shipping = 95.00, + 8.25 % = 7.84 (7.8375 rounded)
         let t = totals(
             10_000,
-            Some((DiscountKind::Percent, 10)),
+            Some((DiscountKind::Percent, 10, 10_000)),
             500,
             Some((82_500, false)),
         );
         assert_eq!((t.discount, t.tax, t.total), (1_000, 784, 10_284));
+    }
+
+    #[test]
+    fn a_code_limited_to_some_lines_discounts_only_them() {
+        // 20 % off the 40.00 of eligible lines in a 100.00 cart; fixed 50.00 off 40.00.
+        let t = totals(10_000, Some((DiscountKind::Percent, 20, 4_000)), 0, None);
+        assert_eq!((t.discount, t.total), (800, 9_200));
+        let t = totals(10_000, Some((DiscountKind::Fixed, 5_000, 4_000)), 0, None);
+        assert_eq!(t.discount, 4_000);
     }
 
     #[test]
@@ -173,7 +194,7 @@ mod tests {
 
     #[test]
     fn a_fixed_discount_never_exceeds_the_goods() {
-        let t = totals(1_500, Some((DiscountKind::Fixed, 5_000)), 700, None);
+        let t = totals(1_500, Some((DiscountKind::Fixed, 5_000, 1_500)), 700, None);
         assert_eq!((t.discount, t.total), (1_500, 700));
     }
 
@@ -208,6 +229,8 @@ mod tests {
             country: "US".into(),
             base_amount: 500,
             per_kg: 200,
+            active: true,
+            version: 0,
         };
         assert_eq!(rate.price(0), 500);
         assert_eq!(rate.price(1), 700);

@@ -7,20 +7,24 @@ use super::pricing::{ShippingRate, TaxRate};
 use crate::platform::db::Db;
 use crate::platform::error::AppError;
 
-type ShippingRow = (String, String, String, i64, i64);
-type TaxRow = (String, String, String, String, i64, i64);
+type ShippingRow = (String, String, String, i64, i64, i64, i64);
+type TaxRow = (String, String, String, String, i64, i64, i64, i64);
 
-fn shipping_rate((id, name, country, base_amount, per_kg): ShippingRow) -> ShippingRate {
+fn shipping_rate(
+    (id, name, country, base_amount, per_kg, active, version): ShippingRow,
+) -> ShippingRate {
     ShippingRate {
         id,
         name,
         country,
         base_amount,
         per_kg,
+        active: active == 1,
+        version,
     }
 }
 
-fn tax_rate((id, name, country, region, rate_ppm, inclusive): TaxRow) -> TaxRate {
+fn tax_rate((id, name, country, region, rate_ppm, inclusive, active, version): TaxRow) -> TaxRate {
     TaxRate {
         id,
         name,
@@ -28,15 +32,17 @@ fn tax_rate((id, name, country, region, rate_ppm, inclusive): TaxRow) -> TaxRate
         region,
         rate_ppm,
         inclusive: inclusive == 1,
+        active: active == 1,
+        version,
     }
 }
 
 /// The rates offered in `country`: its own, else the `*` rates.
 pub async fn shipping_for(db: &Db, country: &str) -> Result<Vec<ShippingRate>, AppError> {
     let rows: Vec<ShippingRow> = sqlx::query_as(
-        "select id, name, country, base_amount, per_kg from shipping_rates \
-         where country = $1 or (country = '*' and not exists \
-           (select 1 from shipping_rates r where r.country = $1)) \
+        "select id, name, country, base_amount, per_kg, active, updated_at from shipping_rates \
+         where active = 1 and (country = $1 or (country = '*' and not exists \
+           (select 1 from shipping_rates r where r.country = $1 and r.active = 1))) \
          order by position, base_amount, name",
     )
     .bind(country)
@@ -48,8 +54,8 @@ pub async fn shipping_for(db: &Db, country: &str) -> Result<Vec<ShippingRate>, A
 /// The tax of a region, else of its country, else none.
 pub async fn tax_for(db: &Db, country: &str, region: &str) -> Result<Option<TaxRate>, AppError> {
     let row: Option<TaxRow> = sqlx::query_as(
-        "select id, name, country, region, rate_ppm, inclusive from tax_rates \
-         where country = $1 and (region = $2 or region = '') \
+        "select id, name, country, region, rate_ppm, inclusive, active, updated_at from tax_rates \
+         where active = 1 and country = $1 and (region = $2 or region = '') \
          order by case when region = '' then 1 else 0 end limit 1",
     )
     .bind(country)
@@ -63,12 +69,14 @@ pub async fn tax_for(db: &Db, country: &str, region: &str) -> Result<Option<TaxR
 
 pub async fn settings(db: &Db) -> Result<CheckoutSettings, AppError> {
     let shipping: Vec<ShippingRow> = sqlx::query_as(
-        "select id, name, country, base_amount, per_kg from shipping_rates order by country, position, name",
+        "select id, name, country, base_amount, per_kg, active, updated_at from shipping_rates \
+         order by active desc, country, position, name",
     )
     .fetch_all(db.pool())
     .await?;
     let taxes: Vec<TaxRow> = sqlx::query_as(
-        "select id, name, country, region, rate_ppm, inclusive from tax_rates order by country, region",
+        "select id, name, country, region, rate_ppm, inclusive, active, updated_at from tax_rates \
+         order by active desc, country, region",
     )
     .fetch_all(db.pool())
     .await?;

@@ -231,22 +231,16 @@ pub(super) async fn price(state: &AppState, session: &Session) -> Result<Priced,
     let customer = discount_customer(user_id.as_deref());
     if let Some(code) = &row.discount_code {
         view.discount_code = Some(code.clone());
-        match discounts::check_discount(
-            &state.db,
-            code,
-            cart.subtotal.minor,
-            customer.as_deref(),
-            currency,
-        )
-        .await?
+        match discounts::check_discount(&state.db, code, &cart, customer.as_deref(), currency)
+            .await?
         {
-            Ok(d) => discount = Some(d),
+            Ok((d, base)) => discount = Some((d, base)),
             Err(problem) => view.discount_problem = Some(problem),
         }
     }
     let totals = pricing::totals(
         cart.subtotal.minor,
-        discount.as_ref().map(|d| (d.kind, d.value)),
+        discount.as_ref().map(|(d, base)| (d.kind, d.value, *base)),
         shipping,
         tax,
     );
@@ -270,7 +264,7 @@ pub(super) async fn price(state: &AppState, session: &Session) -> Result<Priced,
         view,
         user_id,
         checkout_id: Some(row.id.clone()),
-        discount,
+        discount: discount.map(|(d, _)| d),
         totals,
         discount_customer: customer,
         tax,

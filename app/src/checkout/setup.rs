@@ -1,7 +1,6 @@
 //! What staff set up for checkout: shipping rates, tax rates and discount codes, each
 //! checked field by field before it is saved; and the defaults a new store starts with.
 
-use super::discounts::normalize_code;
 use super::model::*;
 use crate::audit::log::{record, Change};
 use crate::platform::db::{now_ms, on_unique, Db};
@@ -24,7 +23,7 @@ fn country(raw: &str, allow_any: bool) -> Result<String, AppError> {
     }
 }
 
-fn name(raw: &str) -> Result<String, AppError> {
+pub(super) fn name(raw: &str) -> Result<String, AppError> {
     let name = raw.trim();
     if name.is_empty() || name.chars().count() > 80 {
         return Err(AppError::validation(
@@ -35,14 +34,58 @@ fn name(raw: &str) -> Result<String, AppError> {
     Ok(name.to_owned())
 }
 
-fn amount(raw: &str, field: &str) -> Result<i64, AppError> {
+pub(super) fn amount(raw: &str, field: &str) -> Result<i64, AppError> {
     crate::platform::money::Money::parse_amount(raw)
         .map_err(|e| AppError::validation(field, e.message("4.99")))
 }
 
+/// Where a rule is saved: a new one, or an existing one at the version the form was
+/// opened at (a save over someone else's newer change is refused).
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'a> {
+    New,
+    Edit {
+        id: &'a str,
+        version: i64,
+        active: bool,
+    },
+}
+
+/// Runs `sql` (an update guarded by `id = $1 and updated_at = <version>`) and says what
+/// went wrong when it changed nothing.
+pub(super) async fn guarded(
+    conn: &mut crate::platform::db::AnyConnection,
+    table: &str,
+    id: &str,
+    done: u64,
+) -> Result<(), AppError> {
+    if done == 1 {
+        return Ok(());
+    }
+    let exists: Option<(String,)> =
+        sqlx::query_as(&format!("select id from {table} where id = $1"))
+            .bind(id)
+            .fetch_optional(conn)
+            .await?;
+    Err(match exists {
+        None => AppError::NotFound("setting".into()),
+        Some(_) => AppError::Conflict(
+            "someone else changed this since you opened the page; reload to see their change"
+                .into(),
+        ),
+    })
+}
+
+/// The next `updated_at` of a row at `version`: always later, so it is a version too.
+pub(super) fn next_version(version: i64) -> i64 {
+    now_ms().max(version + 1)
+}
+
+/// Adds or edits a shipping rate (an edit may switch it off or on).
 pub async fn save_shipping(
     db: &Db,
     actor: &str,
+    target: Target<'_>,
     input: &ShippingRateInput,
 ) -> Result<String, AppError> {
     let name = name(&input.name)?;
@@ -53,31 +96,73 @@ pub async fn save_shipping(
     } else {
         amount(&input.per_kg, "per_kg")?
     };
-    let id = new_id();
-    let now = now_ms();
     let mut tx = db.begin_write().await?;
-    sqlx::query(
-        "insert into shipping_rates (id, name, country, base_amount, per_kg, position, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, 0, $6, $6)",
-    )
-    .bind(&id)
-    .bind(&name)
-    .bind(&country)
-    .bind(base)
-    .bind(per_kg)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
     let after = serde_json::json!({"name": name, "country": country, "base_amount": base, "per_kg": per_kg});
-    let change = Change::new("shipping_rate.create", "shipping_rate", &id)
-        .summary(format!("Shipping rate “{name}” added"))
-        .after(&after);
+    let (id, change) = match target {
+        Target::New => {
+            let id = new_id();
+            sqlx::query(
+                "insert into shipping_rates (id, name, country, base_amount, per_kg, position, active, created_at, updated_at) \
+                 values ($1, $2, $3, $4, $5, 0, 1, $6, $6)",
+            )
+            .bind(&id)
+            .bind(&name)
+            .bind(&country)
+            .bind(base)
+            .bind(per_kg)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+            let change = Change::new("shipping_rate.create", "shipping_rate", &id)
+                .summary(format!("Shipping rate “{name}” added"));
+            (id, change.after(&after))
+        }
+        Target::Edit {
+            id,
+            version,
+            active,
+        } => {
+            let before: Option<(String, String, i64, i64, i64)> = sqlx::query_as(
+                "select name, country, base_amount, per_kg, active from shipping_rates where id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let done = sqlx::query(
+                "update shipping_rates set name = $2, country = $3, base_amount = $4, per_kg = $5, active = $6, \
+                 updated_at = $7 where id = $1 and updated_at = $8",
+            )
+            .bind(id)
+            .bind(&name)
+            .bind(&country)
+            .bind(base)
+            .bind(per_kg)
+            .bind(i64::from(active))
+            .bind(next_version(version))
+            .bind(version)
+            .execute(&mut *tx)
+            .await?;
+            guarded(&mut tx, "shipping_rates", id, done.rows_affected()).await?;
+            let mut after = after;
+            after["active"] = active.into();
+            let before = before.map(|(n, c, b, p, a)| serde_json::json!({"name": n, "country": c, "base_amount": b, "per_kg": p, "active": a == 1}));
+            let change = Change::new("shipping_rate.update", "shipping_rate", id)
+                .summary(format!("Shipping rate “{name}” changed"));
+            (id.to_owned(), change.before(&before).after(&after))
+        }
+    };
     record(&mut tx, Some(actor), change).await?;
     tx.commit().await?;
     Ok(id)
 }
 
-pub async fn save_tax(db: &Db, actor: &str, input: &TaxRateInput) -> Result<String, AppError> {
+/// Adds or edits a tax rate (an edit may switch it off or on).
+pub async fn save_tax(
+    db: &Db,
+    actor: &str,
+    target: Target<'_>,
+    input: &TaxRateInput,
+) -> Result<String, AppError> {
     let name = name(&input.name)?;
     let country = country(&input.country, false)?;
     let region = input.region.trim().to_uppercase();
@@ -89,148 +174,66 @@ pub async fn save_tax(db: &Db, actor: &str, input: &TaxRateInput) -> Result<Stri
     }
     let rate_ppm = super::pricing::parse_percent(&input.rate)
         .map_err(|message| AppError::validation("rate", message))?;
-    let id = new_id();
-    let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    sqlx::query(
-        "insert into tax_rates (id, name, country, region, rate_ppm, inclusive, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $7)",
-    )
-    .bind(&id)
-    .bind(&name)
-    .bind(&country)
-    .bind(&region)
-    .bind(rate_ppm)
-    .bind(i64::from(input.inclusive))
-    .bind(now)
-    .execute(&mut *tx)
-    .await
-    .map_err(|e| on_unique(e, "that country and region already have a tax rate; delete it first"))?;
+    let taken = "that country and region already have a tax rate; edit that one instead";
     let after = serde_json::json!({"name": name, "country": country, "region": region, "rate_ppm": rate_ppm, "inclusive": input.inclusive});
-    let change = Change::new("tax_rate.create", "tax_rate", &id)
-        .summary(format!("Tax rate “{name}” added"))
-        .after(&after);
-    record(&mut tx, Some(actor), change).await?;
-    tx.commit().await?;
-    Ok(id)
-}
-
-/// "2026-12-31" → unix ms at 00:00 UTC that day.
-fn date(raw: &str, field: &str) -> Result<Option<i64>, AppError> {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return Ok(None);
-    }
-    let format = time::macros::format_description!("[year]-[month]-[day]");
-    let day = time::Date::parse(raw, format)
-        .map_err(|_| AppError::validation(field, "use a date like 2026-12-31"))?;
-    Ok(Some(day.midnight().assume_utc().unix_timestamp() * 1000))
-}
-
-pub async fn save_discount(
-    db: &Db,
-    actor: &str,
-    input: &DiscountInput,
-) -> Result<String, AppError> {
-    let code = normalize_code(&input.code);
-    if code.is_empty()
-        || code.len() > 40
-        || !code
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
-        return Err(AppError::validation(
-            "code",
-            "use 1 to 40 letters, digits, - or _",
-        ));
-    }
-    let (kind, value) = match input.kind.as_str() {
-        "percent" => {
-            let pct: i64 = input
-                .value
-                .trim()
-                .trim_end_matches('%')
-                .parse()
-                .ok()
-                .filter(|p| (1..=100).contains(p))
-                .ok_or_else(|| {
-                    AppError::validation("value", "enter a whole percentage from 1 to 100")
-                })?;
-            ("percent", pct)
-        }
-        "fixed" => ("fixed", amount(&input.value, "value")?.max(0)),
-        _ => {
-            return Err(AppError::validation(
-                "kind",
-                "choose percentage or fixed amount",
-            ))
-        }
-    };
-    if value <= 0 {
-        return Err(AppError::validation(
-            "value",
-            "the discount must be more than 0",
-        ));
-    }
-    let min_subtotal = if input.min_subtotal.trim().is_empty() {
-        0
-    } else {
-        amount(&input.min_subtotal, "min_subtotal")?
-    };
-    let limit = |raw: &str, field: &str| -> Result<Option<i64>, AppError> {
-        let raw = raw.trim();
-        if raw.is_empty() {
-            return Ok(None);
-        }
-        raw.parse::<i64>()
-            .ok()
-            .filter(|n| (1..=10_000_000).contains(n))
-            .map(Some)
-            .ok_or_else(|| {
-                AppError::validation(
-                    field,
-                    "enter a whole number of uses, or leave it empty for no limit",
-                )
-            })
-    };
-    let usage_limit = limit(&input.usage_limit, "usage_limit")?;
-    let per_customer = limit(&input.per_customer_limit, "per_customer_limit")?;
-    let starts_at = date(&input.starts_on, "starts_on")?;
-    let ends_at = date(&input.ends_on, "ends_on")?.map(|e| e + 24 * 3600 * 1000);
-    if let (Some(s), Some(e)) = (starts_at, ends_at) {
-        if e <= s {
-            return Err(AppError::validation(
-                "ends_on",
-                "the end must be after the start",
-            ));
-        }
-    }
-    let id = new_id();
-    let now = now_ms();
     let mut tx = db.begin_write().await?;
-    sqlx::query(
-        "insert into discounts (id, code, kind, value, min_subtotal, usage_limit, per_customer_limit, \
-           used_count, starts_at, ends_at, active, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, 0, $8, $9, 1, $10, $10)",
-    )
-    .bind(&id)
-    .bind(&code)
-    .bind(kind)
-    .bind(value)
-    .bind(min_subtotal)
-    .bind(usage_limit)
-    .bind(per_customer)
-    .bind(starts_at)
-    .bind(ends_at)
-    .bind(now)
-    .execute(&mut *tx)
-    .await
-    .map_err(|e| on_unique(e, &format!("the code {code} exists already")))?;
-    let after = serde_json::json!({"code": code, "kind": kind, "value": value, "min_subtotal": min_subtotal,
-        "usage_limit": usage_limit, "per_customer_limit": per_customer, "starts_at": starts_at, "ends_at": ends_at});
-    let change = Change::new("discount.create", "discount", &id)
-        .summary(format!("Code {code} added"))
-        .after(&after);
+    let (id, change) = match target {
+        Target::New => {
+            let id = new_id();
+            sqlx::query(
+                "insert into tax_rates (id, name, country, region, rate_ppm, inclusive, active, created_at, updated_at) \
+                 values ($1, $2, $3, $4, $5, $6, 1, $7, $7)",
+            )
+            .bind(&id)
+            .bind(&name)
+            .bind(&country)
+            .bind(&region)
+            .bind(rate_ppm)
+            .bind(i64::from(input.inclusive))
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| on_unique(e, taken))?;
+            let change = Change::new("tax_rate.create", "tax_rate", &id)
+                .summary(format!("Tax rate “{name}” added"));
+            (id, change.after(&after))
+        }
+        Target::Edit {
+            id,
+            version,
+            active,
+        } => {
+            let before: Option<(String, String, String, i64, i64, i64)> = sqlx::query_as(
+                "select name, country, region, rate_ppm, inclusive, active from tax_rates where id = $1",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let done = sqlx::query(
+                "update tax_rates set name = $2, country = $3, region = $4, rate_ppm = $5, inclusive = $6, \
+                 active = $7, updated_at = $8 where id = $1 and updated_at = $9",
+            )
+            .bind(id)
+            .bind(&name)
+            .bind(&country)
+            .bind(&region)
+            .bind(rate_ppm)
+            .bind(i64::from(input.inclusive))
+            .bind(i64::from(active))
+            .bind(next_version(version))
+            .bind(version)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| on_unique(e, taken))?;
+            guarded(&mut tx, "tax_rates", id, done.rows_affected()).await?;
+            let mut after = after;
+            after["active"] = active.into();
+            let before = before.map(|(n, c, r, p, i, a)| serde_json::json!({"name": n, "country": c, "region": r, "rate_ppm": p, "inclusive": i == 1, "active": a == 1}));
+            let change = Change::new("tax_rate.update", "tax_rate", id)
+                .summary(format!("Tax rate “{name}” changed"));
+            (id.to_owned(), change.before(&before).after(&after))
+        }
+    };
     record(&mut tx, Some(actor), change).await?;
     tx.commit().await?;
     Ok(id)
@@ -277,6 +280,7 @@ pub async fn seed_defaults(db: &Db) -> Result<(), AppError> {
         save_shipping(
             db,
             "system",
+            Target::New,
             &ShippingRateInput {
                 name: name.into(),
                 country: "*".into(),

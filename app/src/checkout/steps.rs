@@ -116,7 +116,7 @@ pub async fn apply_discount(
         if let Err(problem) = discounts::check_discount(
             &state.db,
             &code,
-            priced.view.cart.subtotal.minor,
+            &priced.view.cart,
             priced.discount_customer.as_deref(),
             currency,
         )

@@ -9,14 +9,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-/// "25 Nov 2026, 14:03 UTC" (plain arithmetic: the browser build has no date crate).
-pub fn when(ms: i64) -> String {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
+/// (year, month, day, seconds into the day) of Unix `ms`, UTC (plain arithmetic: the
+/// browser build has no date crate; Howard Hinnant's days-to-civil algorithm).
+fn civil(ms: i64) -> (i64, i64, i64, i64) {
     let secs = ms.div_euclid(1000);
     let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;
@@ -25,13 +22,27 @@ pub fn when(ms: i64) -> String {
     let mp = (5 * doy + 2) / 153;
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    (yoe + era * 400 + i64::from(month <= 2), month, day, rest)
+}
+
+/// "25 Nov 2026, 14:03 UTC".
+pub fn when(ms: i64) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (year, month, day, rest) = civil(ms);
     format!(
         "{day} {} {year}, {:02}:{:02} UTC",
         MONTHS[(month - 1) as usize],
         rest / 3600,
         rest % 3600 / 60
     )
+}
+
+/// "2026-11-25": a date input's value.
+pub fn iso_day(ms: i64) -> String {
+    let (year, month, day, _) = civil(ms);
+    format!("{year:04}-{month:02}-{day:02}")
 }
 
 #[cfg(test)]
@@ -41,6 +52,7 @@ mod tests {
         assert_eq!(super::when(0), "1 Jan 1970, 00:00 UTC");
         assert_eq!(super::when(1_795_618_980_000), "25 Nov 2026, 15:03 UTC");
         assert_eq!(super::when(951_782_400_000), "29 Feb 2000, 00:00 UTC");
+        assert_eq!(super::iso_day(951_782_400_000), "2000-02-29");
     }
 
     #[test]

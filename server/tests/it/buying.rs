@@ -173,6 +173,7 @@ both_backends!(
             app::checkout::setup::save_tax(
                 &app.state.db,
                 "system",
+                app::checkout::setup::Target::New,
                 &TaxRateInput {
                     name: name.into(),
                     country: country.into(),
@@ -184,9 +185,10 @@ both_backends!(
             .await
             .expect("tax");
         }
-        app::checkout::setup::save_discount(
+        app::checkout::codes::save_discount(
             &app.state.db,
             "system",
+            app::checkout::setup::Target::New,
             &DiscountInput {
                 code: "tenoff".into(),
                 kind: "percent".into(),
@@ -197,9 +199,10 @@ both_backends!(
         )
         .await
         .expect("discount");
-        app::checkout::setup::save_discount(
+        app::checkout::codes::save_discount(
             &app.state.db,
             "system",
+            app::checkout::setup::Target::New,
             &DiscountInput {
                 code: "OLD".into(),
                 kind: "fixed".into(),

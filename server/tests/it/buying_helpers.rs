@@ -199,6 +199,7 @@ impl TestApp {
             app::checkout::setup::save_shipping(
                 &self.state.db,
                 "system",
+                app::checkout::setup::Target::New,
                 &ShippingRateInput {
                     name: name.into(),
                     country: country.into(),

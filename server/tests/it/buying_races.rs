@@ -109,9 +109,10 @@ both_backends!(a_code_for_one_use_is_used_once, |backend| async move {
     let app = TestApp::spawn(&db, &[]).await;
     app.rates().await;
     for (code, total, per_customer) in [("ONCE", "1", ""), ("MINE", "", "1")] {
-        app::checkout::setup::save_discount(
+        app::checkout::codes::save_discount(
             &app.state.db,
             "system",
+            app::checkout::setup::Target::New,
             &DiscountInput {
                 code: code.into(),
                 kind: "fixed".into(),

@@ -19,6 +19,7 @@ mod catalog_helpers;
 mod catalog_instances;
 mod catalog_staff;
 mod checkout_integrity;
+mod checkout_rules;
 mod crash;
 mod customers;
 mod database;

@@ -122,9 +122,10 @@ both_backends!(
     |backend| async move {
         use app::checkout::model::DiscountInput;
         let (_db, app, fake) = stripe_app(backend).await;
-        app::checkout::setup::save_discount(
+        app::checkout::codes::save_discount(
             &app.state.db,
             "system",
+            app::checkout::setup::Target::New,
             &DiscountInput {
                 code: "ONCE".into(),
                 kind: "fixed".into(),
