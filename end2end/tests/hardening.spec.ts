@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { hydrated, ownAddress, signedInAdmin, uniqueEmail } from "./helpers";
+import { guestReadyToPay, hydrated, ownAddress, signedInAdmin, uniqueEmail } from "./helpers";
 
 test("hostile search words stay words: no redirect, no injected markup", async ({ page }) => {
   const errors: string[] = [];
@@ -78,22 +78,7 @@ test("changing the address after pressing Pay cancels that payment and pays the 
   guest.on("console", (m) => m.type() === "error" && errors.push(m.text()));
   guest.on("pageerror", (e) => errors.push(e.message));
   await ownAddress(guest);
-  await guest.goto(`/search?q=${word}`);
-  await guest.getByTestId("product-card").first().locator("a").click();
-  await hydrated(guest);
-  await guest.getByTestId("add-to-cart-button").click();
-  await expect(guest.getByTestId("cart-count")).toHaveText("1");
-  await guest.goto("/checkout");
-  await hydrated(guest);
-  await guest.getByTestId("input-email").fill(uniqueEmail("kettle"));
-  await guest.getByTestId("input-full_name").fill("Grace Hopper");
-  await guest.getByTestId("input-line1").fill("1 Navy Way");
-  await guest.getByTestId("input-city").fill("Arlington");
-  await guest.getByTestId("input-postal_code").fill("22201");
-  await guest.getByTestId("input-country").selectOption("US");
-  await guest.getByTestId("save-contact").click();
-  await guest.getByTestId("rate").first().locator("input").check();
-  await guest.getByTestId("choose-rate").click();
+  await guestReadyToPay(guest, word, uniqueEmail("kettle"));
   await expect(guest.getByTestId("total")).toHaveText("$35.00");
   await guest.getByTestId("pay-now").click();
   // The pay step shows what is paid for and where it ships.

@@ -117,3 +117,24 @@ export async function mailed(to: string, text: string): Promise<void> {
     )
     .toBe(true);
 }
+
+/** A guest finds the product whose name holds `word`, adds one to the cart, and on the
+ * checkout gives `email`, a US address and the first shipping rate (ready to pay). */
+export async function guestReadyToPay(guest: Page, word: string, email: string): Promise<void> {
+  await guest.goto(`/search?q=${word}`);
+  await guest.getByTestId("product-card").first().locator("a").click();
+  await hydrated(guest);
+  await guest.getByTestId("add-to-cart-button").click();
+  await expect(guest.getByTestId("cart-count")).toHaveText("1");
+  await guest.goto("/checkout");
+  await hydrated(guest);
+  await guest.getByTestId("input-email").fill(email);
+  await guest.getByTestId("input-full_name").fill("Grace Hopper");
+  await guest.getByTestId("input-line1").fill("1 Navy Way");
+  await guest.getByTestId("input-city").fill("Arlington");
+  await guest.getByTestId("input-postal_code").fill("22201");
+  await guest.getByTestId("input-country").selectOption("US");
+  await guest.getByTestId("save-contact").click();
+  await guest.getByTestId("rate").first().locator("input").check();
+  await guest.getByTestId("choose-rate").click();
+}

@@ -76,6 +76,12 @@ const MODULES: &[(&str, &str, Needs, bool)] = &[
         true,
     ),
     (
+        "/admin/returns",
+        "Returns",
+        Needs::One(Permission::OrdersRead),
+        true,
+    ),
+    (
         "/admin/inventory",
         "Inventory",
         Needs::One(Permission::InventoryAdjust),

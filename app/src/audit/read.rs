@@ -240,27 +240,13 @@ pub async fn set_retention(db: &Db, actor: &str, raw: &str) -> Result<(), AppErr
                 format!("keep rows for a whole number of days from {MIN_RETENTION_DAYS} to 36500"),
             )
         })?;
-    let before = retention_days(db).await?;
-    let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    sqlx::query(
-        "insert into settings (key, value, created_at, updated_at) values ($1, $2, $3, $3) \
-         on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at",
+    crate::settings::db::put_audited(
+        db,
+        actor,
+        RETENTION_KEY,
+        &days.to_string(),
+        "settings.audit_retention",
+        format!("Audit rows kept {days} days"),
     )
-    .bind(RETENTION_KEY)
-    .bind(days.to_string())
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    super::log::record(
-        &mut tx,
-        Some(actor),
-        super::log::Change::new("settings.audit_retention", "settings", RETENTION_KEY)
-            .summary(format!("Audit rows kept {days} days"))
-            .before(&serde_json::json!({ "days": before }))
-            .after(&serde_json::json!({ "days": days })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }

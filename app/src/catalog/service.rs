@@ -136,14 +136,14 @@ async fn snapshot(
     conn: &mut AnyConnection,
     product_id: &str,
 ) -> Result<Option<serde_json::Value>, AppError> {
-    let product: Option<(String, String, String, Option<String>, i64, String, String)> =
-        sqlx::query_as(
-            "select name, slug, status, category_id, featured, seo_title, description \
+    type Fields = (String, String, String, Option<String>, i64, String, String);
+    let product: Option<Fields> = sqlx::query_as(
+        "select name, slug, status, category_id, featured, seo_title, description \
              from products where id = $1",
-        )
-        .bind(product_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    )
+    .bind(product_id)
+    .fetch_optional(&mut *conn)
+    .await?;
     let Some((name, slug, status, category, featured, seo_title, description)) = product else {
         return Ok(None);
     };

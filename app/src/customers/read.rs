@@ -284,6 +284,6 @@ async fn timeline(
             href: None,
         });
     }
-    items.sort_by(|a, b| b.at.cmp(&a.at));
+    items.sort_by_key(|item| std::cmp::Reverse(item.at));
     Ok(items)
 }

@@ -49,7 +49,8 @@ async fn lines(
     return_id: &str,
     currency: Currency,
 ) -> Result<Vec<ReturnLine>, AppError> {
-    let rows: Vec<(i64, String, String, String, i64, i64, String, i64)> = sqlx::query_as(
+    type Fields = (i64, String, String, String, i64, i64, String, i64);
+    let rows: Vec<Fields> = sqlx::query_as(
         "select rl.position, l.product_name, l.variant_title, l.sku, l.unit_price, rl.quantity, rl.reason, rl.restocked \
          from return_lines rl join returns r on r.id = rl.return_id \
          join order_lines l on l.order_id = r.order_id and l.position = rl.position \
@@ -63,11 +64,7 @@ async fn lines(
         .map(
             |(position, product, variant, sku, unit, quantity, reason, restocked)| ReturnLine {
                 position,
-                name: if variant.is_empty() {
-                    product
-                } else {
-                    format!("{product} — {variant}")
-                },
+                name: line_name(product, &variant),
                 sku,
                 quantity,
                 reason,
@@ -99,6 +96,15 @@ async fn build(conn: &mut AnyConnection, r: Row) -> Result<Return, AppError> {
         created_at: r.created_at,
         version: r.version,
     })
+}
+
+/// "Lamp — Large", or "Lamp" for a product without options.
+fn line_name(product: String, variant: &str) -> String {
+    if variant.is_empty() {
+        product
+    } else {
+        format!("{product} — {variant}")
+    }
 }
 
 /// The lines' share of what was paid for goods (after the discount, with tax), never
@@ -165,7 +171,8 @@ pub async fn returnable(
     conn: &mut AnyConnection,
     order_id: &str,
 ) -> Result<Vec<ReturnableLine>, AppError> {
-    let rows: Vec<(i64, String, String, String, i64, String, i64, i64)> = sqlx::query_as(
+    type Fields = (i64, String, String, String, i64, String, i64, i64);
+    let rows: Vec<Fields> = sqlx::query_as(
         "select l.position, l.product_name, l.variant_title, l.sku, l.unit_price, o.currency, l.quantity, \
            cast(coalesce((select sum(rl.quantity) from return_lines rl join returns r on r.id = rl.return_id \
              where r.order_id = l.order_id and rl.position = l.position and r.status <> 'refused'), 0) as bigint) \
@@ -179,11 +186,7 @@ pub async fn returnable(
         .map(
             |(position, product, variant, sku, unit, currency, bought, asked)| ReturnableLine {
                 position,
-                name: if variant.is_empty() {
-                    product
-                } else {
-                    format!("{product} — {variant}")
-                },
+                name: line_name(product, &variant),
                 sku,
                 unit_price: Money::new(unit, Currency::parse(&currency).unwrap_or_default()),
                 returnable: (bought - asked).max(0),
@@ -228,20 +231,6 @@ pub async fn for_order(db: &Db, order_id: &str) -> Result<OrderReturns, AppError
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::suggested;
-
-    #[test]
-    fn the_suggested_refund_is_the_lines_share_of_what_was_paid_for_goods() {
-        // 2 of 4 equal lines, 10 % off, tax-free: half of the discounted goods.
-        assert_eq!(suggested(5_000, 9_000, 10_000, 14_500), 4_500);
-        // Never more than is left to refund.
-        assert_eq!(suggested(5_000, 9_000, 10_000, 1_000), 1_000);
-        assert_eq!(suggested(5_000, 9_000, 0, 1_000), 0);
-    }
-}
-
 /// Sets the return window from the form's text, with its audit row.
 pub async fn set_window(db: &Db, actor: &str, raw: &str) -> Result<(), AppError> {
     let days: i64 = raw
@@ -255,27 +244,27 @@ pub async fn set_window(db: &Db, actor: &str, raw: &str) -> Result<(), AppError>
                 "enter a whole number of days from 0 (no returns) to 365",
             )
         })?;
-    let before = window_days(db).await?;
-    let now = now_ms();
-    let mut tx = db.begin_write().await?;
-    sqlx::query(
-        "insert into settings (key, value, created_at, updated_at) values ($1, $2, $3, $3) \
-         on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at",
+    crate::settings::db::put_audited(
+        db,
+        actor,
+        WINDOW_KEY,
+        &days.to_string(),
+        "settings.return_window",
+        format!("Returns accepted for {days} days after delivery"),
     )
-    .bind(WINDOW_KEY)
-    .bind(days.to_string())
-    .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    crate::audit::log::record(
-        &mut tx,
-        Some(actor),
-        crate::audit::log::Change::new("settings.return_window", "settings", WINDOW_KEY)
-            .summary(format!("Returns accepted for {days} days after delivery"))
-            .before(&serde_json::json!({ "days": before }))
-            .after(&serde_json::json!({ "days": days })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::suggested;
+
+    #[test]
+    fn the_suggested_refund_is_the_lines_share_of_what_was_paid_for_goods() {
+        // 2 of 4 equal lines, 10 % off, tax-free: half of the discounted goods.
+        assert_eq!(suggested(5_000, 9_000, 10_000, 14_500), 4_500);
+        // Never more than is left to refund.
+        assert_eq!(suggested(5_000, 9_000, 10_000, 1_000), 1_000);
+        assert_eq!(suggested(5_000, 9_000, 0, 1_000), 0);
+    }
 }

@@ -40,6 +40,40 @@ pub async fn put_if_absent(db: &Db, key: &str, value: &str) -> Result<bool, AppE
     Ok(result.rows_affected() == 1)
 }
 
+/// Sets `key` to `value` as staff member `actor`, with its audit row (`action`,
+/// `summary`, the value before and after) in the same transaction.
+pub async fn put_audited(
+    db: &Db,
+    actor: &str,
+    key: &str,
+    value: &str,
+    action: &str,
+    summary: String,
+) -> Result<(), AppError> {
+    let mut tx = db.begin_write().await?;
+    let before: Option<(String,)> = sqlx::query_as("select value from settings where key = $1")
+        .bind(key)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let now = now_ms();
+    sqlx::query(
+        "insert into settings (key, value, created_at, updated_at) values ($1, $2, $3, $3) \
+         on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at",
+    )
+    .bind(key)
+    .bind(value)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    let change = crate::audit::log::Change::new(action, "settings", key)
+        .summary(summary)
+        .before(&serde_json::json!({ "value": before.map(|(v,)| v) }))
+        .after(&serde_json::json!({ "value": value }));
+    crate::audit::log::record(&mut tx, Some(actor), change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// The store's name, on the caller's connection: for mail queued inside a transaction,
 /// which must not wait for a second pooled connection while it holds row locks.
 pub async fn store_name_in(
