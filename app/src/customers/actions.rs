@@ -29,7 +29,7 @@ pub async fn set_active(
     active: bool,
 ) -> Result<(), AppError> {
     let mut tx = state.db.begin_write().await?;
-    let email = customer_email(&mut tx, id).await?;
+    customer_email(&mut tx, id).await?;
     let status = if active { "active" } else { "deactivated" };
     sqlx::query("update users set status = $2, session_epoch = session_epoch + 1, updated_at = $3 where id = $1")
         .bind(id)
@@ -46,8 +46,9 @@ pub async fn set_active(
     } else {
         ("customer.deactivate", "Deactivated: signed out everywhere")
     };
+    // No email or other personal data in audit rows: they outlive an erasure.
     let change = Change::new(action, "customer", id)
-        .summary(format!("{summary} ({email})"))
+        .summary(summary)
         .after(&serde_json::json!({ "status": status }));
     record(&mut tx, Some(actor), change).await?;
     tx.commit().await?;
@@ -66,8 +67,8 @@ pub async fn send_reset(state: &AppState, actor: &str, id: &str) -> Result<Strin
         &Task::ResetRequest(ResetRequest { email: normalized }),
     )
     .await?;
-    let change = Change::new("customer.password_reset", "customer", id)
-        .summary(format!("Password reset link sent to {email}"));
+    let change =
+        Change::new("customer.password_reset", "customer", id).summary("Password reset link sent");
     record(&mut tx, Some(actor), change).await?;
     tx.commit().await?;
     state.jobs.notify();
@@ -96,9 +97,8 @@ pub async fn add_note(state: &AppState, actor: &str, id: &str, body: &str) -> Re
     .bind(now_ms())
     .execute(&mut *tx)
     .await?;
-    let change = Change::new("customer.note", "customer", id)
-        .summary("Note added")
-        .after(&serde_json::json!({ "note": body }));
+    // The note itself stays in `customer_notes` (erased with the customer), not here.
+    let change = Change::new("customer.note", "customer", id).summary("Note added");
     record(&mut tx, Some(actor), change).await?;
     tx.commit().await?;
     Ok(())

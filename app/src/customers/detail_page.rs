@@ -172,13 +172,13 @@ fn Detail(
         <section class="card">
             <h2>"Orders"</h2>
             {if d.orders.is_empty() { view! { <p class="muted">"No orders yet."</p> }.into_any() } else { view! {
-                <table class="table" data-testid="customer-order-table">
+                <div class="table-wrap"><table class="table" data-testid="customer-order-table">
                     <thead><tr><th>"Order"</th><th>"Date"</th><th>"Status"</th><th>"Total"</th></tr></thead>
                     <tbody>{d.orders.into_iter().map(|o| view! {
                         <tr><td><a href=format!("/admin/orders/{}", o.id)>{crate::orders::number_label(o.number)}</a></td>
                         <td>{when(o.created_at)}</td><td>{o.status.label()}</td><td>{o.total.to_string()}</td></tr>
                     }).collect_view()}</tbody>
-                </table>
+                </table></div>
             }.into_any() }}
         </section>
         <section class="card">

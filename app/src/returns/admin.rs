@@ -39,7 +39,7 @@ pub fn ReturnsPage() -> impl IntoView {
                 match list.await {
                     Ok(list) if list.is_empty() => view! { <p class="empty" data-testid="no-returns">"No returns here."</p> }.into_any(),
                     Ok(list) => view! {
-                        <table class="table" data-testid="returns-table">
+                        <div class="table-wrap"><table class="table" data-testid="returns-table">
                             <thead><tr><th>"Order"</th><th>"Customer"</th><th>"Items"</th><th>"Status"</th><th>"Asked"</th></tr></thead>
                             <tbody>{list.into_iter().map(|r| view! {
                                 <tr data-testid="return-row">
@@ -50,7 +50,7 @@ pub fn ReturnsPage() -> impl IntoView {
                                     <td>{when(r.created_at)}</td>
                                 </tr>
                             }).collect_view()}</tbody>
-                        </table>
+                        </table></div>
                     }.into_any(),
                     Err(err) => view! { <p class="form-error" role="alert">{err.message}</p> }.into_any(),
                 }
@@ -103,12 +103,12 @@ fn Detail(
         <p><a href="/admin/returns">"← Returns"</a></p>
         <h1>"Return of order " <a href=format!("/admin/orders/{}", r.order_id)>{number}</a></h1>
         <p><span data-testid="return-status">{r.status.label()}</span>" · " {r.email.clone()} " · asked " {when(r.created_at)}</p>
-        <table class="table">
+        <div class="table-wrap"><table class="table">
             <thead><tr><th>"Item"</th><th>"Qty"</th><th>"Why"</th><th>"Value"</th><th>"Restocked"</th></tr></thead>
             <tbody>{r.lines.into_iter().map(|l| view! {
                 <tr><td>{l.name}<br /><small class="muted">{l.sku}</small></td><td>{l.quantity}</td><td>{reason_label(&l.reason)}</td><td>{l.value.to_string()}</td><td>{if l.restocked { "Yes" } else { "—" }}</td></tr>
             }).collect_view()}</tbody>
-        </table>
+        </table></div>
         {(!r.customer_note.is_empty()).then(|| view! { <blockquote class="note">{r.customer_note.clone()}</blockquote> })}
         {(!r.staff_message.is_empty()).then(|| view! { <p class="muted">"Our message: " {r.staff_message.clone()}</p> })}
         {(r.refund_amount.minor > 0).then(|| view! { <p data-testid="return-refund">"Refunded " {r.refund_amount.to_string()}</p> })}
@@ -117,10 +117,14 @@ fn Detail(
                 <h2>"Decide"</h2>
                 <input type="hidden" name="id" value=id1 />
                 <input type="hidden" name="version" value=version1 />
-                <label>"Message to the customer (required to refuse) " <textarea name="message" rows="2" maxlength="1000" data-testid="return-message"></textarea></label>
-                <button type="submit" name="decision" value="approve" class="button button--primary" data-testid="approve-return">"Approve"</button>
-                " "
-                <button type="submit" name="decision" value="refuse" class="button button--danger" data-testid="refuse-return">"Refuse"</button>
+                <div class="field">
+                    <label for="return-message">"Message to the customer (required to refuse)"</label>
+                    <textarea id="return-message" name="message" rows="2" maxlength="1000" data-testid="return-message"></textarea>
+                </div>
+                <div class="form__actions">
+                    <button type="submit" name="decision" value="approve" class="button button--primary" data-testid="approve-return">"Approve"</button>
+                    <button type="submit" name="decision" value="refuse" class="button button--danger" data-testid="refuse-return">"Refuse"</button>
+                </div>
             </ActionForm>
         })}
         {(r.status == ReturnStatus::Approved && may(Permission::OrdersRefund)).then(|| view! {
@@ -132,9 +136,14 @@ fn Detail(
                     <label class="checkbox"><input type="checkbox" name=format!("restock[{i}]") value=l.position.to_string() checked=true data-testid="restock" />
                         {format!("Put {} × {} back in stock", l.quantity, l.name)}</label>
                 }).collect_view()}
-                <label>"Refund " <input name="amount" inputmode="decimal" value=r.suggested_refund.decimal() data-testid="return-amount" /></label>
-                <p class="field__hint">"The items' share of what was paid (shipping is not refunded). It goes back through the payment provider."</p>
-                <button type="submit" class="button button--primary" data-testid="receive-return">"Mark received and refund"</button>
+                <div class="field">
+                    <label for="return-amount">"Refund"</label>
+                    <input id="return-amount" name="amount" inputmode="decimal" value=r.suggested_refund.decimal() data-testid="return-amount" />
+                    <p class="field__hint">"The items' share of what was paid (shipping is not refunded). It goes back through the payment provider."</p>
+                </div>
+                <div class="form__actions">
+                    <button type="submit" class="button button--primary" data-testid="receive-return">"Mark received and refund"</button>
+                </div>
             </ActionForm>
         })}
     }

@@ -245,6 +245,15 @@ both_backends!(
                 .await,
             5
         );
+        // Audit rows outlive an erasure, so they hold no personal data of the customer.
+        let personal = app
+            .count(
+                "select count(*) from audit_log where summary like '%ada@%' \
+                 or coalesce(before_json, '') like '%ada@%' or coalesce(after_json, '') like '%ada@%' \
+                 or summary like '%mornings%' or coalesce(after_json, '') like '%mornings%'",
+            )
+            .await;
+        assert_eq!(personal, 0, "no email or note text in the audit log");
         // Support may not erase.
         assert_eq!(
             app.call(
