@@ -193,7 +193,7 @@ pub async fn detail(
     })
 }
 
-/// Signed up, verified, orders, refunds, mails, notes and staff actions, newest first.
+/// Signed up, verified, orders, refunds, returns, mails and staff actions, newest first.
 async fn timeline(
     db: &Db,
     id: &str,
@@ -254,6 +254,26 @@ async fn timeline(
                 crate::orders::number_label(number)
             ),
             href: Some(format!("/admin/orders/{order_id}")),
+        });
+    }
+    let returns: Vec<(String, i64, String, i64)> = sqlx::query_as(
+        "select r.id, o.number, r.status, r.created_at from returns r join orders o on o.id = r.order_id \
+         where o.user_id = $1 order by r.created_at desc limit 200",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?;
+    for (return_id, number, status, at) in returns {
+        let status = crate::returns::model::ReturnStatus::parse(&status).unwrap_or_default();
+        items.push(TimelineItem {
+            at,
+            kind: "return".into(),
+            text: format!(
+                "Asked to return items of order {} ({})",
+                crate::orders::number_label(number),
+                status.label().to_lowercase()
+            ),
+            href: Some(format!("/admin/returns/{return_id}")),
         });
     }
     let mails: Vec<(String, i64)> = sqlx::query_as(

@@ -143,6 +143,22 @@ both_backends!(
             app::audit::read::purge(&app.state.db).await.expect("purge"),
             0
         );
+        // A row past the retention (written as an import of old history would) goes.
+        let old = app::platform::db::now_ms() - 400 * 24 * 3600 * 1000;
+        sqlx::query("insert into audit_log (id, at, action, entity) values ('old-row', $1, 'product.update', 'product')")
+            .bind(old)
+            .execute(pool)
+            .await
+            .expect("insert");
+        assert_eq!(
+            app::audit::read::purge(&app.state.db).await.expect("purge"),
+            1
+        );
+        assert_eq!(
+            app.count("select count(*) from audit_log where id = 'old-row'")
+                .await,
+            0
+        );
         let too_short = app
             .call(&owner, SetAuditRetention::PATH, &[("days", "7")])
             .await;

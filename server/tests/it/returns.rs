@@ -278,6 +278,28 @@ both_backends!(
         }
         app.wait_for_mail("ada@example.com", "Refund for order")
             .await;
+        // Her customer page shows the return.
+        let ada_id = app.user_id("ada@example.com").await;
+        let page: Value = app
+            .call(
+                &manager,
+                app::customers::api::AdminCustomer::PATH,
+                &[("id", &ada_id)],
+            )
+            .await
+            .json()
+            .await
+            .expect("json");
+        let kinds: Vec<&str> = page["timeline"]
+            .as_array()
+            .expect("timeline")
+            .iter()
+            .map(|t| t["kind"].as_str().expect("kind"))
+            .collect();
+        assert!(
+            kinds.contains(&"return") && kinds.contains(&"refund"),
+            "{kinds:?}"
+        );
     }
 );
 
