@@ -154,9 +154,11 @@ pub async fn list(db: &Db, f: &AuditFilter) -> Result<AuditPage, AppError> {
         entries: entries.into_iter().map(AuditEntry::from).collect(),
         total,
         page: f.page,
-        pages: u32::try_from((total + i64::from(PAGE_SIZE) - 1) / i64::from(PAGE_SIZE))
-            .unwrap_or(u32::MAX)
-            .max(1),
+        pages: u32::try_from(
+            crate::web::pagination::Pagination::new(f.page, PAGE_SIZE, total).total_pages,
+        )
+        .unwrap_or(u32::MAX)
+        .max(1),
         actions: distinct("action").await?,
         entities: distinct("entity").await?,
         retention_days: retention_days(db).await?,

@@ -163,20 +163,44 @@ async fn eligible_subtotal(
         }
         false
     };
-    let mut eligible = 0;
-    for line in &cart.lines {
-        let row: Option<(String, Option<String>)> = sqlx::query_as(
-            "select p.id, p.category_id from variants v join products p on p.id = v.product_id where v.id = $1",
-        )
-        .bind(&line.variant_id)
-        .fetch_optional(db.pool())
-        .await?;
-        if let Some((product, category)) = row {
-            if discount.product_ids.contains(&product) || in_category(category) {
-                eligible += line.line_total.minor;
-            }
-        }
+    // Every line's product and category in one statement (pricing runs on each view of
+    // the checkout).
+    let mut params = crate::platform::db::params::Params::default();
+    let ids: Vec<String> = cart
+        .lines
+        .iter()
+        .map(|l| params.text(l.variant_id.clone()))
+        .collect();
+    if ids.is_empty() {
+        return Ok(0);
     }
+    let sql = format!(
+        "select v.id, p.id, p.category_id from variants v join products p on p.id = v.product_id \
+         where v.id in ({})",
+        ids.join(", ")
+    );
+    let owners: std::collections::HashMap<String, (String, Option<String>)> =
+        crate::platform::db::params::bind(
+            sqlx::query_as::<_, (String, String, Option<String>)>(&sql),
+            &params.0,
+        )
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .map(|(variant, product, category)| (variant, (product, category)))
+        .collect();
+    let eligible = cart
+        .lines
+        .iter()
+        .filter(|line| {
+            owners
+                .get(&line.variant_id)
+                .is_some_and(|(product, category)| {
+                    discount.product_ids.contains(product) || in_category(category.clone())
+                })
+        })
+        .map(|line| line.line_total.minor)
+        .sum();
     Ok(eligible)
 }
 

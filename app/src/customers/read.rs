@@ -91,9 +91,11 @@ pub async fn list(db: &Db, f: &CustomerFilter) -> Result<CustomerList, AppError>
         rows: rows.into_iter().map(|r| r.into_row(currency)).collect(),
         total,
         page: f.page,
-        pages: u32::try_from((total + i64::from(PAGE_SIZE) - 1) / i64::from(PAGE_SIZE))
-            .unwrap_or(u32::MAX)
-            .max(1),
+        pages: u32::try_from(
+            crate::web::pagination::Pagination::new(f.page, PAGE_SIZE, total).total_pages,
+        )
+        .unwrap_or(u32::MAX)
+        .max(1),
     })
 }
 

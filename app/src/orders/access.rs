@@ -38,6 +38,17 @@ pub async fn for_viewer(
     order_id: &str,
     token: Option<&str>,
 ) -> Result<Order, AppError> {
+    Ok(viewer(state, session, order_id, token).await?.0)
+}
+
+/// [`for_viewer`], and the viewer's user id when they are the order's customer (signed
+/// in): who acts when a customer, rather than a link holder or staff, asks for something.
+pub async fn viewer(
+    state: &AppState,
+    session: &tower_sessions::Session,
+    order_id: &str,
+    token: Option<&str>,
+) -> Result<(Order, Option<String>), AppError> {
     let mut conn = state.db.pool().acquire().await?;
     let (mut order, owner) = load(&mut conn, order_id)
         .await?
@@ -64,7 +75,8 @@ pub async fn for_viewer(
         });
     }
     order.token = Some(self::token(state, order_id));
-    Ok(order)
+    let customer = user.filter(|_| is_owner).map(|u| u.id);
+    Ok((order, customer))
 }
 
 /// Guest look-up by email and order number: the order's id and token, or not found.

@@ -58,16 +58,6 @@ async fn refused(conn: &mut AnyConnection, order_id: &str, what: &str) -> AppErr
         Ok(Some((status, Some(reason)))) if status == "paid" => AppError::Conflict(format!(
             "This order is on hold: {reason} Release the hold before it can be {what}."
         )),
-        Ok(Some((status, _)))
-            if what == "cancelled" && (status == "fulfilled" || status == "delivered") =>
-        {
-            AppError::Conflict(
-                "This order has shipped, so it cannot be cancelled. Take it back as a return \
-                 instead: the customer asks for one from their order page (or its link), and \
-                 you approve it, receive the parcel and refund under Returns."
-                    .into(),
-            )
-        }
         Ok(Some((status, _))) => AppError::Conflict(format!(
             "This order is {} and cannot be {what}.",
             OrderStatus::parse(&status).map_or("changed", |s| s.as_str())

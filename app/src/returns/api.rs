@@ -34,18 +34,8 @@ pub async fn request_return(
     let token = token.filter(|t| !t.is_empty());
     let result = async {
         let (state, session) = context().await?;
-        let order =
-            crate::orders::access::for_viewer(&state, &session, &order_id, token.as_deref())
-                .await?;
-        let owner: Option<(Option<String>,)> =
-            sqlx::query_as("select user_id from orders where id = $1")
-                .bind(&order.id)
-                .fetch_optional(state.db.pool())
-                .await?;
-        let me = crate::accounts::session::current(&state.db, &session)
-            .await?
-            .map(|u| u.id);
-        let by = me.filter(|id| owner.and_then(|(o,)| o).as_deref() == Some(id.as_str()));
+        let (order, by) =
+            crate::orders::access::viewer(&state, &session, &order_id, token.as_deref()).await?;
         let (positions, quantities, reasons) = (
             position.unwrap_or_default(),
             quantity.unwrap_or_default(),
