@@ -30,9 +30,22 @@ pub enum Command {
         /// How many demo products to make.
         #[arg(long, value_name = "N")]
         demo: Option<usize>,
-        /// Only make the demo catalog when the catalog has no products yet.
+        /// Only make the demo catalog when the catalog has no products yet (and the demo
+        /// history of orders when there are no orders yet).
         #[arg(long, requires = "demo")]
         if_empty: bool,
+        /// Also make a year of history: N orders (with customers, refunds, codes) and ten
+        /// funnel visits per order, the same for the same N. Needs a catalog.
+        #[arg(long, value_name = "N")]
+        history: Option<usize>,
+    },
+    /// Recount the analytics rollups from the orders (after an import, say).
+    RebuildAnalytics,
+    /// Times the dashboard and every report over the last 12 months (scripts/bench-analytics.sh).
+    #[command(hide = true)]
+    BenchReports {
+        #[arg(long, default_value_t = 7)]
+        runs: usize,
     },
     /// Check the configuration and print it, secrets hidden.
     CheckConfig,
@@ -46,6 +59,22 @@ pub enum Command {
         #[arg(long, default_value = "")]
         name: String,
     },
+}
+
+async fn seed_history(
+    db: &app::platform::db::Db,
+    plan: app::analytics::seed::Plan,
+) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    let made = app::analytics::seed::history(db, plan)
+        .await
+        .map_err(|e| anyhow::anyhow!("history: {}", e.to_public().message))?;
+    println!(
+        "History: {} customers, {} orders ({} cancelled, {} refunded), {} funnel visits over {} days ({:.1} s).",
+        made.customers, made.orders, made.cancelled, made.refunded, made.funnel_events, plan.days,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
@@ -69,7 +98,30 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             db.close().await;
             Ok(())
         }
-        Command::Seed { demo, if_empty } => {
+        Command::RebuildAnalytics => {
+            let db = connect_database(&config).await?;
+            let started = std::time::Instant::now();
+            let days = app::analytics::rollup::rebuild(&db)
+                .await
+                .map_err(|e| anyhow::anyhow!("rebuilding: {}", e.to_public().message))?;
+            println!(
+                "Rollups rebuilt: {days} days ({:.1} s).",
+                started.elapsed().as_secs_f64()
+            );
+            db.close().await;
+            Ok(())
+        }
+        Command::BenchReports { runs } => {
+            let db = connect_database(&config).await?;
+            crate::bench::reports(&db, runs).await?;
+            db.close().await;
+            Ok(())
+        }
+        Command::Seed {
+            demo,
+            if_empty,
+            history,
+        } => {
             let db = connect_database(&config).await?;
             let report = app::settings::db::seed_defaults(&db).await?;
             println!(
@@ -100,6 +152,15 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                         started.elapsed().as_secs_f64()
                     );
                 }
+                let (orders,): (i64,) = sqlx::query_as("select count(*) from orders")
+                    .fetch_one(db.pool())
+                    .await?;
+                if history.is_none() && orders == 0 {
+                    seed_history(&db, app::analytics::seed::Plan::demo()).await?;
+                }
+            }
+            if let Some(orders) = history {
+                seed_history(&db, app::analytics::seed::Plan::year(orders)).await?;
             }
             db.close().await;
             Ok(())

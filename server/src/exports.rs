@@ -21,6 +21,12 @@ pub fn router(state: AppState) -> Router {
     let r = add(r, "GET", "/admin/audit/export.csv", get(audit));
     let r = add(r, "GET", "/admin/customers/export.csv", get(customers));
     let r = add(r, "GET", "/admin/customers/{id}/export.json", get(customer));
+    let r = add(
+        r,
+        "GET",
+        "/admin/analytics/{report}/export.csv",
+        get(report),
+    );
     r.with_state(state)
 }
 
@@ -72,6 +78,35 @@ async fn customers(
         let filter =
             app::customers::filter::CustomerFilter::from_query(query.as_deref().unwrap_or(""))?;
         app::customers::read::export_csv(&state.db, &filter).await
+    })
+    .await
+}
+
+/// A report's table for the page's range, as CSV.
+async fn report(
+    State(state): State<AppState>,
+    session: tower_sessions::Session,
+    Path(key): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let name = format!(
+        "{}.csv",
+        key.chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect::<String>()
+    );
+    let file = (name.as_str(), "/admin/analytics/sales");
+    send(&state, &session, Permission::AnalyticsRead, file, async {
+        let pairs: Vec<(String, String)> =
+            url::form_urlencoded::parse(query.as_deref().unwrap_or("").as_bytes())
+                .into_owned()
+                .collect();
+        let q = app::analytics::model::Query::from_pairs(
+            pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        );
+        let report = app::analytics::reports::build(&state.db, &key, &q).await?;
+        let bytes = app::analytics::reports::csv(&report)?;
+        String::from_utf8(bytes).map_err(|e| AppError::Internal(e.into()))
     })
     .await
 }

@@ -6,13 +6,16 @@
 
 pub mod api;
 pub mod archive;
+pub mod bench;
 pub mod bodies;
 pub mod catalog;
 pub mod cli;
 pub mod config;
 pub mod csp;
 pub mod exports;
+pub mod funnel;
 pub mod health;
+pub mod live;
 pub mod middleware;
 pub mod orders;
 pub mod page_cache;

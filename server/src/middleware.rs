@@ -40,7 +40,10 @@ pub async fn request_context(trust_proxy: bool, mut req: Request, next: Next) ->
     let started = Instant::now();
 
     let ip = app::platform::request::client_ip(req.headers(), req.extensions(), trust_proxy);
-    let scope = app::platform::request::Scope::new(id.clone()).with_ip(ip);
+    let agent = app::platform::request::trackable_agent(req.headers());
+    let scope = app::platform::request::Scope::new(id.clone())
+        .with_ip(ip)
+        .with_agent(agent);
     let mut response =
         app::platform::request::scope(scope.clone(), next.run(req).instrument(span.clone())).await;
 

@@ -46,6 +46,7 @@ pub fn build_router(
     let trust_proxy = state.config.trust_proxy;
     let options = state.leptos_options.clone();
     let state_for_pages = state.clone();
+    let state_for_funnel = state.clone();
     let routes = page_routes().to_vec();
     let pkg_dir = Path::new(&*options.site_root).join(&*options.site_pkg_dir);
     // Missing folders are named inside pkg/ (and serve nothing), never the working dir.
@@ -95,7 +96,8 @@ pub fn build_router(
     .merge(crate::api::router(state.clone()))
     .merge(crate::catalog::router(state.clone()))
     .merge(crate::orders::router(state.clone()))
-    .merge(crate::exports::router(state))
+    .merge(crate::exports::router(state.clone()))
+    .merge(crate::live::router(state))
     .merge(pkg)
     .layer(axum::middleware::from_fn_with_state(
         state_for_pages,
@@ -111,6 +113,10 @@ pub fn build_router(
     .layer(axum::middleware::from_fn_with_state(
         Arc::new(pages),
         crate::page_cache::finish_pages,
+    ))
+    .layer(axum::middleware::from_fn_with_state(
+        state_for_funnel,
+        crate::funnel::count_views,
     ))
     .layer(axum::middleware::from_fn_with_state(edge, security_headers))
     // Quality 4, not the libraries' default (brotli 11): a rendered page compresses in a

@@ -110,7 +110,13 @@ pub async fn assemble_state(
         None => app::platform::payments::Payments::test(),
     };
     tracing::info!(provider = payments.provider.name(), "payments");
+    let postgres_url = (db.backend() == app::platform::db::Backend::Postgres)
+        .then(|| config.database_url.expose().to_owned());
+    let live = app::platform::live::Live::start(db.clone(), redis.clone(), postgres_url).await;
+    let hits = app::platform::hits::Hits::start(db.clone());
     Ok(AppState::new(app::platform::state::Services {
+        live,
+        hits,
         payments,
         cache,
         storage,
@@ -285,8 +291,9 @@ async fn delete_expired_sessions(store: SqlSessionStore) {
     }
 }
 
-/// Removes audit rows past the retention setting, a minute after start and daily. Every
-/// instance runs it; the delete is idempotent, so several at once only repeat each other.
+/// Removes audit rows past the retention setting, raw funnel rows past theirs and live
+/// notifications older than a day, a minute after start and daily. Every instance runs
+/// it; the deletes are idempotent, so several at once only repeat each other.
 async fn purge_audit_log(db: app::platform::db::Db) {
     tokio::time::sleep(Duration::from_secs(60)).await;
     let mut every = tokio::time::interval(Duration::from_secs(24 * 3600));
@@ -296,6 +303,14 @@ async fn purge_audit_log(db: app::platform::db::Db) {
             Ok(0) => {}
             Ok(n) => tracing::info!(deleted = n, "old audit rows removed"),
             Err(err) => tracing::warn!(error = %err, "could not purge the audit log"),
+        }
+        match app::analytics::funnel::purge(&db).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(deleted = n, "old funnel rows removed"),
+            Err(err) => tracing::warn!(error = %err, "could not purge the funnel"),
+        }
+        if let Err(err) = app::platform::live::purge(&db).await {
+            tracing::warn!(error = %err, "could not purge old notifications");
         }
     }
 }

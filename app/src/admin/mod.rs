@@ -64,6 +64,12 @@ enum Needs {
 const MODULES: &[(&str, &str, Needs, bool)] = &[
     ("/admin", "Dashboard", Needs::AnyStaff, true),
     (
+        "/admin/analytics/sales",
+        "Reports",
+        Needs::One(Permission::AnalyticsRead),
+        true,
+    ),
+    (
         "/admin/catalog",
         "Catalog",
         Needs::One(Permission::CatalogWrite),
@@ -103,6 +109,12 @@ const MODULES: &[(&str, &str, Needs, bool)] = &[
         "/admin/settings/checkout",
         "Checkout settings",
         Needs::Either(Permission::SettingsManage, Permission::DiscountsManage),
+        true,
+    ),
+    (
+        "/admin/settings/analytics",
+        "Report settings",
+        Needs::One(Permission::SettingsManage),
         true,
     ),
     (
@@ -150,30 +162,5 @@ fn AdminFrame(user: CurrentUser) -> impl IntoView {
             </aside>
             <div class="admin__main"><Outlet /></div>
         </div>
-    }
-}
-
-#[component]
-pub fn DashboardPage() -> impl IntoView {
-    let staff = use_context::<Staff>();
-    let name = staff.map(|s| s.0.display_name()).unwrap_or_default();
-    let counts = Resource::new(|| (), |_| crate::inventory::api::dashboard_counts());
-    view! {
-        <Title text="Admin" />
-        <h1 data-testid="admin-dashboard">"Welcome, " {name}</h1>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                counts.await.ok().map(|(low, to_ship)| { let warn = low > 0; view! {
-                    <div class="dashboard-cards">
-                        <a class="card dashboard-card" href="/admin/orders?status=paid" data-testid="to-ship">
-                            <strong>{to_ship}</strong>" order(s) to ship"
-                        </a>
-                        <a class="card dashboard-card" class:dashboard-card--warn=warn href="/admin/inventory?low=1" data-testid="low-stock-badge">
-                            <strong>{low}</strong>" variant(s) low on stock"
-                        </a>
-                    </div>
-                }})
-            })}
-        </Suspense>
     }
 }

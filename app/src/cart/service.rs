@@ -137,6 +137,7 @@ pub async fn add(
     .bind(cap)
     .execute(state.db.pool())
     .await?;
+    crate::analytics::funnel::record(state, crate::analytics::funnel::Step::Carted).await;
     read(&state.db, &cart).await
 }
 

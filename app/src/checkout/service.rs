@@ -92,9 +92,11 @@ async fn row(state: &AppState, session: &Session, ctx: &Context) -> Result<Optio
     };
     let email = ctx.user_email.clone().unwrap_or_default();
     let address = address.map(|a| json(&a)).unwrap_or_default();
+    let visitor =
+        crate::analytics::funnel::record(state, crate::analytics::funnel::Step::Checkout).await;
     sqlx::query(
-        "insert into checkouts (id, cart_id, user_id, email, address, status, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, 'open', $6, $6)",
+        "insert into checkouts (id, cart_id, user_id, email, address, status, created_at, updated_at, visitor) \
+         values ($1, $2, $3, $4, $5, 'open', $6, $6, $7)",
     )
     .bind(&id)
     .bind(cart_id)
@@ -102,6 +104,7 @@ async fn row(state: &AppState, session: &Session, ctx: &Context) -> Result<Optio
     .bind(&email)
     .bind(&address)
     .bind(now)
+    .bind(&visitor)
     .execute(state.db.pool())
     .await?;
     session.insert(CHECKOUT, &id).await.map_err(session_error)?;

@@ -62,6 +62,7 @@ pub async fn fulfil(
     queue_order_mail(state, &mut tx, order_id, crate::orders::mail::order_shipped).await?;
     tx.commit().await?;
     state.jobs.notify();
+    state.live.wake();
     Ok(())
 }
 
@@ -72,6 +73,7 @@ pub async fn deliver(state: &AppState, actor: &str, order_id: &str) -> Result<()
     change(&mut tx, order_id, from, to, "marked delivered").await?;
     event(&mut tx, order_id, "delivered", "Delivered.", Some(actor)).await?;
     tx.commit().await?;
+    state.live.wake();
     Ok(())
 }
 
@@ -137,6 +139,7 @@ pub(crate) async fn count_refund(
     actor: Option<&str>,
 ) -> Result<String, AppError> {
     let now = now_ms();
+    let tracked = crate::analytics::rollup::track(conn, order_id).await?;
     let counted = sqlx::query(
         "update orders set refunded = refunded + $2, payment_status = case when refunded + $2 >= captured \
            then 'refunded' else 'partially_refunded' end, updated_at = $3 \
@@ -174,6 +177,7 @@ pub(crate) async fn count_refund(
             ),
         });
     }
+    tracked.apply(conn).await?;
     let refund_id = crate::platform::ids::new_id();
     sqlx::query(
         "insert into refunds (id, order_id, amount, reason, status, actor, created_at, updated_at) \
@@ -241,8 +245,15 @@ pub(crate) async fn send_refund(
             );
             event(&mut tx, order_id, "refunded", &msg, actor).await?;
             super::mail::mail_refund(state, &mut tx, order_id, amount).await?;
+            super::live::refunded(
+                &mut tx,
+                order_id,
+                Money::new(amount, order.captured.currency),
+            )
+            .await?;
             tx.commit().await?;
             state.jobs.notify();
+            state.live.wake();
             Ok(())
         }
         Err(err) => {
@@ -251,6 +262,7 @@ pub(crate) async fn send_refund(
                 .bind(now_ms())
                 .execute(&mut *tx)
                 .await?;
+            let tracked = crate::analytics::rollup::track(&mut tx, order_id).await?;
             sqlx::query(
                 "update orders set refunded = refunded - $2, payment_status = case when refunded - $2 <= 0 \
                    then 'paid' else 'partially_refunded' end where id = $1",
@@ -259,6 +271,7 @@ pub(crate) async fn send_refund(
             .bind(amount)
             .execute(&mut *tx)
             .await?;
+            tracked.apply(&mut tx).await?;
             event(
                 &mut tx,
                 order_id,
@@ -347,6 +360,7 @@ pub async fn cancel(
     };
     tx.commit().await?;
     state.cache.invalidate().await;
+    state.live.wake();
     let Some(refund_id) = refund_id else {
         return Ok(());
     };

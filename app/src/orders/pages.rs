@@ -89,6 +89,7 @@ pub fn OrderPage() -> impl IntoView {
                             <Title text=format!("Order {}", number_label(order.number)) />
                             <OrderDetail order staff=false />
                             {returns}
+                            <LiveStatus />
                         }.into_any()
                     }
                     Err(err) if err.code == ErrorCode::NotFound => view! {
@@ -98,6 +99,24 @@ pub fn OrderPage() -> impl IntoView {
                     }.into_any(),
                     Err(err) => view! { <p class="form-error" role="alert">{err.message}</p> }.into_any(),
                 }
+            })}
+        </Suspense>
+    }
+}
+
+/// For a signed-in shopper, the live feed of their orders: the status above changes the
+/// moment staff ship the order (`/live.js`). Guests (order links) reload to see it.
+#[component]
+fn LiveStatus() -> impl IntoView {
+    let user = Resource::new(|| (), |_| crate::accounts::api::get_current_user());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                user.await.ok().flatten().map(|u| view! {
+                    <div hidden data-live-channels=format!("user.{}", u.id) data-live-since="0"></div>
+                    <p class="visually-hidden" aria-live="polite" data-live-announce></p>
+                    <script src="/live.js" defer></script>
+                })
             })}
         </Suspense>
     }
@@ -114,7 +133,7 @@ pub fn OrderDetail(order: Order, staff: bool) -> impl IntoView {
             <header class="order__head">
                 <h1>"Order " <span data-testid="order-number">{number}</span></h1>
                 <p class="order__date">{when(order.created_at)}</p>
-                <p class="status" data-testid="order-status">{order.status.label()}</p>
+                <p class="status" data-testid="order-status" data-live-status=order.id.clone()>{order.status.label()}</p>
                 {(order.payment_status != PaymentStatus::Paid).then(|| view! {
                     <p class="status status--refund" data-testid="payment-status">{order.payment_status.label()}</p>
                 })}

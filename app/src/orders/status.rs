@@ -34,6 +34,7 @@ pub async fn change(
     let sql = format!(
         "update orders set status = $2{clear}, updated_at = $3 where id = $1 and status = $4{hold}"
     );
+    let tracked = crate::analytics::rollup::track(conn, order_id).await?;
     let done = sqlx::query(&sql)
         .bind(order_id)
         .bind(to.as_str())
@@ -42,6 +43,8 @@ pub async fn change(
         .execute(&mut *conn)
         .await?;
     if done.rows_affected() == 1 {
+        tracked.apply(conn).await?;
+        super::live::status(conn, order_id).await?;
         return Ok(());
     }
     Err(refused(conn, order_id, what).await)

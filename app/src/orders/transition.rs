@@ -33,6 +33,7 @@ impl After {
     async fn run(self, state: &AppState) {
         if self.jobs {
             state.jobs.notify();
+            state.live.wake();
         }
         if self.stock {
             state.cache.invalidate().await;
@@ -182,9 +183,11 @@ async fn succeed_in(
     sqlx::query(
         "insert into orders (id, number, payment_id, checkout_id, user_id, email, status, \
            payment_status, currency, subtotal, discount, shipping, tax, total, tax_inclusive, \
-           captured, refunded, address, shipping_name, discount_code, created_at, updated_at) \
+           captured, refunded, address, shipping_name, discount_code, created_at, updated_at, \
+           returning_customer) \
          values ($1, $2, $3, $4, $5, $6, 'paid', 'paid', $7, $8, $9, $10, $11, $12, $13, $14, 0, \
-           $15, $16, $17, $18, $18)",
+           $15, $16, $17, $18, $18, \
+           case when exists (select 1 from orders where email = $6) then 1 else 0 end)",
     )
     .bind(&order_id)
     .bind(number)
@@ -207,6 +210,9 @@ async fn succeed_in(
     .execute(&mut *conn)
     .await?;
     insert_lines(conn, &order_id, &lines).await?;
+    crate::analytics::rollup::added(conn, &order_id).await?;
+    crate::analytics::funnel::paid(conn, &payment.checkout_id).await?;
+    super::live::placed(conn, &order_id).await?;
     let currency = crate::platform::money::Currency::parse(&payment.currency).unwrap_or_default();
     let money = |minor| crate::platform::money::Money::new(minor, currency).to_string();
     event(
@@ -262,6 +268,7 @@ async fn succeed_in(
 
     super::mail::mail_confirmation(state, conn, &order_id).await?;
     inventory::mail_low_stock(state, conn, &low).await?;
+    super::live::low_stock(conn, &low).await?;
     after.jobs = true;
     after.stock = true;
     tracing::info!(
@@ -370,6 +377,7 @@ async fn refunded_in(
     };
     let amount = amount_refunded.clamp(0, captured);
     // Raises `refunded` to what the provider reports; refunds made here already counted.
+    let tracked = crate::analytics::rollup::track(conn, &order_id).await?;
     let raised: Option<(i64,)> = sqlx::query_as(
         "update orders set refunded = $2, payment_status = case when $2 >= captured then 'refunded' \
            else 'partially_refunded' end, updated_at = $3 \
@@ -380,6 +388,7 @@ async fn refunded_in(
     .bind(now_ms())
     .fetch_optional(&mut *conn)
     .await?;
+    tracked.apply(conn).await?;
     if raised.is_some() {
         event(
             conn,

@@ -13,6 +13,9 @@ pub struct Scope {
     pub id: Arc<str>,
     /// The client's address, as `client_ip` reads it (for the audit log).
     pub ip: Arc<str>,
+    /// The user agent, when the request may count in the first-party funnel: no
+    /// `Sec-GPC: 1` or `DNT: 1`, and not a bot ([`trackable_agent`]).
+    pub agent: Option<Arc<str>>,
     queries: Arc<AtomicU64>,
 }
 
@@ -21,12 +24,18 @@ impl Scope {
         Self {
             id,
             ip: Arc::from(""),
+            agent: None,
             queries: Arc::new(AtomicU64::new(0)),
         }
     }
 
     pub fn with_ip(mut self, ip: String) -> Self {
         self.ip = Arc::from(ip);
+        self
+    }
+
+    pub fn with_agent(mut self, agent: Option<String>) -> Self {
+        self.agent = agent.map(Arc::from);
         self
     }
 
@@ -48,6 +57,58 @@ pub fn current_id() -> Option<String> {
 /// The client address of the request served by this task ("" outside one).
 pub fn current_ip() -> String {
     REQUEST.try_with(|s| s.ip.to_string()).unwrap_or_default()
+}
+
+/// The trackable user agent of the request served by this task (see [`Scope::agent`]).
+pub fn current_agent() -> Option<Arc<str>> {
+    REQUEST.try_with(|s| s.agent.clone()).ok().flatten()
+}
+
+/// Substrings of user agents that are not people (lower case). Headless browsers count
+/// as automation.
+const BOTS: &[&str] = &[
+    "bot",
+    "crawl",
+    "spider",
+    "slurp",
+    "headless",
+    "lighthouse",
+    "curl",
+    "wget",
+    "python",
+    "go-http",
+    "java/",
+    "okhttp",
+    "axios",
+    "node-fetch",
+    "httpclient",
+    "facebookexternalhit",
+    "preview",
+    "monitor",
+    "scanner",
+    "phantomjs",
+    "selenium",
+    "playwright",
+    "puppeteer",
+];
+
+/// The user agent when the request may be counted: the browser has not asked not to be
+/// (`Sec-GPC: 1`, `DNT: 1`) and does not look like a bot.
+pub fn trackable_agent(headers: &http::HeaderMap) -> Option<String> {
+    let asks_not = |name: &str| {
+        headers
+            .get(name)
+            .is_some_and(|v| v.as_bytes().trim_ascii() == b"1")
+    };
+    if asks_not("sec-gpc") || asks_not("dnt") {
+        return None;
+    }
+    let agent = headers.get(http::header::USER_AGENT)?.to_str().ok()?.trim();
+    let lower = agent.to_ascii_lowercase();
+    if agent.len() < 10 || BOTS.iter().any(|b| lower.contains(b)) {
+        return None;
+    }
+    Some(agent.chars().take(300).collect())
 }
 
 /// Counts one database statement against the current request (no-op outside one).
@@ -114,6 +175,36 @@ pub fn is_plain_form_post() -> bool {
                 .and_then(|v| v.to_str().ok())
                 .is_some_and(|v| v.contains("text/html"))
     })
+}
+
+#[cfg(test)]
+mod tracking_tests {
+    use super::trackable_agent;
+
+    #[test]
+    fn privacy_signals_and_bots_are_not_tracked() {
+        let chrome =
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/156.0 Safari/537.36";
+        let mut h = http::HeaderMap::new();
+        h.insert(http::header::USER_AGENT, chrome.parse().expect("ua"));
+        assert_eq!(trackable_agent(&h).as_deref(), Some(chrome));
+        h.insert("sec-gpc", "1".parse().expect("h"));
+        assert_eq!(trackable_agent(&h), None);
+        h.remove("sec-gpc");
+        h.insert("dnt", "1".parse().expect("h"));
+        assert_eq!(trackable_agent(&h), None);
+        h.insert("dnt", "0".parse().expect("h"));
+        assert!(trackable_agent(&h).is_some());
+        h.insert(
+            http::header::USER_AGENT,
+            "Mozilla/5.0 (compatible; Googlebot/2.1)"
+                .parse()
+                .expect("ua"),
+        );
+        assert_eq!(trackable_agent(&h), None);
+        h.remove(http::header::USER_AGENT);
+        assert_eq!(trackable_agent(&h), None);
+    }
 }
 
 #[cfg(test)]

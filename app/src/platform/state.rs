@@ -53,6 +53,10 @@ pub struct Services {
     pub storage: crate::platform::storage::Storage,
     /// The payment provider (Stripe or the offline test provider).
     pub payments: crate::platform::payments::Payments,
+    /// The live feed's delivery to this instance's WebSocket connections.
+    pub live: crate::platform::live::Live,
+    /// First-party funnel hits, written in batches off the request path.
+    pub hits: crate::platform::hits::Hits,
 }
 
 /// The parts of the configuration that request handling needs.

@@ -287,6 +287,7 @@ pub async fn receive(
     } else {
         None
     };
+    let tracked = crate::analytics::rollup::track(&mut tx, &order_id).await?;
     sqlx::query(
         "update returns set status = 'received', refund_amount = $2, refund_id = $3 where id = $1",
     )
@@ -295,6 +296,7 @@ pub async fn receive(
     .bind(refund_id.as_deref())
     .execute(&mut *tx)
     .await?;
+    tracked.apply(&mut tx).await?;
     let restocked = if back.is_empty() {
         "nothing restocked".to_owned()
     } else {

@@ -36,6 +36,7 @@ use Need::*;
 const NOTHING: &str = "no-such-id";
 
 fn server_functions() -> Vec<(&'static str, Need, Body)> {
+    use app::analytics::api::*;
     use app::audit::api::*;
     use app::catalog::api::*;
     use app::checkout::api::*;
@@ -104,6 +105,10 @@ fn server_functions() -> Vec<(&'static str, Need, Body)> {
     let id: &'static [(&str, &str)] = &[("id", NOTHING)];
     all.extend([
         (DashboardCounts::PATH, Staff, Form(&[])),
+        (AdminDashboard::PATH, Staff, Form(&[("query", "range=custom")])),
+        (AdminReport::PATH, One(AnalyticsRead), Form(&[("key", NOTHING), ("query", "")])),
+        (AnalyticsSettings::PATH, One(AnalyticsRead), Form(&[])),
+        (SetAnalyticsSettings::PATH, One(SettingsManage), Form(&[("time_zone", "Mars/Olympus"), ("funnel_days", "1")])),
         (AdminProducts::PATH, One(CatalogWrite), Form(&[("query", "")])),
         (AdminProduct::PATH, One(CatalogWrite), Form(id)),
         (SaveProduct::PATH, One(CatalogWrite), Json(r#"{"id":null,"input":{"name":"","slug":"","description":"","status":"draft","category_id":null,"featured":false,"seo_title":"","seo_description":"","currency":"USD","options":[],"variants":[]}}"#)),
@@ -163,6 +168,7 @@ const STAFF_ROUTES: &[(&str, Permission)] = &[
     ("/admin/audit/export.csv", AuditRead),
     ("/admin/customers/export.csv", CustomersRead),
     ("/admin/customers/{id}/export.json", CustomersErase),
+    ("/admin/analytics/{report}/export.csv", AnalyticsRead),
 ];
 
 fn allowed(need: Need, perms: &[Permission]) -> bool {
@@ -255,8 +261,8 @@ both_backends!(
         }
         for (path, permission) in STAFF_ROUTES {
             // A customer's export of nobody: past the check, nothing to find.
-            let url = app.url(&path.replace("{id}", NOTHING));
-            let found = if path.contains("{id}") { 404 } else { 200 };
+            let url = app.url(&path.replace("{id}", NOTHING).replace("{report}", NOTHING));
+            let found = if path.contains('{') { 404 } else { 200 };
             for (who, client, perms) in &callers {
                 let response = client.get(&url).send().await.expect("get");
                 let status = response.status().as_u16();

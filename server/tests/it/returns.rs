@@ -300,6 +300,18 @@ both_backends!(
             kinds.contains(&"return") && kinds.contains(&"refund"),
             "{kinds:?}"
         );
+        // The analytics rollups followed the return (units refunded, money refunded).
+        assert_eq!(
+            app::analytics::rollup::verify(&app.state.db)
+                .await
+                .expect("verify"),
+            Vec::<String>::new()
+        );
+        assert_eq!(
+            app.count("select cast(sum(refunded_units) as bigint) from variant_daily")
+                .await,
+            1
+        );
     }
 );
 

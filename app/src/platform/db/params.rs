@@ -8,6 +8,7 @@ use sqlx::query::{Query, QueryAs};
 pub enum Arg {
     Text(String),
     Int(i64),
+    Null,
 }
 
 /// A statement that takes [`Arg`]s: `sqlx::query` and `sqlx::query_as` alike.
@@ -20,6 +21,7 @@ impl<'q> Bind<'q> for Query<'q, Any, AnyArguments<'q>> {
         match arg {
             Arg::Text(s) => self.bind(s.as_str()),
             Arg::Int(i) => self.bind(*i),
+            Arg::Null => self.bind(None::<String>),
         }
     }
 }
@@ -29,6 +31,7 @@ impl<'q, O> Bind<'q> for QueryAs<'q, Any, O, AnyArguments<'q>> {
         match arg {
             Arg::Text(s) => self.bind(s.as_str()),
             Arg::Int(i) => self.bind(*i),
+            Arg::Null => self.bind(None::<String>),
         }
     }
 }
@@ -56,4 +59,37 @@ impl Params {
     pub fn next_index(&self) -> usize {
         self.0.len() + 1
     }
+}
+
+/// Inserts `rows` (each one value per column) into `table`, a few hundred rows per
+/// statement: bulk writes (rebuilds, seeds) without a round trip per row.
+pub async fn insert_many(
+    conn: &mut super::AnyConnection,
+    table: &str,
+    columns: &[&str],
+    rows: Vec<Vec<Arg>>,
+) -> Result<(), sqlx::Error> {
+    let per_statement = (4_000 / columns.len().max(1)).max(1);
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let mut args: Vec<Arg> = Vec::new();
+        let mut tuples = Vec::new();
+        for row in rows.by_ref().take(per_statement) {
+            let names: Vec<String> = row
+                .into_iter()
+                .map(|arg| {
+                    args.push(arg);
+                    format!("${}", args.len())
+                })
+                .collect();
+            tuples.push(format!("({})", names.join(", ")));
+        }
+        let sql = format!(
+            "insert into {table} ({}) values {}",
+            columns.join(", "),
+            tuples.join(", ")
+        );
+        bind(sqlx::query(&sql), &args).execute(&mut *conn).await?;
+    }
+    Ok(())
 }
