@@ -101,7 +101,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
         Command::RebuildAnalytics => {
             let db = connect_database(&config).await?;
             let started = std::time::Instant::now();
-            let days = app::analytics::rollup::rebuild(&db)
+            let days = app::analytics::rebuild::rebuild(&db)
                 .await
                 .map_err(|e| anyhow::anyhow!("rebuilding: {}", e.to_public().message))?;
             println!(

@@ -105,7 +105,7 @@ async fn report(
             pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())),
         );
         let report = app::analytics::reports::build(&state.db, &key, &q).await?;
-        let bytes = app::analytics::reports::csv(&report)?;
+        let bytes = app::analytics::table::csv(&report)?;
         String::from_utf8(bytes).map_err(|e| AppError::Internal(e.into()))
     })
     .await

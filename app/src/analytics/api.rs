@@ -1,16 +1,16 @@
 //! Server functions of the dashboard and the reports. `query` is the page's query string.
 
-use super::model::{Dashboard, Query, Report};
+use super::model::{Dashboard, Report};
 use crate::platform::error::PublicError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-fn parse(query: &str) -> Query {
+fn parse(query: &str) -> super::model::Query {
     let pairs: Vec<(String, String)> =
         url::form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
             .into_owned()
             .collect();
-    Query::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+    super::model::Query::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
 }
 
 /// The dashboard home for the staff member: the headline numbers and chart for those

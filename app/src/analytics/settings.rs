@@ -33,7 +33,7 @@ pub async fn save(
             format!("Time zone set to {zone}"),
         )
         .await?;
-        super::rollup::rebuild(&state.db).await?;
+        super::rebuild::rebuild(&state.db).await?;
         state.cache.invalidate().await;
     }
     if super::funnel::retention_days(&state.db).await? != days {

@@ -83,14 +83,3 @@ pub async fn set_low_stock(variant_id: String, threshold: String) -> Result<(), 
     )
     .await
 }
-
-/// The dashboard's badges: variants at or under their threshold, orders to ship.
-#[server]
-pub async fn dashboard_counts() -> Result<(i64, i64), PublicError> {
-    use crate::accounts::edge::*;
-    let (state, _) = staff().await?;
-    Ok((
-        crate::inventory::read::low_count(&state).await?,
-        crate::orders::read::to_ship(&state).await?,
-    ))
-}

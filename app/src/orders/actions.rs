@@ -286,28 +286,6 @@ pub(crate) async fn send_refund(
     }
 }
 
-/// A cancellation refused because the order has shipped says what to do instead: a return.
-async fn shipped_means_return(
-    conn: &mut AnyConnection,
-    order_id: &str,
-    refused: AppError,
-) -> AppError {
-    let status: Option<(String,)> = sqlx::query_as("select status from orders where id = $1")
-        .bind(order_id)
-        .fetch_optional(conn)
-        .await
-        .unwrap_or(None);
-    match status.as_ref().and_then(|(s,)| OrderStatus::parse(s)) {
-        Some(OrderStatus::Fulfilled | OrderStatus::Delivered) => AppError::Conflict(
-            "This order has shipped, so it cannot be cancelled. Take it back as a return \
-             instead: the customer asks for one from their order page (or its link), and you \
-             approve it, receive the parcel and refund under Returns."
-                .into(),
-        ),
-        _ => refused,
-    }
-}
-
 /// Cancels a paid, unshipped order: puts its stock back and refunds what is left. The
 /// refund of the rest is counted in the same transaction as the cancellation, so a
 /// partial refund racing it either counted first (and the rest is refunded here) or
@@ -329,7 +307,7 @@ pub async fn cancel(
     )
     .await
     {
-        return Err(shipped_means_return(&mut tx, order_id, refused).await);
+        return Err(super::status::shipped_means_return(&mut tx, order_id, refused).await);
     }
     restock(&mut tx, order_id, actor).await?;
     let reason = reason.trim();

@@ -70,6 +70,28 @@ async fn refused(conn: &mut AnyConnection, order_id: &str, what: &str) -> AppErr
     }
 }
 
+/// A cancellation refused because the order has shipped says what to do instead: a return.
+pub(super) async fn shipped_means_return(
+    conn: &mut AnyConnection,
+    order_id: &str,
+    refused: AppError,
+) -> AppError {
+    let status: Option<(String,)> = sqlx::query_as("select status from orders where id = $1")
+        .bind(order_id)
+        .fetch_optional(conn)
+        .await
+        .unwrap_or(None);
+    match status.as_ref().and_then(|(s,)| OrderStatus::parse(s)) {
+        Some(OrderStatus::Fulfilled | OrderStatus::Delivered) => AppError::Conflict(
+            "This order has shipped, so it cannot be cancelled. Take it back as a return \
+             instead: the customer asks for one from their order page (or its link), and you \
+             approve it, receive the parcel and refund under Returns."
+                .into(),
+        ),
+        _ => refused,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::OrderStatus::{self, *};

@@ -121,7 +121,7 @@ both_backends!(
             "the fixture's totals"
         );
         let act = |id: &str, action: &str, amount: &str| {
-            let fields = vec![
+            let fields = [
                 ("id", id.to_owned()),
                 ("action", action.to_owned()),
                 ("amount", amount.to_owned()),
@@ -252,7 +252,7 @@ both_backends!(
 
         // Kept up to date, the rollups equal what the raw rows say…
         assert_eq!(
-            app::analytics::rollup::verify(&app.state.db)
+            app::analytics::rebuild::verify(&app.state.db)
                 .await
                 .expect("verify"),
             Vec::<String>::new()
@@ -262,14 +262,14 @@ both_backends!(
             .execute(app.state.db.pool())
             .await
             .expect("tamper");
-        assert!(!app::analytics::rollup::verify(&app.state.db)
+        assert!(!app::analytics::rebuild::verify(&app.state.db)
             .await
             .expect("verify")
             .is_empty());
-        app::analytics::rollup::rebuild(&app.state.db)
+        app::analytics::rebuild::rebuild(&app.state.db)
             .await
             .expect("rebuild");
-        assert!(app::analytics::rollup::verify(&app.state.db)
+        assert!(app::analytics::rebuild::verify(&app.state.db)
             .await
             .expect("verify")
             .is_empty());
@@ -280,7 +280,7 @@ both_backends!(
             .execute(app.state.db.pool())
             .await
             .expect("move B");
-        app::analytics::rollup::rebuild(&app.state.db)
+        app::analytics::rebuild::rebuild(&app.state.db)
             .await
             .expect("rebuild");
         let day = |d: &'static str| format!("range=custom&from={d}&to={d}&compare=none");

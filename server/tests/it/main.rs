@@ -25,6 +25,7 @@ mod crash;
 mod customers;
 mod database;
 mod errors;
+mod funnel;
 mod health;
 mod helpers;
 mod hostile_text;

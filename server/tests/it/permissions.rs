@@ -104,7 +104,6 @@ fn server_functions() -> Vec<(&'static str, Need, Body)> {
         public.into_iter().map(|p| (p, Public, Form(&[]))).collect();
     let id: &'static [(&str, &str)] = &[("id", NOTHING)];
     all.extend([
-        (DashboardCounts::PATH, Staff, Form(&[])),
         (AdminDashboard::PATH, Staff, Form(&[("query", "range=custom")])),
         (AdminReport::PATH, One(AnalyticsRead), Form(&[("key", NOTHING), ("query", "")])),
         (AnalyticsSettings::PATH, One(AnalyticsRead), Form(&[])),

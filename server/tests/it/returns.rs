@@ -302,7 +302,7 @@ both_backends!(
         );
         // The analytics rollups followed the return (units refunded, money refunded).
         assert_eq!(
-            app::analytics::rollup::verify(&app.state.db)
+            app::analytics::rebuild::verify(&app.state.db)
                 .await
                 .expect("verify"),
             Vec::<String>::new()
