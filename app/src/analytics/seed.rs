@@ -4,16 +4,13 @@
 //! `make run` gets a few hundred orders over the last months. Rows are written in bulk
 //! (as an import would), then the rollups are rebuilt from them.
 
+use super::seed_orders::{Made, Variant, CODES, DAY_MS};
 use crate::platform::db::params::{insert_many, Arg};
 use crate::platform::db::{now_ms, Db};
 use crate::platform::error::AppError;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::collections::{BTreeMap, HashSet};
-
-pub(super) const DAY_MS: i64 = 24 * 3600 * 1000;
-pub(super) const CODES: [(&str, &str, i64); 2] =
-    [("WELCOME10", "percent", 10), ("SPRING5", "fixed", 500)];
 
 /// How much history to make.
 #[derive(Debug, Clone, Copy)]
@@ -47,23 +44,6 @@ impl Plan {
             seed: 15,
         }
     }
-}
-
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Made {
-    pub customers: usize,
-    pub orders: usize,
-    pub refunded: usize,
-    pub cancelled: usize,
-    pub funnel_events: usize,
-}
-
-pub(super) struct Variant {
-    pub id: String,
-    pub sku: String,
-    pub price: i64,
-    pub product: String,
-    pub title: String,
 }
 
 async fn variants(db: &Db) -> Result<Vec<Variant>, AppError> {

@@ -1,12 +1,32 @@
 //! The orders of a seeded history, written in bulk with their checkouts and payments.
 
-use super::seed::{Made, Variant, CODES, DAY_MS};
 use crate::accounts::model::AddressInput;
 use crate::platform::db::params::{insert_many, Arg};
 use crate::platform::db::Db;
 use crate::platform::error::AppError;
 use rand::rngs::StdRng;
 use rand::Rng;
+
+pub(super) const DAY_MS: i64 = 24 * 3600 * 1000;
+pub(super) const CODES: [(&str, &str, i64); 2] =
+    [("WELCOME10", "percent", 10), ("SPRING5", "fixed", 500)];
+
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Made {
+    pub customers: usize,
+    pub orders: usize,
+    pub refunded: usize,
+    pub cancelled: usize,
+    pub funnel_events: usize,
+}
+
+pub(super) struct Variant {
+    pub id: String,
+    pub sku: String,
+    pub price: i64,
+    pub product: String,
+    pub title: String,
+}
 
 #[derive(Default)]
 pub(super) struct Batch {
