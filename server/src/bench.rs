@@ -33,10 +33,9 @@ pub async fn reports(db: &Db, runs: usize) -> anyhow::Result<()> {
             if key == "dashboard" {
                 let cx = app::analytics::read::context(db).await.map_err(fail)?;
                 let period = app::analytics::range::resolve(&q, cx.today).map_err(fail)?;
-                let days = app::analytics::read::sales_days(db, period.current)
+                let buckets = app::analytics::reports::over_time(db, &period)
                     .await
                     .map_err(fail)?;
-                let buckets = app::analytics::read::bucketed(period.current, period.bucket, &days);
                 app::analytics::read::kpis(db, &period, &cx.zone)
                     .await
                     .map_err(fail)?;

@@ -1,7 +1,8 @@
 //! The staff dashboard's frame under `/admin`: navigation for every module, the access
-//! check, the signed-in staff member as context (`accounts::model::Staff`) and the dashboard home. Each
-//! module's pages live with their domain (`catalog::admin`, `orders::admin`,
-//! `inventory::admin`, `settings::admin`, `accounts::admin` for staff).
+//! check and the signed-in staff member as context (`accounts::model::Staff`). Each
+//! module's pages live with their domain (`analytics::pages` for the dashboard home and
+//! the reports, `catalog::admin`, `orders::admin`, `inventory::admin`, `settings::admin`,
+//! `accounts::admin` for staff).
 
 use crate::accounts::api::admin_access;
 use crate::accounts::api::Logout;

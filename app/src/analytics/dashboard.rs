@@ -12,8 +12,7 @@ pub async fn build(state: &AppState, user: &UserRow, q: &Query) -> Result<Dashbo
     let cx = super::read::context(&state.db).await?;
     let period = super::range::resolve(q, cx.today)?;
     let (kpis, chart_svg) = if user.can(Permission::AnalyticsRead) {
-        let days = super::read::sales_days(&state.db, period.current).await?;
-        let buckets = super::read::bucketed(period.current, period.bucket, &days);
+        let buckets = super::reports::over_time(&state.db, &period).await?;
         (
             super::read::kpis(&state.db, &period, &cx.zone).await?,
             super::reports::sales_chart(&state.db, &period, &buckets, &cx.currency).await?,

@@ -58,13 +58,42 @@ pub async fn build(db: &Db, key: &str, q: &Query) -> Result<Report, AppError> {
     Ok(report)
 }
 
+/// The sales rows of the period's range, per bucket (every bucket present).
+pub async fn over_time(
+    db: &Db,
+    period: &Period,
+) -> Result<Vec<(jiff::civil::Date, read::Sales)>, AppError> {
+    let days = read::sales_days(db, period.current).await?;
+    Ok(read::bucketed(period.current, period.bucket, &days))
+}
+
+/// Bars of one sales column per bucket.
+fn column_chart(
+    title: &str,
+    period: &Period,
+    buckets: &[(jiff::civil::Date, read::Sales)],
+    column: &str,
+    kind: Kind,
+    currency: &str,
+) -> String {
+    let labels: Vec<String> = buckets
+        .iter()
+        .map(|(d, _)| period.bucket.label(*d))
+        .collect();
+    let values: Vec<i64> = buckets.iter().map(|(_, s)| s[col(column)]).collect();
+    chart::bars(&Series {
+        title,
+        labels: &labels,
+        values: &values,
+        previous: None,
+        kind,
+        currency,
+    })
+}
+
 /// Per bucket: the sales columns, and the chart of net sales against the comparison.
 async fn sales(db: &Db, cx: &Context, period: &Period, r: &mut Report) -> Result<(), AppError> {
-    let buckets = read::bucketed(
-        period.current,
-        period.bucket,
-        &read::sales_days(db, period.current).await?,
-    );
+    let buckets = over_time(db, period).await?;
     r.columns = vec![
         column("period", "Period", Kind::Text),
         column("orders", "Orders", Kind::Count),
@@ -127,11 +156,7 @@ pub async fn sales_chart(
 }
 
 async fn taxes(db: &Db, period: &Period, r: &mut Report) -> Result<(), AppError> {
-    let buckets = read::bucketed(
-        period.current,
-        period.bucket,
-        &read::sales_days(db, period.current).await?,
-    );
+    let buckets = over_time(db, period).await?;
     r.columns = vec![
         column("period", "Period", Kind::Text),
         column("orders", "Orders", Kind::Count),
@@ -146,19 +171,14 @@ async fn taxes(db: &Db, period: &Period, r: &mut Report) -> Result<(), AppError>
             int(s[col("shipping")]),
         ]);
     }
-    let labels: Vec<String> = buckets
-        .iter()
-        .map(|(d, _)| period.bucket.label(*d))
-        .collect();
-    let values: Vec<i64> = buckets.iter().map(|(_, s)| s[col("tax")]).collect();
-    r.chart_svg = chart::bars(&Series {
-        title: "Taxes collected",
-        labels: &labels,
-        values: &values,
-        previous: None,
-        kind: Kind::Money,
-        currency: &r.currency,
-    });
+    r.chart_svg = column_chart(
+        "Taxes collected",
+        period,
+        &buckets,
+        "tax",
+        Kind::Money,
+        &r.currency,
+    );
     r.note = "As charged on the orders placed in each period; refunds are not split into tax and shipping.".into();
     Ok(())
 }
@@ -281,27 +301,15 @@ async fn customers(db: &Db, cx: &Context, period: &Period, r: &mut Report) -> Re
         r.rows
             .push(vec![Cell::Text(email), int(orders), int(spent)]);
     }
-    let buckets = read::bucketed(
-        period.current,
-        period.bucket,
-        &read::sales_days(db, period.current).await?,
+    let buckets = over_time(db, period).await?;
+    r.chart_svg = column_chart(
+        "New customers",
+        period,
+        &buckets,
+        "new_customers",
+        Kind::Count,
+        &r.currency,
     );
-    let labels: Vec<String> = buckets
-        .iter()
-        .map(|(d, _)| period.bucket.label(*d))
-        .collect();
-    let values: Vec<i64> = buckets
-        .iter()
-        .map(|(_, s)| s[col("new_customers")])
-        .collect();
-    r.chart_svg = chart::bars(&Series {
-        title: "New customers",
-        labels: &labels,
-        values: &values,
-        previous: None,
-        kind: Kind::Count,
-        currency: &r.currency,
-    });
     r.note = "A new customer placed their first order in the period; a returning one had ordered before. The table lists the 50 who spent most.".into();
     Ok(())
 }

@@ -191,7 +191,8 @@ async fn funnel(db: &Db, plan: Plan, rng: &mut StdRng, now: i64) -> Result<usize
     for d in 0..plan.days {
         let at = now - (plan.days - d) * DAY_MS + DAY_MS / 2;
         let day = super::zone::day_of(at, &zone);
-        let viewers = (per_day as f64 / norm * rng.gen_range(0.8..1.2)) as i64;
+        // A little over the plan on average, so a plan of N makes at least about N.
+        let viewers = (per_day as f64 / norm * rng.gen_range(0.9..1.2)).ceil() as i64;
         for (step, share) in steps {
             let n = (viewers as f64 * share) as i64;
             for v in 0..n {
