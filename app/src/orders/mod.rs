@@ -23,6 +23,8 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod read;
 #[cfg(feature = "ssr")]
+mod refunded;
+#[cfg(feature = "ssr")]
 pub mod status;
 #[cfg(feature = "ssr")]
 pub mod timeline;

@@ -21,8 +21,8 @@ use crate::platform::state::AppState;
 
 /// What the transition found to do; the caller acts after the commit.
 #[derive(Debug, Default)]
-struct After {
-    jobs: bool,
+pub(super) struct After {
+    pub(super) jobs: bool,
     stock: bool,
     /// An order that must not stand (a late payment over its code's limit): cancelled
     /// and refunded in full, with the reason.
@@ -78,7 +78,7 @@ pub async fn apply_event(
             reference,
             amount_refunded,
         } => {
-            refunded_in(
+            super::refunded::refunded_in(
                 state,
                 &mut tx,
                 provider,
@@ -348,61 +348,4 @@ async fn sell(
         hold(conn, order_id, "stock_short", &reason).await?;
     }
     Ok(low)
-}
-
-async fn refunded_in(
-    state: &AppState,
-    conn: &mut AnyConnection,
-    provider: &str,
-    reference: &str,
-    amount_refunded: i64,
-    after: &mut After,
-) -> Result<(), AppError> {
-    let key = Key::Reference {
-        provider,
-        reference,
-    };
-    let order: Option<(String, i64, i64)> = match attempts::find(conn, key).await? {
-        Some(payment) => {
-            sqlx::query_as("select id, captured, refunded from orders where payment_id = $1")
-                .bind(&payment.id)
-                .fetch_optional(&mut *conn)
-                .await?
-        }
-        None => None,
-    };
-    let Some((order_id, captured, _)) = order else {
-        // Not yet: the order is made by another event still on its way. Stripe retries.
-        return Err(AppError::Unavailable("the order of this refund".into()));
-    };
-    let amount = amount_refunded.clamp(0, captured);
-    // Raises `refunded` to what the provider reports; refunds made here already counted.
-    let tracked = crate::analytics::rollup::track(conn, &order_id).await?;
-    let raised: Option<(i64,)> = sqlx::query_as(
-        "update orders set refunded = $2, payment_status = case when $2 >= captured then 'refunded' \
-           else 'partially_refunded' end, updated_at = $3 \
-         where id = $1 and refunded < $2 returning refunded",
-    )
-    .bind(&order_id)
-    .bind(amount)
-    .bind(now_ms())
-    .fetch_optional(&mut *conn)
-    .await?;
-    tracked.apply(conn).await?;
-    if raised.is_some() {
-        event(
-            conn,
-            &order_id,
-            "refunded",
-            &format!(
-                "Refunds at the provider now total {} (minor units).",
-                amount
-            ),
-            None,
-        )
-        .await?;
-        super::mail::mail_refund(state, conn, &order_id, amount).await?;
-        after.jobs = true;
-    }
-    Ok(())
 }
