@@ -10,14 +10,10 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_params_map};
 
-fn current_query(search: &str) -> Query {
-    let pairs: Vec<(String, String)> = search
-        .trim_start_matches('?')
-        .split('&')
-        .filter_map(|kv| kv.split_once('='))
-        .map(|(k, v)| (k.to_owned(), v.replace('+', " ")))
-        .collect();
-    Query::from_pairs(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+/// The query the page was asked with, decoded by the router (the server reads the same
+/// string with `api::parse`; both end in [`Query::from_pairs`]).
+fn current_query(query: Memo<leptos_router::params::ParamsMap>) -> Query {
+    query.with_untracked(|map| Query::from_pairs(map.into_iter().map(|(k, v)| (k.as_ref(), v))))
 }
 
 /// The range, comparison and (for reports) bucket picker.
@@ -92,7 +88,7 @@ fn KpiCards(kpis: Vec<Kpi>, currency: String) -> impl IntoView {
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let location = use_location();
-    let search = Memo::new(move |_| location.search.get());
+    let (search, params_of_url) = (location.search, location.query);
     let data = Resource::new(move || search.get(), admin_dashboard);
     let name = use_context::<crate::accounts::model::Staff>()
         .map(|s| s.0.display_name())
@@ -102,7 +98,7 @@ pub fn DashboardPage() -> impl IntoView {
         <div class="admin-head"><h1 data-testid="admin-dashboard">"Welcome, " {name}</h1></div>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                let query = current_query(&search.get_untracked());
+                let query = current_query(params_of_url);
                 let d = match data.await {
                     Ok(d) => d,
                     Err(err) => return view! { <RangePicker query buckets=false /><p class="form-error" role="alert" data-testid="range-error">{err.message}</p> }.into_any(),
@@ -163,7 +159,7 @@ pub fn ReportPage() -> impl IntoView {
             .with(|p| p.get("report"))
             .unwrap_or_else(|| "sales".to_owned())
     });
-    let search = Memo::new(move |_| location.search.get());
+    let (search, params_of_url) = (location.search, location.query);
     let data = Resource::new(
         move || (key.get(), search.get()),
         |(k, q)| admin_report(k, q),
@@ -182,7 +178,7 @@ pub fn ReportPage() -> impl IntoView {
         </nav>
         <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                let query = current_query(&search.get_untracked());
+                let query = current_query(params_of_url);
                 let r = match data.await {
                     Ok(r) => r,
                     Err(err) => return view! { <RangePicker query buckets=true /><p class="form-error" role="alert" data-testid="range-error">{err.message}</p> }.into_any(),

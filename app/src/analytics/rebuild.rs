@@ -1,26 +1,21 @@
 //! Rebuilding the rollups from the raw rows (orders, lines, received returns) in bulk,
 //! and checking the kept rollups against such a rebuild.
 
-use super::rollup::{add_line, share_of, Rollups, Share, ORDER_COLUMNS, SALES};
+use super::rollup::{
+    add_line, share_of, OrderRow, Rollups, Share, ORDER_COLUMNS, RETURNED_FROM, SALES,
+};
 use super::zone;
 use crate::platform::db::{AnyConnection, Db};
 use crate::platform::error::AppError;
 use std::collections::BTreeMap;
 
 /// An order's id and the columns of its share.
-type IdOrderRow = (
-    String,
-    i64,
-    String,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    Option<String>,
-);
+#[derive(sqlx::FromRow)]
+struct IdOrderRow {
+    id: String,
+    #[sqlx(flatten)]
+    order: OrderRow,
+}
 
 /// What the rollups should hold, computed from the raw rows (three bulk reads).
 pub async fn from_raw(conn: &mut AnyConnection) -> Result<Rollups, AppError> {
@@ -29,9 +24,7 @@ pub async fn from_raw(conn: &mut AnyConnection) -> Result<Rollups, AppError> {
     let orders: Vec<IdOrderRow> = sqlx::query_as(&sql).fetch_all(&mut *conn).await?;
     let mut shares: BTreeMap<String, Share> = orders
         .into_iter()
-        .map(|(id, a, b, c, d, e, f, g, h, i, j)| {
-            (id, share_of((a, b, c, d, e, f, g, h, i, j), &tz))
-        })
+        .map(|row| (row.id, share_of(row.order, &tz)))
         .collect();
     let lines: Vec<(String, String, i64, i64)> = sqlx::query_as(
         "select order_id, variant_id, quantity, unit_price * quantity from order_lines \
@@ -44,14 +37,8 @@ pub async fn from_raw(conn: &mut AnyConnection) -> Result<Rollups, AppError> {
             add_line(share, variant, units, revenue, 0);
         }
     }
-    let returned: Vec<(String, String, i64)> = sqlx::query_as(
-        "select r.order_id, l.variant_id, rl.quantity from return_lines rl \
-         join returns r on r.id = rl.return_id \
-         join order_lines l on l.order_id = r.order_id and l.position = rl.position \
-         where r.status in ('received', 'refunded')",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+    let sql = format!("select r.order_id, l.variant_id, rl.quantity {RETURNED_FROM}");
+    let returned: Vec<(String, String, i64)> = sqlx::query_as(&sql).fetch_all(&mut *conn).await?;
     for (order, variant, units) in returned {
         if let Some(share) = shares.get_mut(&order) {
             add_line(share, variant, 0, 0, units);

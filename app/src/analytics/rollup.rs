@@ -84,42 +84,41 @@ impl Rollups {
 }
 
 /// The order's columns a share is made of.
-pub(super) type OrderRow = (
-    i64,
-    String,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    Option<String>,
-);
+#[derive(Debug, sqlx::FromRow)]
+pub(super) struct OrderRow {
+    created_at: i64,
+    status: String,
+    refunded: i64,
+    subtotal: i64,
+    discount: i64,
+    shipping: i64,
+    tax: i64,
+    total: i64,
+    returning_customer: i64,
+    discount_code: Option<String>,
+}
 pub(super) const ORDER_COLUMNS: &str =
     "created_at, status, refunded, subtotal, discount, shipping, tax, total, \
     returning_customer, discount_code";
 
 pub(super) fn share_of(order: OrderRow, zone: &TimeZone) -> Share {
-    let (created, status, refunded, subtotal, discount, shipping, tax, total, returning, code) =
-        order;
-    let cancelled = status == "cancelled";
+    let cancelled = order.status == "cancelled";
     Share {
-        day: zone::day_of(created, zone),
+        day: zone::day_of(order.created_at, zone),
         sales: [
             1,
             i64::from(cancelled),
-            i64::from(refunded > 0),
-            i64::from(returning == 0),
+            i64::from(order.refunded > 0),
+            i64::from(order.returning_customer == 0),
             0,
-            subtotal,
-            discount,
-            refunded,
-            shipping,
-            tax,
-            total,
+            order.subtotal,
+            order.discount,
+            order.refunded,
+            order.shipping,
+            order.tax,
+            order.total,
         ],
-        code: code.filter(|c| !c.is_empty()),
+        code: order.discount_code.filter(|c| !c.is_empty()),
         variants: BTreeMap::new(),
     }
 }
@@ -141,8 +140,11 @@ pub(super) fn add_line(
 }
 
 /// The order's share now, on the caller's connection (None: no such order).
-pub async fn share(conn: &mut AnyConnection, order_id: &str) -> Result<Option<Share>, AppError> {
-    let (_, tz) = zone::read(conn).await?;
+async fn share(
+    conn: &mut AnyConnection,
+    order_id: &str,
+    zone: &TimeZone,
+) -> Result<Option<Share>, AppError> {
     let sql = format!("select {ORDER_COLUMNS} from orders where id = $1");
     let Some(order): Option<OrderRow> = sqlx::query_as(&sql)
         .bind(order_id)
@@ -151,7 +153,7 @@ pub async fn share(conn: &mut AnyConnection, order_id: &str) -> Result<Option<Sh
     else {
         return Ok(None);
     };
-    let mut share = share_of(order, &tz);
+    let mut share = share_of(order, zone);
     let lines: Vec<(String, i64, i64)> = sqlx::query_as(
         "select variant_id, quantity, unit_price * quantity from order_lines where order_id = $1 \
          order by position",
@@ -162,7 +164,8 @@ pub async fn share(conn: &mut AnyConnection, order_id: &str) -> Result<Option<Sh
     for (variant, units, revenue) in lines {
         add_line(&mut share, variant, units, revenue, 0);
     }
-    let returned: Vec<(String, i64)> = sqlx::query_as(RETURNED_SQL)
+    let sql = format!("select l.variant_id, rl.quantity {RETURNED_FROM} and r.order_id = $1");
+    let returned: Vec<(String, i64)> = sqlx::query_as(&sql)
         .bind(order_id)
         .fetch_all(&mut *conn)
         .await?;
@@ -172,28 +175,34 @@ pub async fn share(conn: &mut AnyConnection, order_id: &str) -> Result<Option<Sh
     Ok(Some(share))
 }
 
-const RETURNED_SQL: &str = "select l.variant_id, rl.quantity from return_lines rl \
+/// The returned units that count (received, or refunded after being received), joined to
+/// their order lines; the caller selects columns and may add conditions.
+pub(super) const RETURNED_FROM: &str = "from return_lines rl \
     join returns r on r.id = rl.return_id \
     join order_lines l on l.order_id = r.order_id and l.position = rl.position \
-    where r.order_id = $1 and r.status in ('received', 'refunded')";
+    where r.status in ('received', 'refunded')";
 
 /// An order's share read before a change; [`Tracked::apply`] after the change writes
-/// the difference.
+/// the difference. The store's time zone is read once, here.
 pub struct Tracked {
     order_id: String,
+    zone: TimeZone,
     before: Option<Share>,
 }
 
 pub async fn track(conn: &mut AnyConnection, order_id: &str) -> Result<Tracked, AppError> {
+    let (_, zone) = zone::read(conn).await?;
+    let before = share(conn, order_id, &zone).await?;
     Ok(Tracked {
         order_id: order_id.to_owned(),
-        before: share(conn, order_id).await?,
+        zone,
+        before,
     })
 }
 
 impl Tracked {
     pub async fn apply(self, conn: &mut AnyConnection) -> Result<(), AppError> {
-        let after = share(conn, &self.order_id).await?;
+        let after = share(conn, &self.order_id, &self.zone).await?;
         if after == self.before {
             return Ok(());
         }
@@ -210,8 +219,10 @@ impl Tracked {
 
 /// Adds a new order's share (call once, after its lines are written).
 pub async fn added(conn: &mut AnyConnection, order_id: &str) -> Result<(), AppError> {
+    let (_, zone) = zone::read(conn).await?;
     Tracked {
         order_id: order_id.to_owned(),
+        zone,
         before: None,
     }
     .apply(conn)

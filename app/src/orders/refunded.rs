@@ -1,8 +1,8 @@
 //! A refund made at the provider (its dashboard, a dispute): the order's refunded total
-//! is raised to what the provider reports, inside the event's transaction.
+//! is raised to what the provider reports, inside the event's transaction. Answers whether
+//! it queued work (mail) for the caller to wake the workers for after the commit.
 
 use super::timeline::event;
-use super::transition::After;
 use crate::payments::attempts::{self, Key};
 use crate::platform::db::{now_ms, AnyConnection};
 use crate::platform::error::AppError;
@@ -14,8 +14,7 @@ pub(super) async fn refunded_in(
     provider: &str,
     reference: &str,
     amount_refunded: i64,
-    after: &mut After,
-) -> Result<(), AppError> {
+) -> Result<bool, AppError> {
     let key = Key::Reference {
         provider,
         reference,
@@ -60,7 +59,6 @@ pub(super) async fn refunded_in(
         )
         .await?;
         super::mail::mail_refund(state, conn, &order_id, amount).await?;
-        after.jobs = true;
     }
-    Ok(())
+    Ok(raised.is_some())
 }

@@ -21,8 +21,8 @@ use crate::platform::state::AppState;
 
 /// What the transition found to do; the caller acts after the commit.
 #[derive(Debug, Default)]
-pub(super) struct After {
-    pub(super) jobs: bool,
+struct After {
+    jobs: bool,
     stock: bool,
     /// An order that must not stand (a late payment over its code's limit): cancelled
     /// and refunded in full, with the reason.
@@ -78,15 +78,9 @@ pub async fn apply_event(
             reference,
             amount_refunded,
         } => {
-            super::refunded::refunded_in(
-                state,
-                &mut tx,
-                provider,
-                &reference,
-                amount_refunded,
-                &mut after,
-            )
-            .await?;
+            after.jobs =
+                super::refunded::refunded_in(state, &mut tx, provider, &reference, amount_refunded)
+                    .await?;
         }
     }
     tx.commit().await?;
