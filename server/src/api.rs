@@ -191,10 +191,9 @@ async fn login(
             }
         };
         let pair = jwt::start(&state, &user).await?;
-        Ok(ok(
-            StatusCode::OK,
-            json!({ "tokens": pair, "user": user.to_current() }),
-        ))
+        let mut data = json!(pair);
+        data["user"] = json!(user.to_current());
+        Ok(ok(StatusCode::OK, data))
     })
     .await
 }
@@ -209,7 +208,7 @@ async fn refresh(
     Body(body): Body<RefreshBody>,
 ) -> Result<Response, AppError> {
     let pair = jwt::refresh(&state, &body.refresh_token).await?;
-    Ok(ok(StatusCode::OK, json!({ "tokens": pair })))
+    Ok(ok(StatusCode::OK, json!(pair)))
 }
 
 async fn logout(

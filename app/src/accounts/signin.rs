@@ -52,10 +52,7 @@ pub async fn authenticate(
         .await?;
     if user.email_verified_at.is_none() {
         resend_verification(state, &user).await?;
-        return Err(AppError::validation(
-            "email",
-            "confirm your email address first: we have just sent you a new link",
-        ));
+        return Err(AppError::Unconfirmed);
     }
     if user.has_two_factor() {
         Ok(SignIn::NeedsSecondFactor(user))

@@ -130,6 +130,10 @@ mod server {
         BadCredentials,
         #[error("you do not have permission to do that")]
         Forbidden,
+        /// The right password for an account whose email address is not confirmed yet (a
+        /// fresh link has just been mailed): 403, as the API specification has it.
+        #[error("confirm your email address first: we have just sent you a new link")]
+        Unconfirmed,
         /// A staff action that moves money (refunds, cancellations, codes, rates) by a
         /// staff member without two-factor authentication.
         #[error("turn on two-factor authentication (Account → Two-factor) to do this: it is required for refunds, cancellations, discount codes and rates")]
@@ -163,7 +167,9 @@ mod server {
             match self {
                 Self::Validation { .. } => ErrorCode::ValidationError,
                 Self::Unauthorized | Self::BadCredentials => ErrorCode::Unauthorized,
-                Self::Forbidden | Self::TwoFactorRequired => ErrorCode::Forbidden,
+                Self::Forbidden | Self::TwoFactorRequired | Self::Unconfirmed => {
+                    ErrorCode::Forbidden
+                }
                 Self::NotFound(_) => ErrorCode::NotFound,
                 Self::Conflict(_) => ErrorCode::Conflict,
                 Self::RateLimited { .. } => ErrorCode::RateLimitExceeded,
@@ -234,12 +240,20 @@ mod server {
         }
     }
 
+    /// The Unix time (seconds) `secs` from now: the value of `X-RateLimit-Reset`.
+    pub fn reset_at(secs: u64) -> u64 {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        now + secs
+    }
+
     /// The `X-RateLimit-*` headers of a refusal by a counter of `limit` hits.
     pub fn refused_headers(limit: u32, retry_after: u64) -> [(&'static str, String); 3] {
         [
             ("x-ratelimit-limit", limit.to_string()),
             ("x-ratelimit-remaining", "0".to_owned()),
-            ("x-ratelimit-reset", retry_after.to_string()),
+            ("x-ratelimit-reset", reset_at(retry_after).to_string()),
         ]
     }
 
@@ -267,7 +281,7 @@ mod server {
 }
 
 #[cfg(feature = "ssr")]
-pub use server::{refused_headers, AppError};
+pub use server::{refused_headers, reset_at, AppError};
 
 #[cfg(test)]
 mod tests {

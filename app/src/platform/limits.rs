@@ -71,12 +71,16 @@ impl Decision {
         }
     }
 
-    /// `X-RateLimit-Limit`, `-Remaining` and `-Reset` (seconds until the window resets).
+    /// `X-RateLimit-Limit`, `-Remaining` and `-Reset` (the Unix time, in seconds, at which
+    /// the window resets, as the API specification's example has it).
     pub fn headers(&self) -> [(&'static str, String); 3] {
         [
             ("x-ratelimit-limit", self.limit.to_string()),
             ("x-ratelimit-remaining", self.remaining.to_string()),
-            ("x-ratelimit-reset", self.reset_secs.to_string()),
+            (
+                "x-ratelimit-reset",
+                crate::platform::error::reset_at(self.reset_secs).to_string(),
+            ),
         ]
     }
 }

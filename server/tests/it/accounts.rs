@@ -23,7 +23,7 @@ both_backends!(
         let response = app
             .login_with(&app.client, "ada@example.com", PASSWORD)
             .await;
-        assert_eq!(response.status(), 400);
+        assert_eq!(response.status(), 403);
         assert!(json(response).await["message"]
             .as_str()
             .expect("message")

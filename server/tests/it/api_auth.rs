@@ -58,11 +58,15 @@ both_backends!(
         let app = TestApp::spawn(&db, &[]).await;
         app.verified_user("ada@example.com").await;
         let data = app.api_login("ada@example.com", PASSWORD).await;
-        let access = data["tokens"]["access_token"]
+        let access = data["access_token"]
             .as_str()
             .expect("access token")
             .to_owned();
-        assert_eq!(data["tokens"]["expires_in"], 3600);
+        // The specification's shape (§3.3): the tokens directly under `data`.
+        assert_eq!(data["expires_in"], 3600);
+        assert_eq!(data["token_type"], "Bearer");
+        assert!(data["refresh_token"].is_string(), "{data}");
+        assert!(data.get("tokens").is_none(), "{data}");
         assert_eq!(data["user"]["email"], "ada@example.com");
 
         let response = app
@@ -182,10 +186,7 @@ both_backends!(
         let app = TestApp::spawn(&db, &[]).await;
         app.verified_user("ada@example.com").await;
         let data = app.api_login("ada@example.com", PASSWORD).await;
-        let first = data["tokens"]["refresh_token"]
-            .as_str()
-            .expect("refresh")
-            .to_owned();
+        let first = data["refresh_token"].as_str().expect("refresh").to_owned();
 
         let response = app
             .api(
@@ -196,7 +197,7 @@ both_backends!(
             )
             .await;
         assert_eq!(response.status(), 200);
-        let second = json(response).await["data"]["tokens"]["refresh_token"]
+        let second = json(response).await["data"]["refresh_token"]
             .as_str()
             .expect("rotated")
             .to_owned();
@@ -223,11 +224,11 @@ both_backends!(
         assert_eq!(response.status(), 401, "the whole family is revoked");
 
         // Logout ends a family too; other logins are untouched.
-        let a = app.api_login("ada@example.com", PASSWORD).await["tokens"]["refresh_token"]
+        let a = app.api_login("ada@example.com", PASSWORD).await["refresh_token"]
             .as_str()
             .expect("a")
             .to_owned();
-        let b = app.api_login("ada@example.com", PASSWORD).await["tokens"]["refresh_token"]
+        let b = app.api_login("ada@example.com", PASSWORD).await["refresh_token"]
             .as_str()
             .expect("b")
             .to_owned();
@@ -268,10 +269,7 @@ both_backends!(
         let app = TestApp::spawn(&db, &[]).await;
         app.verified_user("ada@example.com").await;
         let data = app.api_login("ada@example.com", PASSWORD).await;
-        let access = data["tokens"]["access_token"]
-            .as_str()
-            .expect("access")
-            .to_owned();
+        let access = data["access_token"].as_str().expect("access").to_owned();
 
         let response = app
             .api(
@@ -354,5 +352,52 @@ both_backends!(
         assert_eq!(response.status(), 202);
         app.wait_for_mail("ada@example.com", "Confirm your email")
             .await;
+    }
+);
+
+both_backends!(
+    an_unconfirmed_account_is_refused_with_403_and_sent_a_fresh_link,
+    |backend| async move {
+        let db = TestDb::fresh(backend).await;
+        let app = TestApp::spawn(&db, &[]).await;
+        let response = app
+            .api(
+                reqwest::Method::POST,
+                "/api/v1/auth/register",
+                None,
+                Some(json!({ "email": "new@example.com", "password": PASSWORD })),
+            )
+            .await;
+        assert_eq!(response.status(), 202);
+        // The right password, but the address is not confirmed: 403 (§3.3), not 400.
+        let response = app
+            .api(
+                reqwest::Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({ "email": "new@example.com", "password": PASSWORD })),
+            )
+            .await;
+        assert_eq!(response.status(), 403);
+        let body = json(response).await;
+        assert_eq!(body["status"], "error");
+        assert_eq!(body["error"]["code"], "FORBIDDEN");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .expect("message")
+                .contains("onfirm your email"),
+            "{body}"
+        );
+        // A wrong password is still the same 401 as an unknown email: nothing is revealed.
+        let response = app
+            .api(
+                reqwest::Method::POST,
+                "/api/v1/auth/login",
+                None,
+                Some(json!({ "email": "new@example.com", "password": "not the password" })),
+            )
+            .await;
+        assert_eq!(response.status(), 401);
     }
 );

@@ -50,7 +50,7 @@ both_backends!(
             .send()
             .await
             .expect("login");
-        let tokens = json(login).await["data"]["tokens"].clone();
+        let tokens = json(login).await["data"].clone();
         let me = two
             .client
             .get(two.url("/api/v1/users/me"))
