@@ -185,6 +185,9 @@ pub async fn erase(state: &AppState, actor: &str, id: &str) -> Result<(), AppErr
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    // Before the log is cleared: a mail being sent right now either logged already (and
+    // goes below) or finds its job cancelled and logs nothing.
+    crate::platform::jobs::Jobs::cancel_mail_to(&mut tx, &lower).await?;
     sqlx::query("delete from mail_log where to_address = $1")
         .bind(&lower)
         .execute(&mut *tx)

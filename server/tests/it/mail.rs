@@ -163,3 +163,75 @@ async fn settled_mail_job(app: &TestApp) -> (i64, String) {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
+
+both_backends!(
+    mail_still_queued_or_being_sent_to_an_erased_customer_is_cancelled_and_never_logged,
+    |backend| async move {
+        use app::platform::jobs::{Jobs, Task};
+        use app::platform::mail::{log_sent, OutgoingMail};
+        let db = TestDb::fresh(backend).await;
+        let app = TestApp::spawn(&db, &[]).await;
+        app.verified_user("ada@example.com").await;
+        let ada_id = app.user_id("ada@example.com").await;
+        let mail = |subject: &str| OutgoingMail {
+            to: "Ada@Example.com".into(),
+            subject: subject.into(),
+            text: "Hello".into(),
+            html: "<p>Hello</p>".into(),
+        };
+        // Two mails to her, due in an hour (the worker leaves them): one stays queued, the
+        // other is taken as if a worker were sending it right now; one to someone else.
+        let later = app::platform::db::now_ms() + 3_600_000;
+        let mut queued = Vec::new();
+        for (to, subject) in [("ada", "Queued"), ("ada", "Sending"), ("bob", "Other")] {
+            let mut mail = mail(subject);
+            if to == "bob" {
+                mail.to = "bob@example.com".into();
+            }
+            let mut conn = app.state.db.pool().acquire().await.expect("conn");
+            let id = Jobs::enqueue_at_in(&mut conn, &Task::SendMail(mail), later)
+                .await
+                .expect("queued");
+            queued.push(id);
+        }
+        sqlx::query("update jobs set status = 'running' where id = $1")
+            .bind(&queued[1])
+            .execute(app.state.db.pool())
+            .await
+            .expect("taken");
+
+        app::customers::erase::erase(&app.state, "system", &ada_id)
+            .await
+            .expect("erased");
+
+        let status = |id: String| {
+            let pool = app.state.db.pool().clone();
+            async move {
+                let (status, payload): (String, String) =
+                    sqlx::query_as("select status, payload from jobs where id = $1")
+                        .bind(id)
+                        .fetch_one(&pool)
+                        .await
+                        .expect("job");
+                (status, payload)
+            }
+        };
+        for id in &queued[..2] {
+            assert_eq!(status(id.clone()).await, ("done".into(), "{}".into()));
+        }
+        assert_eq!(
+            status(queued[2].clone()).await.0,
+            "queued",
+            "bob's mail stays"
+        );
+        // The one that was being sent finishes now: it logs nothing about her.
+        log_sent(&app.state.db, &queued[1], &mail("Sending"))
+            .await
+            .expect("log");
+        assert_eq!(
+            app.count("select count(*) from mail_log where to_address like '%ada%'")
+                .await,
+            0
+        );
+    }
+);

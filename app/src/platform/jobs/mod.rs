@@ -104,6 +104,38 @@ impl Jobs {
         self.wake.notify_one();
     }
 
+    /// Cancels the mail still to be sent to `address` (a customer being erased), in the
+    /// caller's transaction: queued or running mail jobs addressed to it are marked done
+    /// and lose their payload. A message already handed to the mail server still goes,
+    /// but is not logged ([`crate::platform::mail::log_sent`] checks the payload).
+    pub async fn cancel_mail_to(conn: &mut AnyConnection, address: &str) -> Result<u64, AppError> {
+        let pending: Vec<(String, String)> = sqlx::query_as(
+            "select id, payload from jobs where kind = $1 and status in ('queued', 'running')",
+        )
+        .bind(Task::SEND_MAIL)
+        .fetch_all(&mut *conn)
+        .await?;
+        let mut cancelled = 0;
+        for (id, payload) in pending {
+            let to_them = matches!(
+                Task::parse(Task::SEND_MAIL, &payload),
+                Ok(Task::SendMail(mail)) if mail.to.trim().eq_ignore_ascii_case(address.trim())
+            );
+            if to_them {
+                sqlx::query(
+                    "update jobs set status = 'done', payload = '{}', locked_until = null, \
+                     last_error = 'cancelled: the customer was erased', updated_at = $2 where id = $1",
+                )
+                .bind(&id)
+                .bind(now_ms())
+                .execute(&mut *conn)
+                .await?;
+                cancelled += 1;
+            }
+        }
+        Ok(cancelled)
+    }
+
     /// Takes the next due job, if any.
     pub async fn claim(&self) -> Result<Option<Job>, sqlx::Error> {
         let now = now_ms();
@@ -158,7 +190,8 @@ impl Jobs {
                 } else {
                     let delay = retry_delay(self.backoff, job.attempts);
                     let run_at = now + i64::try_from(delay.as_millis()).unwrap_or(i64::MAX / 2);
-                    sqlx::query("update jobs set status = 'queued', locked_until = null, last_error = $1, run_at = $2, updated_at = $3 where id = $4")
+                    // Not a job cancelled while it ran (its payload is gone): that one stays done.
+                    sqlx::query("update jobs set status = 'queued', locked_until = null, last_error = $1, run_at = $2, updated_at = $3 where id = $4 and payload <> '{}'")
                         .bind(&error)
                         .bind(run_at)
                         .bind(now)

@@ -21,23 +21,34 @@ pub struct OutgoingMail {
 }
 
 /// Remembers that `mail` went out (for a customer's timeline); a job run twice logs once.
+/// Nothing is logged for a job cancelled while it ran (its payload is gone: the customer
+/// was erased); the job row is updated first, so an erasure in progress is waited for.
 #[cfg(feature = "ssr")]
 pub async fn log_sent(
     db: &crate::platform::db::Db,
     job_id: &str,
     mail: &OutgoingMail,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "insert into mail_log (id, to_address, subject, sent_at) values ($1, $2, $3, $4) \
-         on conflict (id) do nothing",
-    )
-    .bind(job_id)
-    .bind(mail.to.to_lowercase())
-    .bind(&mail.subject)
-    .bind(crate::platform::db::now_ms())
-    .execute(db.pool())
-    .await?;
-    Ok(())
+    let now = crate::platform::db::now_ms();
+    let mut tx = db.begin_write().await?;
+    let live = sqlx::query("update jobs set updated_at = $2 where id = $1 and payload <> '{}'")
+        .bind(job_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    if live.rows_affected() == 1 {
+        sqlx::query(
+            "insert into mail_log (id, to_address, subject, sent_at) values ($1, $2, $3, $4) \
+             on conflict (id) do nothing",
+        )
+        .bind(job_id)
+        .bind(mail.to.to_lowercase())
+        .bind(&mail.subject)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await
 }
 
 /// Whether `raw` can be the `From` of a message (`Shop <shop@example.com>`).
