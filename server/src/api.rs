@@ -227,6 +227,17 @@ async fn me(Bearer(user): Bearer) -> Response {
 #[serde(deny_unknown_fields)]
 struct UpdateMe {
     full_name: String,
+    /// Absent: unchanged; `null`: the picture is removed; the current `avatar_url`:
+    /// unchanged. Pictures are uploaded on the website, where they are checked and
+    /// re-encoded; a link to another site would put its owner's tracking pixel in
+    /// staff pages, so it is refused.
+    #[serde(default, deserialize_with = "present")]
+    avatar_url: Option<Option<String>>,
+}
+
+/// Tells an explicit `null` (`Some(None)`) from an absent field (`None`).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(d).map(Some)
 }
 
 async fn update_me(
@@ -234,7 +245,23 @@ async fn update_me(
     Bearer(user): Bearer,
     Body(body): Body<UpdateMe>,
 ) -> Result<Response, AppError> {
+    let current = user.to_current().avatar_url;
+    let clear = match &body.avatar_url {
+        None => false,
+        Some(None) => current.is_some(),
+        Some(Some(url)) if Some(url) == current.as_ref() => false,
+        Some(Some(_)) => {
+            return Err(AppError::validation(
+                "avatar_url",
+                "upload a picture on the website (Account → Profile); links to other sites \
+                 are not accepted. Send null to remove the picture.",
+            ))
+        }
+    };
     profile::update_profile(&state, &user, &body.full_name).await?;
+    if clear {
+        app::accounts::avatar::clear(&state, &user).await?;
+    }
     let user = app::accounts::db::by_id(&state.db, &user.id)
         .await?
         .ok_or(AppError::Unauthorized)?;

@@ -7,6 +7,7 @@ mod accounts_helpers;
 mod addresses;
 mod analytics;
 mod api_auth;
+mod api_spec;
 mod audit;
 mod avatars;
 mod binary;
