@@ -1,7 +1,7 @@
 //! The REST API under `/api/v1` (DESIGN.md envelope, JWT bearer auth). Handlers are thin:
 //! parse, authenticate, call one service function, answer in the envelope.
 
-use app::accounts::{jwt, profile, register, signin};
+use app::accounts::{avatar, jwt, profile, register, signin};
 use app::platform::error::AppError;
 use app::platform::limits::Decision;
 use app::platform::state::AppState;
@@ -227,10 +227,8 @@ async fn me(Bearer(user): Bearer) -> Response {
 #[serde(deny_unknown_fields)]
 struct UpdateMe {
     full_name: String,
-    /// Absent: unchanged; `null`: the picture is removed; the current `avatar_url`:
-    /// unchanged. Pictures are uploaded on the website, where they are checked and
-    /// re-encoded; a link to another site would put its owner's tracking pixel in
-    /// staff pages, so it is refused.
+    /// Absent or the current URL: kept; `null`: removed; another link: refused
+    /// (`accounts::avatar::removal_by_url`).
     #[serde(default, deserialize_with = "present")]
     avatar_url: Option<Option<String>>,
 }
@@ -245,22 +243,11 @@ async fn update_me(
     Bearer(user): Bearer,
     Body(body): Body<UpdateMe>,
 ) -> Result<Response, AppError> {
-    let current = user.to_current().avatar_url;
-    let clear = match &body.avatar_url {
-        None => false,
-        Some(None) => current.is_some(),
-        Some(Some(url)) if Some(url) == current.as_ref() => false,
-        Some(Some(_)) => {
-            return Err(AppError::validation(
-                "avatar_url",
-                "upload a picture on the website (Account → Profile); links to other sites \
-                 are not accepted. Send null to remove the picture.",
-            ))
-        }
-    };
+    // Checked before anything is written.
+    let clear = avatar::removal_by_url(&user, body.avatar_url.as_ref().map(Option::as_deref))?;
     profile::update_profile(&state, &user, &body.full_name).await?;
     if clear {
-        app::accounts::avatar::clear(&state, &user).await?;
+        avatar::clear(&state, &user).await?;
     }
     let user = app::accounts::db::by_id(&state.db, &user.id)
         .await?

@@ -2,7 +2,7 @@
 //! look-ups) until shutdown. Several instances may run it against one database.
 
 use app::accounts::passwords;
-use app::platform::jobs::{Job, Task};
+use app::platform::jobs::{Job, Jobs, Task};
 use app::platform::mail::Mailer;
 use app::platform::state::AppState;
 use tokio::sync::watch;
@@ -43,7 +43,7 @@ async fn run(state: &AppState, mailer: &Mailer, job: &Job) -> anyhow::Result<()>
     match job.task()? {
         Task::SendMail(mail) => {
             mailer.send(&job.id, &mail).await?;
-            if let Err(err) = app::platform::mail::log_sent(&state.db, &job.id, &mail).await {
+            if let Err(err) = Jobs::mail_sent(&state.db, &job.id, &mail).await {
                 tracing::warn!(error = %err, "could not log a sent mail");
             }
             tracing::info!(job_id = %job.id, subject = %mail.subject, "mail sent");

@@ -32,6 +32,28 @@ pub fn is_served_name(name: &str) -> bool {
         && stem.chars().all(|c| c.is_ascii_hexdigit())
 }
 
+/// What a client may ask of the picture by URL (the REST API's `avatar_url`): absent or
+/// the current URL keeps it, `null` removes it (`Ok(true)`: remove). Pictures are uploaded
+/// here, checked and re-encoded; a link to another site is refused, since it would show
+/// its owner's tracking pixel to staff.
+pub fn removal_by_url(user: &UserRow, requested: Option<Option<&str>>) -> Result<bool, AppError> {
+    let current = user.avatar.as_deref();
+    match requested {
+        None => Ok(false),
+        Some(None) => Ok(current.is_some()),
+        Some(Some(url))
+            if current.is_some() && url.strip_prefix(super::db::AVATAR_URL_PREFIX) == current =>
+        {
+            Ok(false)
+        }
+        Some(Some(_)) => Err(AppError::validation(
+            "avatar_url",
+            "upload a picture on the website (Account → Profile); links to other sites are \
+             not accepted. Send null to remove the picture.",
+        )),
+    }
+}
+
 /// Stores `bytes` as the user's avatar, replacing (and deleting) the previous one.
 pub async fn store(state: &AppState, user: &UserRow, bytes: Vec<u8>) -> Result<String, AppError> {
     let jpeg = tokio::task::spawn_blocking(move || images::square_jpeg(&bytes, MAX_BYTES, SIDE))

@@ -146,7 +146,12 @@ mod server {
         /// `limit` is the maximum of the counter that refused: a 429's `X-RateLimit-*`
         /// headers describe that counter, whatever other limits the request also counted.
         #[error("too many requests; retry in {retry_after} s")]
-        RateLimited { retry_after: u64, limit: u32 },
+        RateLimited {
+            retry_after: u64,
+            /// The Unix time (seconds) the refusing window resets (`X-RateLimit-Reset`).
+            reset_at: u64,
+            limit: u32,
+        },
         /// A dependency (database, Redis, payment provider) is down: worth retrying.
         #[error("{0} is unavailable")]
         Unavailable(String),
@@ -194,12 +199,17 @@ mod server {
                 return;
             };
             response.set_status(self.status());
-            if let Self::RateLimited { retry_after, limit } = self {
+            if let Self::RateLimited {
+                retry_after,
+                reset_at,
+                limit,
+            } = self
+            {
                 if let Ok(value) = http::HeaderValue::from_str(&retry_after.to_string()) {
                     response.insert_header(http::header::RETRY_AFTER, value);
                 }
                 // The counter that refused, replacing any other limit's headers set before.
-                for (name, value) in refused_headers(*limit, *retry_after) {
+                for (name, value) in refused_headers(*limit, *reset_at) {
                     if let Ok(value) = http::HeaderValue::from_str(&value) {
                         response.insert_header(http::HeaderName::from_static(name), value);
                     }
@@ -240,20 +250,12 @@ mod server {
         }
     }
 
-    /// The Unix time (seconds) `secs` from now: the value of `X-RateLimit-Reset`.
-    pub fn reset_at(secs: u64) -> u64 {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        now + secs
-    }
-
     /// The `X-RateLimit-*` headers of a refusal by a counter of `limit` hits.
-    pub fn refused_headers(limit: u32, retry_after: u64) -> [(&'static str, String); 3] {
+    pub fn refused_headers(limit: u32, reset_at: u64) -> [(&'static str, String); 3] {
         [
             ("x-ratelimit-limit", limit.to_string()),
             ("x-ratelimit-remaining", "0".to_owned()),
-            ("x-ratelimit-reset", reset_at(retry_after).to_string()),
+            ("x-ratelimit-reset", reset_at.to_string()),
         ]
     }
 
@@ -281,7 +283,7 @@ mod server {
 }
 
 #[cfg(feature = "ssr")]
-pub use server::{refused_headers, reset_at, AppError};
+pub use server::{refused_headers, AppError};
 
 #[cfg(test)]
 mod tests {

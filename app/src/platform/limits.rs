@@ -66,6 +66,7 @@ impl Decision {
         } else {
             Err(AppError::RateLimited {
                 retry_after: self.reset_secs.max(1),
+                reset_at: self.reset_at(),
                 limit: self.limit,
             })
         }
@@ -77,11 +78,13 @@ impl Decision {
         [
             ("x-ratelimit-limit", self.limit.to_string()),
             ("x-ratelimit-remaining", self.remaining.to_string()),
-            (
-                "x-ratelimit-reset",
-                crate::platform::error::reset_at(self.reset_secs).to_string(),
-            ),
+            ("x-ratelimit-reset", self.reset_at().to_string()),
         ]
+    }
+
+    /// The Unix time (seconds) at which the window resets.
+    fn reset_at(&self) -> u64 {
+        u64::try_from(now_ms() / 1000).unwrap_or(0) + self.reset_secs
     }
 }
 

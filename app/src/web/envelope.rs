@@ -61,17 +61,21 @@ pub fn error(
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let limited = match &self {
-            Self::RateLimited { retry_after, limit } => Some((*retry_after, *limit)),
+            Self::RateLimited {
+                retry_after,
+                reset_at,
+                limit,
+            } => Some((*retry_after, *reset_at, *limit)),
             _ => None,
         };
         let mut response = error(
             self.status(),
             &self.to_public(),
             None,
-            limited.map(|(retry_after, _)| retry_after),
+            limited.map(|(retry_after, _, _)| retry_after),
         );
-        if let Some((retry_after, limit)) = limited {
-            for (name, value) in crate::platform::error::refused_headers(limit, retry_after) {
+        if let Some((_, reset_at, limit)) = limited {
+            for (name, value) in crate::platform::error::refused_headers(limit, reset_at) {
                 if let Ok(value) = http::HeaderValue::from_str(&value) {
                     response
                         .headers_mut()

@@ -24,7 +24,7 @@ impl TestApp {
         request.send().await.expect("api call")
     }
 
-    async fn api_login(&self, email: &str, password: &str) -> Value {
+    pub(crate) async fn api_login(&self, email: &str, password: &str) -> Value {
         let response = self
             .api(
                 reqwest::Method::POST,

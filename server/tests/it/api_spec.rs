@@ -51,3 +51,32 @@ both_backends!(
         assert_eq!(response.status(), 401);
     }
 );
+
+both_backends!(
+    an_avatar_link_to_another_site_is_refused_even_without_a_picture,
+    |backend| async move {
+        let db = TestDb::fresh(backend).await;
+        let app = TestApp::spawn(&db, &[]).await;
+        app.verified_user("ada@example.com").await;
+        let data = app.api_login("ada@example.com", PASSWORD).await;
+        let access = data["access_token"].as_str().expect("access").to_owned();
+        let put = |avatar_url: serde_json::Value| {
+            let body = json!({ "full_name": "Ada", "avatar_url": avatar_url });
+            app.api(
+                reqwest::Method::PUT,
+                "/api/v1/users/me",
+                Some(&access),
+                Some(body),
+            )
+        };
+        let response = put(json!("https://tracker.example/p.gif")).await;
+        assert_eq!(response.status(), 400);
+        assert_eq!(json(response).await["error"]["field"], "avatar_url");
+        let response = put(serde_json::Value::Null).await;
+        assert_eq!(response.status(), 200);
+        assert_eq!(
+            json(response).await["data"]["avatar_url"],
+            serde_json::Value::Null
+        );
+    }
+);

@@ -11,6 +11,7 @@ use crate::platform::db::AnyConnection;
 use crate::platform::db::{now_ms, Db};
 use crate::platform::error::AppError;
 use crate::platform::ids::new_id;
+use crate::platform::mail::OutgoingMail;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
@@ -107,7 +108,7 @@ impl Jobs {
     /// Cancels the mail still to be sent to `address` (a customer being erased), in the
     /// caller's transaction: queued or running mail jobs addressed to it are marked done
     /// and lose their payload. A message already handed to the mail server still goes,
-    /// but is not logged ([`crate::platform::mail::log_sent`] checks the payload).
+    /// but is not logged ([`Jobs::mail_sent`] checks the payload).
     pub async fn cancel_mail_to(conn: &mut AnyConnection, address: &str) -> Result<u64, AppError> {
         let pending: Vec<(String, String)> = sqlx::query_as(
             "select id, payload from jobs where kind = $1 and status in ('queued', 'running')",
@@ -134,6 +135,22 @@ impl Jobs {
             }
         }
         Ok(cancelled)
+    }
+
+    /// Logs that a mail job's message went out, unless the job was cancelled while it ran
+    /// (its payload is gone: the customer was erased). The job row is updated first, in
+    /// the log's transaction, so an erasure in progress is waited for.
+    pub async fn mail_sent(db: &Db, job_id: &str, mail: &OutgoingMail) -> Result<(), sqlx::Error> {
+        let mut tx = db.begin_write().await?;
+        let live = sqlx::query("update jobs set updated_at = $2 where id = $1 and payload <> '{}'")
+            .bind(job_id)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+        if live.rows_affected() == 1 {
+            crate::platform::mail::log_sent_in(&mut tx, job_id, mail).await?;
+        }
+        tx.commit().await
     }
 
     /// Takes the next due job, if any.

@@ -20,35 +20,26 @@ pub struct OutgoingMail {
     pub html: String,
 }
 
-/// Remembers that `mail` went out (for a customer's timeline); a job run twice logs once.
-/// Nothing is logged for a job cancelled while it ran (its payload is gone: the customer
-/// was erased); the job row is updated first, so an erasure in progress is waited for.
+/// Remembers that `mail` went out (for a customer's timeline), on the caller's
+/// connection; a job run twice logs once. The worker calls it through
+/// `Jobs::mail_sent`, which skips a job cancelled while it ran.
 #[cfg(feature = "ssr")]
-pub async fn log_sent(
-    db: &crate::platform::db::Db,
+pub async fn log_sent_in(
+    conn: &mut crate::platform::db::AnyConnection,
     job_id: &str,
     mail: &OutgoingMail,
 ) -> Result<(), sqlx::Error> {
-    let now = crate::platform::db::now_ms();
-    let mut tx = db.begin_write().await?;
-    let live = sqlx::query("update jobs set updated_at = $2 where id = $1 and payload <> '{}'")
-        .bind(job_id)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    if live.rows_affected() == 1 {
-        sqlx::query(
-            "insert into mail_log (id, to_address, subject, sent_at) values ($1, $2, $3, $4) \
-             on conflict (id) do nothing",
-        )
-        .bind(job_id)
-        .bind(mail.to.to_lowercase())
-        .bind(&mail.subject)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-    }
-    tx.commit().await
+    sqlx::query(
+        "insert into mail_log (id, to_address, subject, sent_at) values ($1, $2, $3, $4) \
+         on conflict (id) do nothing",
+    )
+    .bind(job_id)
+    .bind(mail.to.to_lowercase())
+    .bind(&mail.subject)
+    .bind(crate::platform::db::now_ms())
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 /// Whether `raw` can be the `From` of a message (`Shop <shop@example.com>`).
