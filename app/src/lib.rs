@@ -10,6 +10,7 @@ pub mod cart;
 pub mod catalog;
 pub mod checkout;
 pub mod customers;
+pub mod integrations;
 pub mod inventory;
 pub mod orders;
 pub mod payments;

@@ -4,6 +4,7 @@
 //! sitemap and robots.txt. Drafts never appear in any of them (the staff CSV export is
 //! `exports`).
 
+use app::catalog::model::{Category, Product, ProductCard};
 use app::catalog::read::{self, Audience};
 use app::platform::error::AppError;
 use app::platform::state::AppState;
@@ -25,8 +26,21 @@ pub fn router(state: AppState) -> Router {
     r.with_state(state)
 }
 
-/// `GET /api/v1/products?q=&category=&min=&max=&in_stock=&o=&sort=&page=&limit=`
-async fn list_products(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+/// Active products as the storefront lists them.
+#[utoipa::path(get, path = "/api/v1/products", tag = "catalog",
+    params(
+        ("q" = Option<String>, Query, description = "Search words"),
+        ("category" = Option<String>, Query, description = "A category's slug"),
+        ("min" = Option<String>, Query, description = "Lowest price, as a decimal (19.99)"),
+        ("max" = Option<String>, Query, description = "Highest price, as a decimal"),
+        ("in_stock" = Option<String>, Query, description = "1: only what can be bought now"),
+        ("sort" = Option<String>, Query, description = "relevance (default), price-asc, price-desc, newest or name"),
+        ("page" = Option<u32>, Query), ("limit" = Option<u32>, Query, description = "1–100")),
+    responses(
+        (status = 200, description = "A page of products", body = crate::api::openapi::Page<ProductCard>),
+        (status = 400, description = "A parameter that does not parse", body = crate::api::openapi::Failure),
+        (status = 429, description = "Rate limit", body = crate::api::openapi::Failure)))]
+pub async fn list_products(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let result = async {
         let query = read::query_from_url(raw.as_deref().unwrap_or_default())?;
         read::listing(&state, &query, None, Audience::Shopper).await
@@ -38,14 +52,24 @@ async fn list_products(State(state): State<AppState>, RawQuery(raw): RawQuery) -
     }
 }
 
-async fn product(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
+#[utoipa::path(get, path = "/api/v1/products/{slug}", tag = "catalog",
+    params(("slug" = String, Path, description = "The product's URL name")),
+    responses(
+        (status = 200, description = "The product, its variants and pictures", body = crate::api::openapi::Success<Product>),
+        (status = 404, description = "No such active product", body = crate::api::openapi::Failure),
+        (status = 429, description = "Rate limit", body = crate::api::openapi::Failure)))]
+pub async fn product(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
     match read::product(&state, &slug, Audience::Shopper).await {
         Ok(p) => app::web::envelope::success(StatusCode::OK, &*p),
         Err(err) => err.into_response(),
     }
 }
 
-async fn categories(State(state): State<AppState>) -> Response {
+#[utoipa::path(get, path = "/api/v1/categories", tag = "catalog",
+    responses(
+        (status = 200, description = "Every category, parents before children", body = crate::api::openapi::Success<Vec<Category>>),
+        (status = 429, description = "Rate limit", body = crate::api::openapi::Failure)))]
+pub async fn categories(State(state): State<AppState>) -> Response {
     match read::categories(&state).await {
         Ok(all) => app::web::envelope::success(StatusCode::OK, &*all),
         Err(err) => err.into_response(),

@@ -47,6 +47,7 @@ pub fn build_router(
     let options = state.leptos_options.clone();
     let state_for_pages = state.clone();
     let state_for_funnel = state.clone();
+    let state_for_api = state.clone();
     let routes = page_routes().to_vec();
     let pkg_dir = Path::new(&*options.site_root).join(&*options.site_pkg_dir);
     // Missing folders are named inside pkg/ (and serve nothing), never the working dir.
@@ -99,6 +100,10 @@ pub fn build_router(
     .merge(crate::exports::router(state.clone()))
     .merge(crate::live::router(state))
     .merge(pkg)
+    .layer(axum::middleware::from_fn_with_state(
+        state_for_api,
+        crate::api::caller::gate,
+    ))
     .layer(axum::middleware::from_fn_with_state(
         state_for_pages,
         crate::pages::protect_pages,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// One action a staff member may be allowed. The text form (`catalog.write`) is what the
 /// database stores and the API shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Permission {
     #[serde(rename = "catalog.write")]
     CatalogWrite,

@@ -119,6 +119,12 @@ const MODULES: &[(&str, &str, Needs, bool)] = &[
         true,
     ),
     (
+        "/admin/settings/api-keys",
+        "API keys",
+        Needs::One(Permission::StaffManage),
+        true,
+    ),
+    (
         "/admin/audit",
         "Audit log",
         Needs::One(Permission::AuditRead),

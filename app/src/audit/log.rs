@@ -59,7 +59,8 @@ pub async fn record(
     sqlx::query(
         "insert into audit_log (id, at, actor_id, actor_email, ip, request_id, action, entity, \
          entity_id, summary, before_json, after_json) values ($1, $2, $3, \
-         coalesce((select email from users where id = $3), 'system'), $4, $5, $6, $7, $8, $9, $10, $11)",
+         coalesce((select email from users where id = $3), \
+         (select 'API key ' || name from api_keys where id = $3), 'system'), $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(crate::platform::ids::new_id())
     .bind(now_ms())

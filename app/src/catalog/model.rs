@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Status {
     #[default]
     Draft,
@@ -45,6 +46,7 @@ impl Status {
 
 /// One stored picture: the browser picks a width from `srcset`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Image {
     pub id: String,
     pub alt: String,
@@ -58,6 +60,7 @@ pub struct Image {
 
 /// A product as a card in a listing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProductCard {
     pub id: String,
     pub slug: String,
@@ -82,6 +85,7 @@ impl ProductCard {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Category {
     pub id: String,
     pub parent_id: Option<String>,
@@ -95,6 +99,7 @@ pub struct Category {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProductOption {
     pub name: String,
     /// The values in the order the variants first use them.
@@ -102,6 +107,7 @@ pub struct ProductOption {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Variant {
     pub id: String,
     pub sku: String,
@@ -133,6 +139,7 @@ pub fn variant_title(options: [Option<String>; 3]) -> String {
 
 /// Everything the product page (and the staff editor) shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Product {
     pub id: String,
     pub slug: String,

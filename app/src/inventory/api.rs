@@ -26,7 +26,11 @@ pub async fn admin_inventory(query: String) -> Result<InventoryPage, PublicError
             _ => {}
         }
     }
-    Ok(crate::inventory::read::page(&state, &q, low, page).await?)
+    let list = crate::web::pagination::ListParams {
+        page,
+        ..Default::default()
+    };
+    Ok(crate::inventory::read::page(&state, &q, low, list).await?)
 }
 
 #[server]

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// system (a product edit, a sale, a cancelled order's restock, a new variant).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Reason {
     Received,
     Damaged,
@@ -60,6 +61,7 @@ impl Reason {
 
 /// One variant's stock as staff see it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct StockLevel {
     pub variant_id: String,
     pub product_id: String,
@@ -81,6 +83,7 @@ impl StockLevel {
 
 /// A ledger entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Movement {
     pub sku: String,
     pub delta: i64,

@@ -49,12 +49,22 @@ pub async fn viewer(
     order_id: &str,
     token: Option<&str>,
 ) -> Result<(Order, Option<String>), AppError> {
+    let user = crate::accounts::session::current(&state.db, session).await?;
+    view_as(state, user, order_id, token).await
+}
+
+/// [`viewer`] for a known user (or none): the API's bearer, the pages' session.
+pub async fn view_as(
+    state: &AppState,
+    user: Option<crate::accounts::db::UserRow>,
+    order_id: &str,
+    token: Option<&str>,
+) -> Result<(Order, Option<String>), AppError> {
     let mut conn = state.db.pool().acquire().await?;
     let (mut order, owner) = load(&mut conn, order_id)
         .await?
         .ok_or_else(|| AppError::NotFound("order".into()))?;
     drop(conn);
-    let user = crate::accounts::session::current(&state.db, session).await?;
     // Staff who may read orders, as the admin lets them in (owing two-factor, not yet).
     let is_staff = user.as_ref().is_some_and(|u| {
         u.staff_access().is_ok() && u.can(crate::accounts::Permission::OrdersRead)

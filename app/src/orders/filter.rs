@@ -6,6 +6,7 @@ use crate::platform::db::params::{bind, Arg};
 use crate::platform::error::AppError;
 use crate::platform::money::{Currency, Money};
 use crate::platform::state::AppState;
+use crate::web::pagination::ListParams;
 
 #[derive(sqlx::FromRow)]
 struct SummaryRow {
@@ -62,6 +63,54 @@ pub struct OrderFilter {
     pub min_total: Option<i64>,
     pub max_total: Option<i64>,
     pub page: u32,
+    /// The API's `limit`, `sort` and `order` (the page's list: 25, newest first).
+    pub list: ListParams,
+}
+
+/// What the API's order list sorts by, and the column each names.
+const SORTS: [&str; 3] = ["created_at", "number", "total"];
+
+/// The REST API's filters: `status`, `created_after` / `created_before` (a day, inclusive),
+/// `search` (email part or order number), `min_total` / `max_total` (minor units), and the
+/// list parameters. Unknown parameters are refused, so a typo does not list everything.
+pub fn from_api_query(raw: &str) -> Result<OrderFilter, AppError> {
+    let mut f = OrderFilter {
+        page: 1,
+        ..OrderFilter::default()
+    };
+    let day = crate::platform::text::parse_day;
+    let minor = |v: &str, field: &str| {
+        v.parse::<i64>()
+            .ok()
+            .filter(|n| *n >= 0)
+            .ok_or_else(|| AppError::validation(field, "a whole number of minor units (cents)"))
+    };
+    for (key, value) in url::form_urlencoded::parse(raw.as_bytes()) {
+        let value = value.trim();
+        if f.list.take(&key, value, &SORTS)? {
+            continue;
+        }
+        match key.as_ref() {
+            "status" => {
+                f.status = Some(OrderStatus::parse(value).ok_or_else(|| {
+                    AppError::validation("status", "paid, fulfilled, delivered or cancelled")
+                })?);
+            }
+            "created_after" => f.from = Some(day(value, "created_after")?),
+            "created_before" => f.to = Some(day(value, "created_before")? + 24 * 3600 * 1000),
+            "search" => f.customer = value.chars().take(100).collect(),
+            "min_total" => f.min_total = Some(minor(value, "min_total")?),
+            "max_total" => f.max_total = Some(minor(value, "max_total")?),
+            other => {
+                return Err(AppError::validation(
+                    other,
+                    format!("“{other}” is not a filter of this list"),
+                ))
+            }
+        }
+    }
+    f.page = f.list.page.max(1);
+    Ok(f)
 }
 
 impl OrderFilter {
@@ -109,7 +158,7 @@ pub async fn list(
     f: &OrderFilter,
     user_id: Option<&str>,
 ) -> Result<OrderList, AppError> {
-    const LIMIT: u32 = 25;
+    let limit = if f.list.limit == 0 { 25 } else { f.list.limit };
     let (conditions, args) = conditions(f, user_id);
     let where_ = if conditions.is_empty() {
         String::new()
@@ -121,16 +170,22 @@ pub async fn list(
         .fetch_one(state.db.pool())
         .await?;
     let page = f.page.max(1);
+    let column = match f.list.sort {
+        "number" => "o.number",
+        "total" => "o.total",
+        _ => "o.created_at",
+    };
+    let dir = f.list.direction();
     let sql = format!(
-        "{SUMMARY}{where_} order by o.created_at desc, o.number desc limit {LIMIT} offset {}",
-        (page - 1) * LIMIT
+        "{SUMMARY}{where_} order by {column} {dir}, o.number {dir} limit {limit} offset {}",
+        u64::from(page - 1) * u64::from(limit)
     );
     let rows = bind(sqlx::query_as::<_, SummaryRow>(&sql), &args)
         .fetch_all(state.db.pool())
         .await?;
     Ok(OrderList {
         orders: rows.into_iter().map(OrderSummary::from).collect(),
-        pagination: crate::web::pagination::Pagination::new(page, LIMIT, total),
+        pagination: crate::web::pagination::Pagination::new(page, limit, total),
     })
 }
 

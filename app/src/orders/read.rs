@@ -59,8 +59,9 @@ pub(super) async fn load(
     .fetch_all(&mut *conn)
     .await?;
     let events: Vec<(String, String, Option<String>, i64)> = sqlx::query_as(
-        "select e.kind, e.message, u.email, e.created_at from order_events e \
-         left join users u on u.id = e.actor where e.order_id = $1 order by e.created_at, e.id",
+        "select e.kind, e.message, coalesce(u.email, 'API key ' || k.name), e.created_at from order_events e \
+         left join users u on u.id = e.actor left join api_keys k on k.id = e.actor \
+         where e.order_id = $1 order by e.created_at, e.id",
     )
     .bind(order_id)
     .fetch_all(&mut *conn)

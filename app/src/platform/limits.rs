@@ -49,6 +49,21 @@ pub const PASSWORD_CHECKS_PER_ACCOUNT: Limit = Limit {
     window_secs: 15 * 60,
 };
 
+/// REST API requests by a customer (per account) or anonymous client (per address): the
+/// specification's "public" group.
+pub const PUBLIC_API: Limit = Limit {
+    bucket: "api-public",
+    max: 100,
+    window_secs: 60,
+};
+
+/// REST API requests by staff or an API key (per account or key): the "admin" group.
+pub const ADMIN_API: Limit = Limit {
+    bucket: "api-admin",
+    max: 1000,
+    window_secs: 60,
+};
+
 /// The state of a counter after a hit, as the `X-RateLimit-*` headers report it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Decision {

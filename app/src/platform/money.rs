@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// A price: minor units (cents) of a currency. Never a float.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Money {
     pub minor: i64,
     pub currency: Currency,
@@ -12,6 +13,7 @@ pub struct Money {
 
 /// The currencies the store can price in (two decimal places each).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Currency {
     #[default]
     USD,

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Pagination {
     pub page: u32,
     pub limit: u32,
@@ -22,6 +23,72 @@ impl Pagination {
             total_pages,
             has_next: i64::from(page) < total_pages,
             has_prev: page > 1,
+        }
+    }
+}
+
+/// The REST API's list parameters (the specification's §3.7): `page` (from 1), `limit`
+/// (1–100), `sort` (one of the list's fields) and `order` (`asc`/`desc`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ListParams {
+    pub page: u32,
+    /// 0: the list's default.
+    pub limit: u32,
+    /// "": the list's default.
+    pub sort: &'static str,
+    pub ascending: bool,
+}
+
+#[cfg(feature = "ssr")]
+impl ListParams {
+    /// Takes `key=value` if it is one of the four (`sorts`: the fields the list sorts
+    /// by); `Ok(false)` for any other key.
+    pub fn take(
+        &mut self,
+        key: &str,
+        value: &str,
+        sorts: &[&'static str],
+    ) -> Result<bool, crate::platform::error::AppError> {
+        use crate::platform::error::AppError;
+        match key {
+            "page" => self.page = crate::platform::text::parse_page(value)?,
+            "limit" => {
+                self.limit = value
+                    .parse()
+                    .ok()
+                    .filter(|l| (1..=100).contains(l))
+                    .ok_or_else(|| AppError::validation("limit", "limit must be from 1 to 100"))?;
+            }
+            "sort" => {
+                self.sort = sorts
+                    .iter()
+                    .find(|s| **s == value)
+                    .copied()
+                    .ok_or_else(|| {
+                        AppError::validation(
+                            "sort",
+                            format!("sort by one of: {}", sorts.join(", ")),
+                        )
+                    })?;
+            }
+            "order" => {
+                self.ascending = match value {
+                    "asc" => true,
+                    "desc" => false,
+                    _ => return Err(AppError::validation("order", "order is asc or desc")),
+                }
+            }
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// `order by` for `column` (an SQL expression chosen by the list, never the request).
+    pub fn direction(&self) -> &'static str {
+        if self.ascending {
+            "asc"
+        } else {
+            "desc"
         }
     }
 }

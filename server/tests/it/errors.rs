@@ -28,7 +28,7 @@ both_backends!(
         }
         let post = app
             .client
-            .post(app.url("/api/v1/orders"))
+            .post(app.url("/api/v1/no-such-resource"))
             .send()
             .await
             .expect("POST");

@@ -41,6 +41,7 @@ fn server_functions() -> Vec<(&'static str, Need, Body)> {
     use app::catalog::api::*;
     use app::checkout::api::*;
     use app::customers::api::*;
+    use app::integrations::api as keys;
     use app::inventory::api::*;
     use app::orders::api::*;
     use app::returns::api::{
@@ -156,6 +157,9 @@ fn server_functions() -> Vec<(&'static str, Need, Body)> {
         (SetCustomerTags::PATH, One(CustomersWrite), Form(&[("id", NOTHING), ("tags", "vip"), ("version", "0")])),
         (EraseCustomer::PATH, One(CustomersErase), Form(&[("id", NOTHING), ("confirm", "ERASE")])),
         (SetAuditRetention::PATH, One(SettingsManage), Form(&[("days", "1")])),
+        (keys::AdminApiKeys::PATH, One(StaffManage), Form(&[])),
+        (keys::CreateApiKey::PATH, One(StaffManage), Form(&[("name", "")])),
+        (keys::RevokeApiKey::PATH, One(StaffManage), Form(&[("id", NOTHING)])),
     ]);
     all
 }
