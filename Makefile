@@ -9,7 +9,7 @@ export PATH := $(TOOLS_DIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 OXCART := $(TARGET_DIR)/release/oxcart
 
-.PHONY: run build tools test-tools test lint fmt clippy deny unit e2e bench clean
+.PHONY: run build tools test-tools test lint fmt clippy deny unit api-check e2e bench clean
 
 ## run: build the release site and binary, then serve http://127.0.0.1:3000 on SQLite in
 ## ./data, with a demo catalog of 300 products made on the first start
@@ -39,7 +39,7 @@ test-tools:
 
 ## test: formatting, lints, unit + integration tests (SQLite, and PostgreSQL/Redis when
 ## TEST_DATABASE_URL/TEST_REDIS_URL are set), then the browser tests in Chromium
-test: test-tools lint unit build e2e
+test: test-tools lint unit build api-check e2e
 
 lint: fmt clippy deny
 
@@ -60,6 +60,10 @@ unit:
 	cargo test -p app -p server
 	@[ -n "$$TEST_DATABASE_URL" ] || echo "NOTE: TEST_DATABASE_URL is not set: the PostgreSQL half of every integration test returned early (counted as passed)."
 	@[ -n "$$TEST_REDIS_URL" ] || echo "NOTE: TEST_REDIS_URL is not set: the Redis scenarios returned early (counted as passed)."
+
+## api-check: schemathesis against the live release binary (its OpenAPI document)
+api-check:
+	scripts/api-check.sh "$(abspath $(OXCART))"
 
 e2e:
 	cd end2end && OXCART_BIN="$(abspath $(OXCART))" npx playwright test

@@ -8,7 +8,9 @@
 #   scripts/bootstrap.sh --bench  build tools + wrk, sqlite3, Chromium and Lighthouse (make bench)
 #   scripts/bootstrap.sh --test   build tools + cargo-deny, Chromium, the end-to-end test packages and
 #                                 aiosmtpd (a real SMTP server for the mail tests),
-#                                 moto (a local S3-compatible server for the storage test)
+#                                 moto (a local S3-compatible server for the storage test),
+#                                 standardwebhooks (verifies our webhook signatures) and
+#                                 schemathesis (the API against its OpenAPI document)
 set -euo pipefail
 
 CARGO_LEPTOS_VERSION=0.3.10   # 0.3.11 needs rustc 1.96
@@ -74,6 +76,14 @@ if [ "${1:-}" = "--test" ]; then
   if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
     say "installing aiosmtpd (PyPI) for the SMTP delivery tests"
     python3 -m pip install --quiet --disable-pip-version-check aiosmtpd==1.4.6
+  fi
+  if ! python3 -c 'import standardwebhooks' 2>/dev/null; then
+    say "installing standardwebhooks (PyPI): the reference verifier of our webhook signatures"
+    python3 -m pip install --quiet --disable-pip-version-check standardwebhooks==1.3.0
+  fi
+  if [ "$(schemathesis --version 2>/dev/null | awk '{print $NF}')" != "4.32.5" ]; then
+    say "installing schemathesis (PyPI): the API checked against its OpenAPI document"
+    python3 -m pip install --quiet --disable-pip-version-check schemathesis==4.32.5
   fi
   if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ] || \
      [ "$ROOT/end2end/package-lock.json" -nt "$ROOT/end2end/node_modules/.package-lock.json" ]; then

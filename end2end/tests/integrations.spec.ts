@@ -64,3 +64,35 @@ test("the API reference is readable offline and links every operation to its sch
   expect(outside).toEqual([]);
   expect(errors).toEqual([]);
 });
+
+test("an admin adds a webhook endpoint, is told why a private address is refused, and turns it off", async ({ page }) => {
+  const errors: string[] = [];
+  watch(page, errors);
+  await signedInAdmin(page);
+  await page.goto("/admin");
+  await page.getByRole("link", { name: "Webhooks" }).click();
+  await expect(page).toHaveURL(/\/admin\/settings\/webhooks$/);
+  await hydrated(page);
+
+  const form = page.getByTestId("add-webhook");
+  await form.getByLabel("URL").fill("https://169.254.169.254/latest/meta-data");
+  await page.locator("#event-inventory-low").check();
+  await form.getByRole("button", { name: "Add endpoint" }).click();
+  await expect(page.getByTestId("form-error").first()).toContainText("private");
+
+  // A public address (no event will fire during this test: nothing leaves the machine).
+  await form.getByLabel("URL").fill("https://93.184.215.14/hooks");
+  await page.locator("#event-inventory-low").check();
+  await form.getByRole("button", { name: "Add endpoint" }).click();
+  const secret = (await page.getByTestId("webhook-secret").textContent())!.trim();
+  expect(secret).toMatch(/^whsec_[A-Za-z0-9+/=]{44}$/);
+  const row = page.getByTestId("webhook-row").filter({ hasText: "93.184.215.14" });
+  await expect(row).toContainText("inventory.low");
+  await expect(row.getByTestId("webhook-state")).toContainText("on");
+
+  await row.getByTestId("webhook-disable").click();
+  await expect(row.getByTestId("webhook-state")).toHaveText("off");
+  await row.getByTestId("webhook-delete").click();
+  await expect(page.getByTestId("webhook-row").filter({ hasText: "93.184.215.14" })).toHaveCount(0);
+  expect(errors).toEqual([]);
+});

@@ -10,7 +10,7 @@ create table api_keys (
     prefix       text not null,
     secret_hash  text not null unique,
     scopes       text not null,
-    created_by   text not null,
+    created_by   text,
     created_at   bigint not null,
     updated_at   bigint not null,
     last_used_at bigint,

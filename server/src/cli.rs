@@ -1,5 +1,5 @@
 //! The `oxcart` command line: `serve` (default), `migrate`, `seed`, `check-config`,
-//! `create-admin`.
+//! `create-admin`, `create-api-key`.
 
 use crate::config::Config;
 use crate::startup::{assemble_state, connect_database, shutdown_signal, Application};
@@ -58,6 +58,16 @@ pub enum Command {
         /// The admin's full name.
         #[arg(long, default_value = "")]
         name: String,
+    },
+    /// Make an API key for an integration and print it (shown once). For a headless
+    /// set-up; admins also make keys under Admin → Settings → API keys.
+    CreateApiKey {
+        /// What uses it, e.g. "Warehouse system".
+        #[arg(long)]
+        name: String,
+        /// Permissions, comma-separated (orders.read,orders.fulfil), or `all`.
+        #[arg(long)]
+        scopes: String,
     },
 }
 
@@ -184,6 +194,27 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                     Ok(())
                 }
                 Err(err) => anyhow::bail!("cannot create the admin: {}", err.to_public().message),
+            }
+        }
+        Command::CreateApiKey { name, scopes } => {
+            let scopes: Vec<String> = if scopes.trim() == "all" {
+                app::accounts::Permission::ALL
+                    .iter()
+                    .map(|p| p.as_str().to_owned())
+                    .collect()
+            } else {
+                vec![scopes]
+            };
+            let db = connect_database(&config).await?;
+            let maker = app::integrations::keys::Maker::CommandLine;
+            let made = app::integrations::keys::create(&db, maker, &name, &scopes).await;
+            db.close().await;
+            match made {
+                Ok(made) => {
+                    println!("{}", made.secret);
+                    Ok(())
+                }
+                Err(err) => anyhow::bail!("cannot make the key: {}", err.to_public().message),
             }
         }
         Command::CheckConfig => {

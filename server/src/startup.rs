@@ -126,6 +126,10 @@ pub async fn assemble_state(
             public_url: config.public_url.clone(),
             jwt_secret,
             trust_proxy: config.trust_proxy,
+            webhooks: app::platform::state::WebhookSettings {
+                allow_private: config.webhooks_allow_private,
+                retry_unit_ms: config.webhook_retry_unit_ms,
+            },
         }),
         db,
         leptos_options,

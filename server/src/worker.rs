@@ -52,6 +52,10 @@ async fn run(state: &AppState, mailer: &Mailer, job: &Job) -> anyhow::Result<()>
         Task::ResetRequest(request) => passwords::send_reset_link(state, &request)
             .await
             .map_err(anyhow::Error::new),
+        Task::DeliverWebhook(deliver) => {
+            app::integrations::delivery::attempt(state, &deliver.delivery_id).await?;
+            Ok(())
+        }
         Task::ExpirePayment(expire) => {
             let released = app::checkout::settle::expire(state, &expire.payment_id).await?;
             tracing::info!(payment_id = %expire.payment_id, released, "payment hold expired");

@@ -53,6 +53,11 @@ pub async fn register(state: &AppState, input: Registration<'_>) -> Result<(), A
     .await;
     match created {
         Ok(()) => {
+            let customer = serde_json::json!({
+                "id": id, "email": email.as_str(), "full_name": full_name,
+                "created_at": crate::platform::db::now_ms(),
+            });
+            crate::integrations::webhooks::emit(&mut tx, "customer.created", customer).await?;
             db::insert_token(
                 &mut tx,
                 &token::digest(&verify),

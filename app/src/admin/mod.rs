@@ -125,6 +125,12 @@ const MODULES: &[(&str, &str, Needs, bool)] = &[
         true,
     ),
     (
+        "/admin/settings/webhooks",
+        "Webhooks",
+        Needs::One(Permission::SettingsManage),
+        true,
+    ),
+    (
         "/admin/audit",
         "Audit log",
         Needs::One(Permission::AuditRead),

@@ -125,7 +125,10 @@ pub async fn save_product(
         change = change.before(before);
     }
     record(&mut tx, Some(actor), change).await?;
+    let data = serde_json::json!({ "id": product_id, "change": verb, "product": after });
+    crate::integrations::webhooks::emit(&mut tx, "product.updated", data).await?;
     tx.commit().await?;
+    state.jobs.notify();
     state.cache.invalidate().await;
     Ok(product_id)
 }

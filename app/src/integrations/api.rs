@@ -38,7 +38,8 @@ pub async fn create_api_key(
     use crate::accounts::edge::*;
     let result = async {
         let (state, user) = allowed(Permission::StaffManage).await?;
-        super::keys::create(&state.db, &user, &name, &scopes.unwrap_or_default()).await
+        let maker = super::keys::Maker::Person(&user);
+        super::keys::create(&state.db, maker, &name, &scopes.unwrap_or_default()).await
     }
     .await;
     let made = finish("api-key", result, &[("name", &name)]).await?;

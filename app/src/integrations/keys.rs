@@ -63,8 +63,10 @@ impl From<Row> for ApiKeyView {
     }
 }
 
-const SELECT: &str = "select k.id, k.name, k.prefix, k.scopes, u.email as created_by, k.created_at, \
-    k.last_used_at, k.last_used_ip, k.revoked_at from api_keys k left join users u on u.id = k.created_by";
+const SELECT: &str = "select k.id, k.name, k.prefix, k.scopes, \
+    coalesce(u.email, 'API key ' || m.name, 'the command line') as created_by, k.created_at, \
+    k.last_used_at, k.last_used_ip, k.revoked_at from api_keys k left join users u on u.id = k.created_by \
+    left join api_keys m on m.id = k.created_by";
 
 /// Every key, the working ones first, newest first.
 pub async fn list(db: &Db) -> Result<Vec<ApiKeyView>, AppError> {
@@ -75,8 +77,43 @@ pub async fn list(db: &Db) -> Result<Vec<ApiKeyView>, AppError> {
     Ok(rows.into_iter().map(ApiKeyView::from).collect())
 }
 
-/// The scopes asked for, checked: known names, at least one, each held by `creator`.
-fn scopes(creator: &UserRow, asked: &[String]) -> Result<Vec<Permission>, AppError> {
+/// Who makes a key: a person, another key (never wider than itself), or the operator's
+/// command line (`oxcart create-api-key`, any scope).
+#[derive(Clone, Copy)]
+pub enum Maker<'a> {
+    Person(&'a UserRow),
+    Key(&'a ApiKey),
+    CommandLine,
+}
+
+impl Maker<'_> {
+    fn holds(&self, p: Permission) -> bool {
+        match self {
+            Self::Person(user) => user.can(p),
+            Self::Key(key) => key.can(p),
+            Self::CommandLine => true,
+        }
+    }
+
+    fn id(&self) -> Option<&str> {
+        match self {
+            Self::Person(user) => Some(&user.id),
+            Self::Key(key) => Some(&key.id),
+            Self::CommandLine => None,
+        }
+    }
+
+    fn name(&self) -> String {
+        match self {
+            Self::Person(user) => user.email.clone(),
+            Self::Key(key) => format!("API key {}", key.name),
+            Self::CommandLine => "the command line".to_owned(),
+        }
+    }
+}
+
+/// The scopes asked for, checked: known names, at least one, each held by the maker.
+fn scopes(creator: Maker<'_>, asked: &[String]) -> Result<Vec<Permission>, AppError> {
     let mut list = Vec::new();
     for raw in asked.iter().flat_map(|s| s.split([' ', ','])) {
         if raw.trim().is_empty() {
@@ -84,7 +121,7 @@ fn scopes(creator: &UserRow, asked: &[String]) -> Result<Vec<Permission>, AppErr
         }
         let p = Permission::parse(raw)
             .ok_or_else(|| AppError::validation("scopes", format!("“{raw}” is not a scope")))?;
-        if !creator.can(p) {
+        if !creator.holds(p) {
             return Err(AppError::validation(
                 "scopes",
                 format!(
@@ -103,11 +140,11 @@ fn scopes(creator: &UserRow, asked: &[String]) -> Result<Vec<Permission>, AppErr
     Ok(list)
 }
 
-/// Makes a key named `name` with `scopes` (permission names); its secret is in the answer
-/// and nowhere else.
+/// Makes a key named `name` with `scopes` (permission names); its secret is in the
+/// answer and nowhere else.
 pub async fn create(
     db: &Db,
-    creator: &UserRow,
+    creator: Maker<'_>,
     name: &str,
     asked: &[String],
 ) -> Result<NewKey, AppError> {
@@ -133,7 +170,7 @@ pub async fn create(
     .bind(&prefix)
     .bind(token::digest(&secret))
     .bind(Permission::join(&scopes))
-    .bind(&creator.id)
+    .bind(creator.id())
     .bind(now)
     .execute(&mut *tx)
     .await?;
@@ -144,14 +181,14 @@ pub async fn create(
             names.join(", ")
         ))
         .after(&serde_json::json!({ "name": name, "scopes": names }));
-    record(&mut tx, Some(&creator.id), change).await?;
+    record(&mut tx, creator.id(), change).await?;
     tx.commit().await?;
     let key = ApiKeyView {
         id,
         name: name.to_owned(),
         prefix,
         scopes,
-        created_by: creator.email.clone(),
+        created_by: creator.name(),
         created_at: now,
         last_used_at: None,
         last_used_ip: None,

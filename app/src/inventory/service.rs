@@ -159,7 +159,8 @@ pub async fn restock(
     Ok(())
 }
 
-/// Queues the low-stock mail to every active staff member and admin.
+/// Queues the low-stock mail to every active staff member and admin, and the
+/// `inventory.low` webhook event per variant.
 pub async fn mail_low_stock(
     state: &AppState,
     conn: &mut AnyConnection,
@@ -167,6 +168,12 @@ pub async fn mail_low_stock(
 ) -> Result<(), AppError> {
     if low.is_empty() {
         return Ok(());
+    }
+    for item in low {
+        let data = serde_json::json!({
+            "sku": item.sku, "available": item.available, "threshold": item.threshold,
+        });
+        crate::integrations::webhooks::emit(conn, "inventory.low", data).await?;
     }
     let staff: Vec<(String,)> = sqlx::query_as(
         "select email from users where role in ('staff', 'admin') and status = 'active'",

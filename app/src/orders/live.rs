@@ -2,6 +2,7 @@
 //! (`platform::live::publish`): staff channels `orders` (placed, status), `payments`
 //! (paid, refunded) and `stock` (fell to its threshold); a customer's channel
 //! `user.<id>` (their order's status and refunds). The caller wakes the feed after commit.
+//! Each also queues the matching webhook events (`orders::hooks`).
 
 use super::model::OrderStatus;
 use crate::inventory::service::LowStock;
@@ -60,7 +61,8 @@ pub async fn placed(conn: &mut AnyConnection, order_id: &str) -> Result<(), AppE
         "body": f.total, "timestamp": at, "order_id": order_id, "number": f.number,
     });
     publish(conn, "payments", &paid).await?;
-    Ok(())
+    super::hooks::order(conn, "order.created", order_id).await?;
+    super::hooks::order(conn, "order.paid", order_id).await
 }
 
 /// The order's status changed: on `orders`, and on its customer's channel.
@@ -78,7 +80,15 @@ pub async fn status(conn: &mut AnyConnection, order_id: &str) -> Result<(), AppE
     if let Some(user) = f.user_id {
         publish(conn, &format!("user.{user}"), &data).await?;
     }
-    Ok(())
+    match OrderStatus::parse(&f.status) {
+        Some(OrderStatus::Fulfilled) => {
+            super::hooks::order(conn, "order.fulfilled", order_id).await
+        }
+        Some(OrderStatus::Cancelled) => {
+            super::hooks::order(conn, "order.cancelled", order_id).await
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Money went back to the customer: on `payments`, and on the customer's channel.
@@ -99,7 +109,7 @@ pub async fn refunded(
     if let Some(user) = f.user_id {
         publish(conn, &format!("user.{user}"), &data).await?;
     }
-    Ok(())
+    super::hooks::order(conn, "order.refunded", order_id).await
 }
 
 /// Variants that fell to their low-stock threshold: on `stock`.

@@ -15,6 +15,8 @@ pub mod export;
 #[cfg(feature = "ssr")]
 pub mod filter;
 #[cfg(feature = "ssr")]
+mod hooks;
+#[cfg(feature = "ssr")]
 pub mod live;
 #[cfg(feature = "ssr")]
 pub mod mail;

@@ -68,6 +68,16 @@ pub struct RuntimeConfig {
     pub jwt_secret: Vec<u8>,
     /// `OXCART_TRUST_PROXY`: take the client address from `X-Forwarded-For`.
     pub trust_proxy: bool,
+    pub webhooks: WebhookSettings,
+}
+
+/// How outgoing webhooks are sent (`integrations::delivery`).
+#[derive(Clone, Copy, Debug)]
+pub struct WebhookSettings {
+    /// `OXCART_WEBHOOKS_ALLOW_PRIVATE`: loopback and private targets allowed (tests).
+    pub allow_private: bool,
+    /// `OXCART_WEBHOOK_RETRY_UNIT_MS`: the retry schedule's unit (one minute).
+    pub retry_unit_ms: u64,
 }
 
 impl std::fmt::Debug for RuntimeConfig {
@@ -76,6 +86,7 @@ impl std::fmt::Debug for RuntimeConfig {
             .field("public_url", &self.public_url.as_str())
             .field("jwt_secret", &"[redacted]")
             .field("trust_proxy", &self.trust_proxy)
+            .field("webhooks", &self.webhooks)
             .finish()
     }
 }

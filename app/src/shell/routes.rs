@@ -90,6 +90,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/orders/:id") view=crate::orders::admin::OrderAdminPage ssr=SsrMode::Async />
                         <Route path=path!("/inventory") view=crate::inventory::admin::InventoryPage ssr=SsrMode::Async />
                         <Route path=path!("/settings/api-keys") view=crate::integrations::pages::ApiKeysPage ssr=SsrMode::Async />
+                        <Route path=path!("/settings/webhooks") view=crate::integrations::webhook_pages::WebhooksPage ssr=SsrMode::Async />
                         <Route path=path!("/settings/checkout") view=crate::settings::admin::CheckoutSettingsPage ssr=SsrMode::Async />
                         // Any other address under /admin: the 404 inside the dashboard's
                         // frame, so every /admin page is the dashboard bundle's.

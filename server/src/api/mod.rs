@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod caller;
 pub mod docs;
+pub mod integrations;
 pub mod inventory;
 pub mod openapi;
 pub mod orders;
@@ -24,6 +25,7 @@ pub fn router(state: AppState) -> Router {
     auth::router(state.clone())
         .merge(orders::router(state.clone()))
         .merge(inventory::router(state.clone()))
+        .merge(integrations::router(state.clone()))
         .merge(openapi::router(state))
 }
 

@@ -123,6 +123,14 @@ pub struct Failure {
         super::inventory::levels,
         super::inventory::adjust,
         super::inventory::ledger,
+        super::integrations::list_webhooks,
+        super::integrations::add_webhook,
+        super::integrations::remove_webhook,
+        super::integrations::deliveries,
+        super::integrations::retry,
+        super::integrations::list_keys,
+        super::integrations::make_key,
+        super::integrations::revoke_key,
         document,
     ),
     modifiers(&Bearer),
@@ -132,6 +140,7 @@ pub struct Failure {
         (name = "catalog", description = "Products and categories as shoppers see them"),
         (name = "orders", description = "A customer's own orders; all orders and their fulfilment for staff and keys"),
         (name = "inventory", description = "Stock levels, adjustments and the ledger"),
+        (name = "integrations", description = "Webhook endpoints and their deliveries; API keys"),
         (name = "meta", description = "This document"),
     )
 )]

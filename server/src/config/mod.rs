@@ -58,6 +58,12 @@ pub struct Config {
     pub stripe_webhook_secret: Option<Secret>,
     /// `STRIPE_API_BASE`: another address for Stripe's API (a local fake in tests).
     pub stripe_api_base: Option<Url>,
+    /// `OXCART_WEBHOOKS_ALLOW_PRIVATE`: `true` lets webhook endpoints be loopback or
+    /// private addresses (a receiver on the same machine, tests). Default `false`.
+    pub webhooks_allow_private: bool,
+    /// `OXCART_WEBHOOK_RETRY_UNIT_MS`: the unit of the webhook retry schedule (default one
+    /// minute: retries after 1, 5, 15, 30 min, 1, 2, 4, 8, 8 h). Tests shorten it.
+    pub webhook_retry_unit_ms: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -149,6 +155,15 @@ impl Config {
                 "on or off",
             )?,
             page_cache_mb: read::page_cache_mb(get)?,
+            webhooks_allow_private: read::switch(
+                get,
+                "OXCART_WEBHOOKS_ALLOW_PRIVATE",
+                ["true", "1", "yes"],
+                ["false", "0", "no"],
+                false,
+                "true or false",
+            )?,
+            webhook_retry_unit_ms: read::webhook_retry_unit_ms(get)?,
             stripe_secret_key: stripe.secret_key.map(Secret),
             stripe_publishable_key: stripe.publishable_key,
             stripe_webhook_secret: stripe.webhook_secret.map(Secret),
@@ -222,6 +237,10 @@ impl Config {
             ),
             ("MAIL_FROM", self.mail_from.clone()),
             ("OXCART_TRUST_PROXY", self.trust_proxy.to_string()),
+            (
+                "OXCART_WEBHOOKS_ALLOW_PRIVATE",
+                self.webhooks_allow_private.to_string(),
+            ),
             ("OXCART_PAGE_CACHE_MB", self.page_cache_mb.to_string()),
             (
                 "JWT_SECRET",

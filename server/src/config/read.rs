@@ -280,3 +280,23 @@ pub fn page_cache_mb(get: Get<'_>) -> Result<usize, ConfigError> {
             }),
     }
 }
+
+/// `OXCART_WEBHOOK_RETRY_UNIT_MS`: the unit of the webhook retry schedule, in ms
+/// (default 60000: about a day of retries in all).
+pub fn webhook_retry_unit_ms(get: Get<'_>) -> Result<u64, ConfigError> {
+    const VAR: &str = "OXCART_WEBHOOK_RETRY_UNIT_MS";
+    match get(VAR) {
+        None => Ok(60_000),
+        Some(raw) => raw
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|ms| (1..=3_600_000).contains(ms))
+            .ok_or_else(|| {
+                invalid(
+                    VAR,
+                    format!("\"{raw}\" is not a number of ms from 1 to 3600000"),
+                )
+            }),
+    }
+}

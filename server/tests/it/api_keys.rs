@@ -26,7 +26,8 @@ impl TestApp {
             }
         };
         let scopes: Vec<String> = scopes.iter().map(|s| (*s).to_owned()).collect();
-        app::integrations::keys::create(&self.state.db, &owner, name, &scopes)
+        let maker = app::integrations::keys::Maker::Person(&owner);
+        app::integrations::keys::create(&self.state.db, maker, name, &scopes)
             .await
             .expect("key")
             .secret
@@ -143,7 +144,7 @@ both_backends!(
             .expect("manager");
         let wider = app::integrations::keys::create(
             &app.state.db,
-            &manager,
+            app::integrations::keys::Maker::Person(&manager),
             "Sneaky",
             &["orders.read".to_owned(), "staff.manage".to_owned()],
         )
@@ -229,5 +230,96 @@ both_backends!(
             )
             .await;
         assert_eq!(wrong.status(), 429);
+    }
+);
+
+both_backends!(
+    keys_and_webhook_endpoints_are_managed_over_the_api_within_the_callers_scopes,
+    |backend| async move {
+        let db = TestDb::fresh(backend).await;
+        let app = TestApp::spawn(&db, &[]).await;
+        let admin = app
+            .api_key(
+                "Admin bot",
+                &["staff.manage", "settings.manage", "orders.read"],
+            )
+            .await;
+        let call = |method: Method, path: String, body: Option<serde_json::Value>| {
+            let (app, admin) = (&app, admin.clone());
+            async move {
+                let response = app.api(method, &path, Some(&admin), body).await;
+                let status = response.status().as_u16();
+                (status, json(response).await)
+            }
+        };
+        let child = serde_json::json!({ "name": "Child", "scopes": ["orders.read"] });
+        let (status, made) = call(Method::POST, "/api/v1/api-keys".to_owned(), Some(child)).await;
+        assert_eq!(status, 201, "{made}");
+        assert!(made["data"]["secret"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("oxk_")));
+        let wider = serde_json::json!({ "name": "Wider", "scopes": ["orders.refund"] });
+        let (status, body) = call(Method::POST, "/api/v1/api-keys".to_owned(), Some(wider)).await;
+        assert_eq!(
+            (status, body["error"]["field"].as_str()),
+            (400, Some("scopes"))
+        );
+        let (status, list) = call(Method::GET, "/api/v1/api-keys".to_owned(), None).await;
+        assert_eq!(status, 200);
+        let child_row = list["data"]
+            .as_array()
+            .and_then(|keys| keys.iter().find(|k| k["name"] == "Child").cloned())
+            .expect("listed");
+        assert_eq!(child_row["created_by"], "API key Admin bot");
+        let path = format!("/api/v1/api-keys/{}", child_row["id"].as_str().expect("id"));
+        assert_eq!(call(Method::DELETE, path.clone(), None).await.0, 200);
+        assert_eq!(call(Method::DELETE, path, None).await.0, 409);
+
+        let private = serde_json::json!({ "url": "https://127.0.0.1/x", "events": ["order.paid"] });
+        let (status, body) = call(Method::POST, "/api/v1/webhooks".to_owned(), Some(private)).await;
+        assert_eq!(
+            (status, body["error"]["field"].as_str()),
+            (400, Some("url"))
+        );
+        let public = serde_json::json!({ "url": "https://93.184.215.14/hooks", "events": ["order.paid", "inventory.low"] });
+        let (status, made) = call(Method::POST, "/api/v1/webhooks".to_owned(), Some(public)).await;
+        assert_eq!(status, 201, "{made}");
+        assert!(made["data"]["secret"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("whsec_")));
+        let (_, list) = call(Method::GET, "/api/v1/webhooks".to_owned(), None).await;
+        assert_eq!(
+            list["data"][0]["events"],
+            serde_json::json!(["order.paid", "inventory.low"])
+        );
+        assert!(list["data"][0].get("secret").is_none(), "never listed");
+        assert_eq!(
+            call(Method::GET, "/api/v1/webhooks/deliveries".to_owned(), None)
+                .await
+                .0,
+            200
+        );
+        assert_eq!(
+            call(
+                Method::POST,
+                "/api/v1/webhooks/deliveries/nope/retry".to_owned(),
+                None
+            )
+            .await
+            .0,
+            404
+        );
+        let path = format!(
+            "/api/v1/webhooks/{}",
+            made["data"]["endpoint"]["id"].as_str().expect("id")
+        );
+        assert_eq!(call(Method::DELETE, path.clone(), None).await.0, 200);
+        assert_eq!(call(Method::DELETE, path, None).await.0, 404);
+
+        let reader = app.api_key("Reader", &["orders.read"]).await;
+        let refused = app
+            .api(Method::GET, "/api/v1/webhooks", Some(&reader), None)
+            .await;
+        assert_eq!(refused.status(), 403);
     }
 );

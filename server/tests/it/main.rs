@@ -57,4 +57,5 @@ mod stripe;
 mod stripe_helpers;
 mod stripe_integrity;
 mod tokens;
+mod webhooks;
 mod world_text;

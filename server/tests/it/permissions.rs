@@ -42,6 +42,7 @@ fn server_functions() -> Vec<(&'static str, Need, Body)> {
     use app::checkout::api::*;
     use app::customers::api::*;
     use app::integrations::api as keys;
+    use app::integrations::webhook_api as hooks;
     use app::inventory::api::*;
     use app::orders::api::*;
     use app::returns::api::{
@@ -160,6 +161,9 @@ fn server_functions() -> Vec<(&'static str, Need, Body)> {
         (keys::AdminApiKeys::PATH, One(StaffManage), Form(&[])),
         (keys::CreateApiKey::PATH, One(StaffManage), Form(&[("name", "")])),
         (keys::RevokeApiKey::PATH, One(StaffManage), Form(&[("id", NOTHING)])),
+        (hooks::AdminWebhooks::PATH, One(SettingsManage), Form(&[])),
+        (hooks::AddWebhook::PATH, One(SettingsManage), Form(&[("url", ""), ("description", "")])),
+        (hooks::WebhookAction::PATH, One(SettingsManage), Form(&[("id", NOTHING), ("action", "resend")])),
     ]);
     all
 }

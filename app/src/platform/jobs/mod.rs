@@ -15,7 +15,7 @@ use crate::platform::mail::OutgoingMail;
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
-pub use task::{ExpirePayment, ResetRequest, Task};
+pub use task::{DeliverWebhook, ExpirePayment, ResetRequest, Task};
 use tokio::sync::Notify;
 
 /// How long a claimed job may run before another worker may take it over.

@@ -16,6 +16,13 @@ pub enum Task {
     ResetRequest(ResetRequest),
     /// End a payment attempt's hold on stock and discount use if it is still pending.
     ExpirePayment(ExpirePayment),
+    /// One attempt at delivering an outgoing webhook (`integrations::delivery`).
+    DeliverWebhook(DeliverWebhook),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliverWebhook {
+    pub delivery_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,6 +52,7 @@ impl Task {
     pub const SEND_MAIL: &'static str = "mail.send";
     pub const RESET_REQUEST: &'static str = "accounts.reset_request";
     pub const EXPIRE_PAYMENT: &'static str = "payment.expire";
+    pub const DELIVER_WEBHOOK: &'static str = "webhook.deliver";
 
     /// The `jobs.kind` column.
     pub fn kind(&self) -> &'static str {
@@ -52,6 +60,7 @@ impl Task {
             Self::SendMail(_) => Self::SEND_MAIL,
             Self::ResetRequest(_) => Self::RESET_REQUEST,
             Self::ExpirePayment(_) => Self::EXPIRE_PAYMENT,
+            Self::DeliverWebhook(_) => Self::DELIVER_WEBHOOK,
         }
     }
 
@@ -61,6 +70,7 @@ impl Task {
             Self::SendMail(mail) => serde_json::to_string(mail),
             Self::ResetRequest(request) => serde_json::to_string(request),
             Self::ExpirePayment(expire) => serde_json::to_string(expire),
+            Self::DeliverWebhook(deliver) => serde_json::to_string(deliver),
         }
     }
 
@@ -72,6 +82,9 @@ impl Task {
             Self::RESET_REQUEST => Self::ResetRequest(serde_json::from_str(payload).map_err(bad)?),
             Self::EXPIRE_PAYMENT => {
                 Self::ExpirePayment(serde_json::from_str(payload).map_err(bad)?)
+            }
+            Self::DELIVER_WEBHOOK => {
+                Self::DeliverWebhook(serde_json::from_str(payload).map_err(bad)?)
             }
             other => return Err(UnknownTask(format!("unknown job kind {other:?}"))),
         })
@@ -96,6 +109,9 @@ mod tests {
             }),
             Task::ExpirePayment(ExpirePayment {
                 payment_id: "p1".into(),
+            }),
+            Task::DeliverWebhook(DeliverWebhook {
+                delivery_id: "msg_1".into(),
             }),
         ];
         for task in tasks {
