@@ -29,16 +29,18 @@ pub fn router(state: AppState) -> Router {
 /// Active products as the storefront lists them.
 #[utoipa::path(get, path = "/api/v1/products", tag = "catalog",
     params(
-        ("q" = Option<String>, Query, description = "Search words"),
-        ("category" = Option<String>, Query, description = "A category's slug"),
-        ("min" = Option<String>, Query, description = "Lowest price, as a decimal (19.99)"),
-        ("max" = Option<String>, Query, description = "Highest price, as a decimal"),
-        ("in_stock" = Option<String>, Query, description = "1: only what can be bought now"),
-        ("sort" = Option<String>, Query, description = "relevance (default), price-asc, price-desc, newest or name"),
-        ("page" = Option<u32>, Query), ("limit" = Option<u32>, Query, description = "1–100")),
+        ("q" = Option<String>, Query, nullable = false, description = "Search words (the first 200 characters count)"),
+        ("category" = Option<String>, Query, nullable = false, description = "A category's slug (unknown: 404)"),
+        ("min" = Option<String>, Query, nullable = false, pattern = "^(|[0-9]{1,6}(\\.[0-9]{1,2})?)$", description = "Lowest price, as a decimal (19.99)"),
+        ("max" = Option<String>, Query, nullable = false, pattern = "^(|[0-9]{1,6}(\\.[0-9]{1,2})?)$", description = "Highest price, as a decimal (not below min)"),
+        ("in_stock" = Option<bool>, Query, nullable = false, description = "true: only what can be bought now"),
+        ("sort" = Option<String>, Query, nullable = false, pattern = "^(|relevance|price-asc|price-desc|newest|name)$", description = "relevance (default), price-asc, price-desc, newest or name"),
+        ("page" = Option<u32>, Query, nullable = false, minimum = 1, maximum = 100000),
+        ("limit" = Option<u32>, Query, nullable = false, minimum = 1, maximum = 100, description = "1–100")),
     responses(
         (status = 200, description = "A page of products", body = crate::api::openapi::Page<ProductCard>),
-        (status = 400, description = "A parameter that does not parse", body = crate::api::openapi::Failure),
+        (status = 400, description = "A parameter that does not parse, or min above max", body = crate::api::openapi::Failure),
+        (status = 404, description = "No such category", body = crate::api::openapi::Failure),
         (status = 429, description = "Rate limit", body = crate::api::openapi::Failure)))]
 pub async fn list_products(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let result = async {

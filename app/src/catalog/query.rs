@@ -118,7 +118,13 @@ impl ListingQuery {
                             .ok_or_else(|| bad("max", "the maximum price must be a number"))?,
                     )
                 }
-                "in_stock" => query.in_stock = matches!(value, "1" | "true" | "on" | "yes"),
+                "in_stock" => {
+                    query.in_stock = match value {
+                        "1" | "true" | "on" | "yes" => true,
+                        "" | "0" | "false" | "off" | "no" => false,
+                        _ => return Err(bad("in_stock", "in_stock is true or false")),
+                    }
+                }
                 "o" => {
                     if let Some((name, v)) = value.split_once(':') {
                         if !name.trim().is_empty() && !v.trim().is_empty() {
@@ -136,8 +142,10 @@ impl ListingQuery {
                     query.page = value
                         .parse()
                         .ok()
-                        .filter(|p| *p >= 1)
-                        .ok_or_else(|| bad("page", "the page must be a whole number from 1"))?
+                        .filter(|p| (1..=100_000).contains(p))
+                        .ok_or_else(|| {
+                            bad("page", "the page must be a whole number from 1 to 100,000")
+                        })?
                 }
                 "limit" if !value.is_empty() => {
                     query.limit = value

@@ -87,7 +87,8 @@ pub fn from_api_query(raw: &str) -> Result<OrderFilter, AppError> {
     };
     for (key, value) in url::form_urlencoded::parse(raw.as_bytes()) {
         let value = value.trim();
-        if f.list.take(&key, value, &SORTS)? {
+        // An empty value is no filter (`?status=&search=` from a form).
+        if value.is_empty() || f.list.take(&key, value, &SORTS)? {
             continue;
         }
         match key.as_ref() {
@@ -98,7 +99,13 @@ pub fn from_api_query(raw: &str) -> Result<OrderFilter, AppError> {
             }
             "created_after" => f.from = Some(day(value, "created_after")?),
             "created_before" => f.to = Some(day(value, "created_before")? + 24 * 3600 * 1000),
-            "search" => f.customer = value.chars().take(100).collect(),
+            "search" if value.chars().count() > 100 => {
+                return Err(AppError::validation(
+                    "search",
+                    "search with at most 100 characters",
+                ))
+            }
+            "search" => f.customer = value.to_owned(),
             "min_total" => f.min_total = Some(minor(value, "min_total")?),
             "max_total" => f.max_total = Some(minor(value, "max_total")?),
             other => {

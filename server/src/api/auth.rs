@@ -36,9 +36,13 @@ pub fn router(state: AppState) -> Router {
 
 #[derive(Deserialize, ToSchema)]
 pub struct RegisterBody {
+    #[schema(format = Email, max_length = 254)]
     email: String,
+    /// 8–128 characters, not a commonly used password.
+    #[schema(min_length = 8, max_length = 128)]
     password: String,
     #[serde(default)]
+    #[schema(max_length = 100)]
     full_name: String,
 }
 
@@ -133,6 +137,7 @@ pub async fn refresh(
     responses(
         (status = 200, description = "The refresh token is revoked", body = Success<Message>),
         (status = 400, description = "Malformed body", body = Failure),
+        (status = 401, description = "Unknown or expired refresh token", body = Failure),
         (status = 429, description = "Too many requests", body = Failure)))]
 pub async fn logout(
     State(state): State<AppState>,
@@ -154,6 +159,7 @@ pub async fn me(caller: Caller) -> Result<Response, AppError> {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateMe {
+    #[schema(max_length = 100)]
     full_name: String,
     /// Absent or the current URL: kept; `null`: removed; another link: refused
     /// (`accounts::avatar::removal_by_url`).

@@ -71,13 +71,39 @@ pub async fn list_webhooks(
 
 #[derive(Deserialize, ToSchema)]
 pub struct WebhookBody {
-    /// https; no credentials in it.
+    /// https, to a public address; no credentials in it.
+    #[schema(
+        pattern = "^https://[a-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~/-]*)?$",
+        max_length = 500
+    )]
     url: String,
     #[serde(default)]
+    #[schema(max_length = 200)]
     description: String,
-    /// Some of: order.created, order.paid, order.fulfilled, order.cancelled,
-    /// order.refunded, customer.created, product.updated, inventory.low.
+    #[schema(value_type = Vec<EventName>, min_items = 1)]
     events: Vec<String>,
+}
+
+/// The events an endpoint may receive.
+#[derive(serde::Serialize, ToSchema)]
+#[allow(dead_code)] // Only described: the handler takes the names as text.
+pub enum EventName {
+    #[serde(rename = "order.created")]
+    OrderCreated,
+    #[serde(rename = "order.paid")]
+    OrderPaid,
+    #[serde(rename = "order.fulfilled")]
+    OrderFulfilled,
+    #[serde(rename = "order.cancelled")]
+    OrderCancelled,
+    #[serde(rename = "order.refunded")]
+    OrderRefunded,
+    #[serde(rename = "customer.created")]
+    CustomerCreated,
+    #[serde(rename = "product.updated")]
+    ProductUpdated,
+    #[serde(rename = "inventory.low")]
+    InventoryLow,
 }
 
 #[utoipa::path(post, path = "/api/v1/webhooks", tag = "integrations", security(("bearer" = [])),
@@ -179,8 +205,10 @@ pub async fn list_keys(
 
 #[derive(Deserialize, ToSchema)]
 pub struct KeyBody {
+    #[schema(min_length = 1, max_length = 60, pattern = "\\S")]
     name: String,
     /// Permission names, each held by the maker.
+    #[schema(value_type = Vec<Permission>, min_items = 1)]
     scopes: Vec<String>,
 }
 
@@ -217,7 +245,7 @@ pub async fn make_key(
         (status = 401, description = "No or invalid token", body = Failure),
         (status = 403, description = "Needs staff.manage", body = Failure),
         (status = 404, description = "No such key", body = Failure),
-        (status = 409, description = "Already revoked", body = Failure),
+        (status = 409, description = "Already revoked, or the calling key itself", body = Failure),
         (status = 429, description = "Rate limit", body = Failure)))]
 pub async fn revoke_key(
     State(state): State<AppState>,
@@ -225,6 +253,12 @@ pub async fn revoke_key(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let actor = caller.staff(Permission::StaffManage)?;
+    if actor == id {
+        // Rotating: make the new key, then revoke this one with it.
+        return Err(AppError::Conflict(
+            "a key cannot revoke itself; revoke it with another key or in the dashboard".to_owned(),
+        ));
+    }
     keys::revoke(&state.db, &actor, &id).await?;
     Ok(ok(StatusCode::OK, Message::new("The key was revoked.")))
 }

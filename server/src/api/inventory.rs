@@ -41,7 +41,8 @@ fn parse(
     mut take: impl FnMut(&str, &str) -> Result<bool, AppError>,
 ) -> Result<(), AppError> {
     for (key, value) in url::form_urlencoded::parse(raw.as_bytes()) {
-        if !take(&key, value.trim())? {
+        // An empty value is no filter (`?search=&low=` from a form).
+        if !value.trim().is_empty() && !take(&key, value.trim())? {
             return Err(AppError::validation(
                 key.as_ref(),
                 format!("“{key}” is not a parameter of this list"),
@@ -54,11 +55,12 @@ fn parse(
 /// Every variant's stock, closest to running out first.
 #[utoipa::path(get, path = "/api/v1/inventory", tag = "inventory", security(("bearer" = [])),
     params(
-        ("search" = Option<String>, Query, description = "Part of the SKU or product name"),
-        ("low" = Option<bool>, Query, description = "Only variants at or under their low-stock threshold"),
-        ("page" = Option<u32>, Query), ("limit" = Option<u32>, Query, description = "1–100, default 50"),
-        ("sort" = Option<String>, Query, description = "available or sku (default: closest to the threshold)"),
-        ("order" = Option<String>, Query, description = "asc or desc")),
+        ("search" = Option<String>, Query, nullable = false, max_length = 100, description = "Part of the SKU or product name"),
+        ("low" = Option<bool>, Query, nullable = false, description = "Only variants at or under their low-stock threshold"),
+        ("page" = Option<u32>, Query, nullable = false, minimum = 1, maximum = 100000),
+        ("limit" = Option<u32>, Query, nullable = false, minimum = 1, maximum = 100, description = "1–100, default 50"),
+        ("sort" = Option<String>, Query, nullable = false, pattern = "^(|available|sku)$", description = "available or sku (default: closest to the threshold)"),
+        ("order" = Option<String>, Query, nullable = false, pattern = "^(|asc|desc)$", description = "asc or desc")),
     responses(
         (status = 200, description = "A page of stock levels", body = Page<StockLevel>),
         (status = 400, description = "A parameter that does not parse", body = Failure),
@@ -77,7 +79,7 @@ pub async fn levels(
             return Ok(true);
         }
         match key {
-            "search" => search = value.chars().take(100).collect(),
+            "search" => search = super::short(value, "search", 100)?.to_owned(),
             "low" => {
                 low = value
                     .parse()
@@ -94,8 +96,9 @@ pub async fn levels(
 /// Every change of stock, newest first: sales, restocks, edits and adjustments.
 #[utoipa::path(get, path = "/api/v1/inventory/ledger", tag = "inventory", security(("bearer" = [])),
     params(
-        ("variant_id" = Option<String>, Query, description = "One variant's entries"),
-        ("page" = Option<u32>, Query), ("limit" = Option<u32>, Query, description = "1–100, default 50")),
+        ("variant_id" = Option<String>, Query, nullable = false, description = "One variant's entries"),
+        ("page" = Option<u32>, Query, nullable = false, minimum = 1, maximum = 100000),
+        ("limit" = Option<u32>, Query, nullable = false, minimum = 1, maximum = 100, description = "1–100, default 50")),
     responses(
         (status = 200, description = "A page of ledger entries", body = Page<Movement>),
         (status = 400, description = "A parameter that does not parse", body = Failure),
@@ -114,7 +117,7 @@ pub async fn ledger(
             return Ok(true);
         }
         if key == "variant_id" {
-            variant = Some(value.chars().take(64).collect());
+            variant = Some(value.to_owned());
             return Ok(true);
         }
         Ok(false)
@@ -126,10 +129,14 @@ pub async fn ledger(
 #[derive(Deserialize, ToSchema)]
 pub struct AdjustBody {
     /// Units in (positive) or out (negative), not 0.
+    #[schema(minimum = -1_000_000, maximum = 1_000_000)]
+    #[serde(deserialize_with = "super::whole")]
     delta: i64,
     /// received, damaged or correction.
+    #[schema(pattern = "^(received|damaged|correction)$")]
     reason: String,
     #[serde(default)]
+    #[schema(max_length = 200)]
     note: String,
 }
 

@@ -20,6 +20,7 @@ use axum::Router;
 use http::request::Parts;
 use http::StatusCode;
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 
 pub fn router(state: AppState) -> Router {
     auth::router(state.clone())
@@ -87,4 +88,30 @@ impl FromRequestParts<AppState> for ClientIp {
 
 pub fn ok(status: StatusCode, data: impl serde::Serialize) -> Response {
     app::web::envelope::success(status, data)
+}
+
+/// `value`, if it has at most `max` characters; else a 400 naming `field` (the API refuses
+/// what the pages would cut short).
+pub fn short<'a>(value: &'a str, field: &str, max: usize) -> Result<&'a str, AppError> {
+    if value.chars().count() > max {
+        return Err(AppError::validation(
+            field,
+            format!("use at most {max} characters"),
+        ));
+    }
+    Ok(value)
+}
+
+/// An integer field that also takes a JSON number with no fraction (`6666.0`), as JSON
+/// Schema's `integer` does.
+pub fn whole<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    use serde::de::Error as _;
+    let n = serde_json::Number::deserialize(d)?;
+    n.as_i64()
+        .or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+                .map(|f| f as i64)
+        })
+        .ok_or_else(|| D::Error::custom("expected a whole number"))
 }

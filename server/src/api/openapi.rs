@@ -82,6 +82,32 @@ pub struct ErrorBody {
     pub retry_after: Option<u64>,
 }
 
+/// A day (`2026-12-31`) or nothing: a query filter left empty (`?created_after=`, as a
+/// form sends it) is no filter.
+pub struct DayOrEmpty;
+
+impl utoipa::PartialSchema for DayOrEmpty {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{
+            KnownFormat, ObjectBuilder, OneOfBuilder, SchemaFormat, Type,
+        };
+        OneOfBuilder::new()
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date))),
+            )
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .max_length(Some(0)),
+            )
+            .into()
+    }
+}
+
+impl ToSchema for DayOrEmpty {}
+
 /// `{"status":"error","error":…,"meta":…}`.
 #[derive(Serialize, ToSchema)]
 pub struct Failure {
@@ -133,6 +159,7 @@ pub struct Failure {
         super::integrations::revoke_key,
         document,
     ),
+    components(schemas(DayOrEmpty)),
     modifiers(&Bearer),
     tags(
         (name = "auth", description = "Tokens for people (integrations use API keys)"),

@@ -35,16 +35,16 @@ pub fn router(state: AppState) -> Router {
 /// customer, their own.
 #[utoipa::path(get, path = "/api/v1/orders", tag = "orders", security(("bearer" = [])),
     params(
-        ("status" = Option<String>, Query, description = "paid, fulfilled, delivered or cancelled"),
-        ("created_after" = Option<String>, Query, description = "YYYY-MM-DD, inclusive (UTC)"),
-        ("created_before" = Option<String>, Query, description = "YYYY-MM-DD, inclusive (UTC)"),
-        ("search" = Option<String>, Query, description = "Part of the email, or the order number"),
-        ("min_total" = Option<i64>, Query, description = "Minor units"),
-        ("max_total" = Option<i64>, Query, description = "Minor units"),
-        ("page" = Option<u32>, Query, description = "From 1"),
-        ("limit" = Option<u32>, Query, description = "1–100, default 25"),
-        ("sort" = Option<String>, Query, description = "created_at (default), number or total"),
-        ("order" = Option<String>, Query, description = "asc or desc (default)")),
+        ("status" = Option<String>, Query, nullable = false, pattern = "^(|paid|fulfilled|delivered|cancelled)$", description = "paid, fulfilled, delivered or cancelled (empty: any)"),
+        ("created_after" = Option<super::openapi::DayOrEmpty>, Query, nullable = false, description = "YYYY-MM-DD, inclusive (UTC)"),
+        ("created_before" = Option<super::openapi::DayOrEmpty>, Query, nullable = false, description = "YYYY-MM-DD, inclusive (UTC)"),
+        ("search" = Option<String>, Query, nullable = false, max_length = 100, description = "Part of the email, or the order number"),
+        ("min_total" = Option<i64>, Query, nullable = false, minimum = 0, description = "Minor units"),
+        ("max_total" = Option<i64>, Query, nullable = false, minimum = 0, description = "Minor units"),
+        ("page" = Option<u32>, Query, nullable = false, minimum = 1, maximum = 100000, description = "From 1"),
+        ("limit" = Option<u32>, Query, nullable = false, minimum = 1, maximum = 100, description = "1–100, default 25"),
+        ("sort" = Option<String>, Query, nullable = false, pattern = "^(|created_at|number|total)$", description = "created_at (default), number or total"),
+        ("order" = Option<String>, Query, nullable = false, pattern = "^(|asc|desc)$", description = "asc or desc (default)")),
     responses(
         (status = 200, description = "A page of orders", body = Page<OrderSummary>),
         (status = 400, description = "A filter that does not parse", body = Failure),
@@ -96,7 +96,9 @@ pub async fn one(
 
 #[derive(Deserialize, ToSchema)]
 pub struct FulfilBody {
+    #[schema(min_length = 1, max_length = 60, pattern = "\\S")]
     carrier: String,
+    #[schema(min_length = 1, max_length = 100, pattern = "\\S")]
     tracking_number: String,
 }
 
@@ -145,6 +147,7 @@ pub async fn deliver(
 #[derive(Deserialize, ToSchema)]
 pub struct ReasonBody {
     #[serde(default)]
+    #[schema(max_length = 200)]
     reason: String,
 }
 
@@ -166,6 +169,7 @@ pub async fn cancel(
     Body(body): Body<ReasonBody>,
 ) -> Result<Response, AppError> {
     let actor = caller.staff(Permission::OrdersRefund)?;
+    super::short(&body.reason, "reason", 200)?;
     actions::cancel(&state, Some(&actor), &id, &body.reason).await?;
     Ok(ok(StatusCode::OK, access::for_staff(&state, &id).await?))
 }
@@ -173,8 +177,11 @@ pub async fn cancel(
 #[derive(Deserialize, ToSchema)]
 pub struct RefundBody {
     /// Minor units (cents), at most what was captured and not yet refunded.
+    #[schema(minimum = 1, maximum = 100_000_000)]
+    #[serde(deserialize_with = "super::whole")]
     amount: i64,
     #[serde(default)]
+    #[schema(max_length = 200)]
     reason: String,
 }
 
@@ -197,6 +204,7 @@ pub async fn refund(
     Body(body): Body<RefundBody>,
 ) -> Result<Response, AppError> {
     let actor = caller.staff(Permission::OrdersRefund)?;
+    super::short(&body.reason, "reason", 200)?;
     actions::refund(&state, &actor, &id, body.amount, &body.reason).await?;
     Ok(ok(
         StatusCode::CREATED,
