@@ -71,6 +71,7 @@ fn KeyList(keys: Vec<ApiKeyView>, revoke: ServerAction<RevokeApiKey>) -> impl In
         return view! { <p class="muted" data-testid="no-keys">"No keys yet."</p> }.into_any();
     }
     view! {
+        <div class="table-wrap">
         <table class="table" data-testid="api-keys">
             <thead><tr><th>"Name"</th><th>"Key"</th><th>"Scopes"</th><th>"Made"</th><th>"Last used"</th><th></th></tr></thead>
             <tbody>
@@ -102,6 +103,7 @@ fn KeyList(keys: Vec<ApiKeyView>, revoke: ServerAction<RevokeApiKey>) -> impl In
                 }).collect_view()}
             </tbody>
         </table>
+        </div>
     }
     .into_any()
 }

@@ -84,6 +84,7 @@ fn Endpoints(list: Vec<WebhookEndpointView>, act: ServerAction<WebhookAction>) -
             .into_any();
     }
     view! {
+        <div class="table-wrap">
         <table class="table" data-testid="webhook-endpoints">
             <thead><tr><th>"URL"</th><th>"Events"</th><th>"State"</th><th></th></tr></thead>
             <tbody>
@@ -99,7 +100,7 @@ fn Endpoints(list: Vec<WebhookEndpointView>, act: ServerAction<WebhookAction>) -
                             <td><code>{e.url}</code><br /><small class="muted">{e.description}</small></td>
                             <td>{e.events.join(", ")}</td>
                             <td data-testid="webhook-state">{state}</td>
-                            <td>
+                            <td class="table__actions">
                                 <ActionButton act id=e.id.clone() action=toggle.0 label=toggle.1 />
                                 <ActionButton act id=e.id action="delete" label="Remove" />
                             </td>
@@ -108,6 +109,7 @@ fn Endpoints(list: Vec<WebhookEndpointView>, act: ServerAction<WebhookAction>) -
                 }).collect_view()}
             </tbody>
         </table>
+        </div>
     }
     .into_any()
 }
@@ -151,6 +153,7 @@ fn Deliveries(list: Vec<DeliveryView>, act: ServerAction<WebhookAction>) -> impl
             view! { <p class="muted">"Nothing sent yet."</p> }.into_any()
         } else {
             view! {
+                <div class="table-wrap">
                 <table class="table" data-testid="webhook-deliveries">
                     <thead><tr><th>"Event"</th><th>"Endpoint"</th><th>"Status"</th><th>"Answer"</th><th>"When"</th><th></th></tr></thead>
                     <tbody>
@@ -177,6 +180,7 @@ fn Deliveries(list: Vec<DeliveryView>, act: ServerAction<WebhookAction>) -> impl
                         }).collect_view()}
                     </tbody>
                 </table>
+                </div>
             }.into_any()
         }}
     }

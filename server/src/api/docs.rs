@@ -124,7 +124,8 @@ fn render(doc: &Value) -> String {
     let mut out = String::from(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>Oxcart API reference</title><link rel=\"stylesheet\" href=\"/api/docs/style.css\"></head><body>",
+         <title>Oxcart API reference</title><link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">\
+         <link rel=\"stylesheet\" href=\"/api/docs/style.css\"></head><body>",
     );
     let _ = write!(
         out,
@@ -195,4 +196,5 @@ const STYLE: &str = "body{font:15px/1.5 system-ui,sans-serif;margin:0;display:gr
 header{grid-column:1/3;padding:1rem 2rem;border-bottom:1px solid #ddd}nav{padding:1rem 2rem;position:sticky;top:0;align-self:start}\
 nav ul{list-style:none;padding:0}main{padding:0 2rem 4rem;max-width:60rem}.op,.schema{border:1px solid #e3e3e3;border-radius:6px;padding:.5rem 1rem;margin:1rem 0}\
 .method{font:600 12px monospace;padding:2px 6px;border-radius:4px;background:#eef}.method--post{background:#efe}.method--put{background:#ffe}.method--delete{background:#fee}\
-table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #eee;text-align:left;padding:4px}code{font-size:13px}.auth{color:#555}";
+table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #eee;text-align:left;padding:4px}code{font-size:13px;overflow-wrap:anywhere}.auth{color:#555}\
+@media (max-width:48rem){body{display:block}nav{position:static;padding:0 1rem}header,main{padding:0 1rem}.op table{display:block;overflow-x:auto}}";

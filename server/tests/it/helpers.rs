@@ -304,3 +304,19 @@ pub fn session_cookie(response: &reqwest::Response) -> Option<(String, String)> 
     let (pair, attributes) = header.split_once(';').unwrap_or((header, ""));
     Some((pair.to_owned(), attributes.to_owned()))
 }
+
+/// Waits (up to 10 s) until something listens on `port` of loopback: a helper process
+/// the test started (`what` names it in the failure).
+pub async fn wait_for_port(port: u16, what: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while tokio::net::TcpStream::connect(("127.0.0.1", port))
+        .await
+        .is_err()
+    {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what} did not start on port {port}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}

@@ -36,17 +36,7 @@ impl Receiver {
             .expect(
                 "python3 runs the receiver (scripts/bootstrap.sh --test installs standardwebhooks)",
             );
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_err()
-        {
-            assert!(
-                Instant::now() < deadline,
-                "the webhook receiver did not start"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        crate::helpers::wait_for_port(port, "the webhook receiver").await;
         Self {
             child,
             port,
