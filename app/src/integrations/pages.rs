@@ -58,7 +58,7 @@ pub fn ApiKeysPage() -> impl IntoView {
 fn Secret(made: NewKey) -> impl IntoView {
     view! {
         <section class="notice" role="status" data-testid="new-key">
-            <h2>"Key “" {made.key.name} "” made"</h2>
+            <h2>{format!("Key “{}” made", made.key.name)}</h2>
             <p>"Copy it now: it is shown this once and cannot be recovered (Oxcart keeps only a hash of it)."</p>
             <p><code class="secret" data-testid="new-key-secret">{made.secret}</code></p>
         </section>
@@ -82,7 +82,7 @@ fn KeyList(keys: Vec<ApiKeyView>, revoke: ServerAction<RevokeApiKey>) -> impl In
                         |at| format!("{} from {}", when(at), k.last_used_ip.clone().unwrap_or_default()),
                     );
                     let state = match k.revoked_at {
-                        Some(at) => view! { <span class="badge">"revoked " {when(at)}</span> }.into_any(),
+                        Some(at) => view! { <span class="badge">{format!("revoked {}", when(at))}</span> }.into_any(),
                         None => view! {
                             <ActionForm action=revoke attr:class="form--inline">
                                 <input type="hidden" name="id" value=k.id.clone() />
@@ -93,9 +93,9 @@ fn KeyList(keys: Vec<ApiKeyView>, revoke: ServerAction<RevokeApiKey>) -> impl In
                     view! {
                         <tr data-testid="api-key-row">
                             <td>{k.name}</td>
-                            <td><code>{k.prefix} "…"</code></td>
+                            <td><code>{format!("{}…", k.prefix)}</code></td>
                             <td>{scopes}</td>
-                            <td>{when(k.created_at)} <small class="muted">" by " {k.created_by}</small></td>
+                            <td>{when(k.created_at)}<br /><small class="muted">{format!("by {}", k.created_by)}</small></td>
                             <td data-testid="key-last-used">{last}</td>
                             <td>{state}</td>
                         </tr>
@@ -128,7 +128,7 @@ fn CreateForm(create: ServerAction<CreateApiKey>, held: Vec<Permission>) -> impl
                         <label for=label_for class="checkbox">
                             <input type="checkbox" id=box_id name=format!("scopes[{i}]") value=p.as_str() />
                             {p.label()}
-                            <small class="muted">" " {p.as_str()}</small>
+                            <small class="muted">{format!(" {}", p.as_str())}</small>
                         </label>
                     }
                 }).collect_view()}
