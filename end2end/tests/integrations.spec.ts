@@ -85,7 +85,7 @@ test("an admin adds a webhook endpoint, is told why a private address is refused
   await form.getByLabel("URL").fill("https://93.184.215.14/hooks");
   await page.locator("#event-inventory-low").check();
   await form.getByRole("button", { name: "Add endpoint" }).click();
-  const secret = (await page.getByTestId("webhook-secret").textContent())!.trim();
+  const secret = (await page.getByTestId("new-webhook-secret").textContent())!.trim();
   expect(secret).toMatch(/^whsec_[A-Za-z0-9+/=]{44}$/);
   const row = page.getByTestId("webhook-row").filter({ hasText: "93.184.215.14" });
   await expect(row).toContainText("inventory.low");

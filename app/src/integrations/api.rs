@@ -23,8 +23,7 @@ pub struct ApiKeysPage {
 pub async fn admin_api_keys() -> Result<ApiKeysPage, PublicError> {
     use crate::accounts::edge::*;
     let (state, _) = allowed(Permission::StaffManage).await?;
-    let session = session().await?;
-    let just_made: Option<NewKey> = session.remove(JUST_MADE).await.unwrap_or_default();
+    let just_made = crate::web::forms::take_kept::<NewKey>(JUST_MADE).await?;
     let keys = super::keys::list(&state.db).await?;
     Ok(ApiKeysPage { keys, just_made })
 }
@@ -43,15 +42,7 @@ pub async fn create_api_key(
     }
     .await;
     let made = finish("api-key", result, &[("name", &name)]).await?;
-    if crate::platform::request::is_plain_form_post() {
-        let session = session().await?;
-        session.insert(JUST_MADE, &made).await.map_err(|e| {
-            AppError::Internal(anyhow::Error::new(e).context("writing the session"))
-        })?;
-        crate::web::forms::redirect("/admin/settings/api-keys");
-        return Ok(None);
-    }
-    Ok(Some(made))
+    crate::web::forms::show_once(JUST_MADE, made, "/admin/settings/api-keys").await
 }
 
 #[server]

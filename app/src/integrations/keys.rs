@@ -197,8 +197,15 @@ pub async fn create(
     Ok(NewKey { key, secret })
 }
 
-/// Stops a key at once. Revoking a revoked key is a conflict; an unknown one, not found.
+/// Stops a key at once. Revoking a revoked key is a conflict; an unknown one, not found;
+/// a key revoking itself (`actor` is the key) a conflict too: rotate by making the new
+/// key, then revoking the old one with it.
 pub async fn revoke(db: &Db, actor: &str, id: &str) -> Result<(), AppError> {
+    if actor == id {
+        return Err(AppError::Conflict(
+            "a key cannot revoke itself; revoke it with another key or in the dashboard".to_owned(),
+        ));
+    }
     let mut tx = db.begin_write().await?;
     let found: Option<(String, Option<i64>)> =
         sqlx::query_as("select name, revoked_at from api_keys where id = $1")

@@ -2,7 +2,7 @@
 //! a form to make one (its secret shown once, with how to use it) and a button to revoke.
 
 use super::api::{admin_api_keys, CreateApiKey, RevokeApiKey};
-use super::model::{ApiKeyView, NewKey};
+use super::model::ApiKeyView;
 use crate::accounts::permissions::Permission;
 use crate::orders::pages::when;
 use crate::web::forms::{error_signal, take_flash, FormError};
@@ -43,7 +43,14 @@ pub fn ApiKeysPage() -> impl IntoView {
                     let made = create.value().get().and_then(|r| r.ok().flatten()).or(page.just_made);
                     view! {
                         {errors.into_iter().map(|error| view! { <FormError error /> }).collect_view()}
-                        {made.map(|made| view! { <Secret made /> })}
+                        {made.map(|made| view! {
+                            <ShownOnce
+                                heading=format!("Key “{}” made", made.key.name)
+                                why="Copy it now: it is shown this once and cannot be recovered (Oxcart keeps only a hash of it)."
+                                secret=made.secret
+                                testid="new-key"
+                            />
+                        })}
                         <KeyList keys=page.keys revoke />
                         <CreateForm create held />
                     }.into_any()
@@ -53,14 +60,20 @@ pub fn ApiKeysPage() -> impl IntoView {
     }
 }
 
-/// The secret of a key just made, once.
+/// A secret just made (a key, a webhook signing secret), shown this once; `testid` names
+/// the notice and, with `-secret`, the secret.
 #[component]
-fn Secret(made: NewKey) -> impl IntoView {
+pub fn ShownOnce(
+    heading: String,
+    why: &'static str,
+    secret: String,
+    testid: &'static str,
+) -> impl IntoView {
     view! {
-        <section class="notice" role="status" data-testid="new-key">
-            <h2>{format!("Key “{}” made", made.key.name)}</h2>
-            <p>"Copy it now: it is shown this once and cannot be recovered (Oxcart keeps only a hash of it)."</p>
-            <p><code class="secret" data-testid="new-key-secret">{made.secret}</code></p>
+        <section class="notice" role="status" data-testid=testid>
+            <h2>{heading}</h2>
+            <p>{why}</p>
+            <p><code class="secret" data-testid=format!("{testid}-secret")>{secret}</code></p>
         </section>
     }
 }

@@ -22,8 +22,7 @@ pub struct WebhooksPage {
 pub async fn admin_webhooks() -> Result<WebhooksPage, PublicError> {
     use crate::accounts::edge::*;
     let (state, _) = allowed(Permission::SettingsManage).await?;
-    let session = session().await?;
-    let just_made: Option<NewEndpoint> = session.remove(JUST_MADE).await.unwrap_or_default();
+    let just_made = crate::web::forms::take_kept::<NewEndpoint>(JUST_MADE).await?;
     Ok(WebhooksPage {
         endpoints: super::webhooks::list(&state.db).await?,
         deliveries: super::delivery::log(&state.db, 50).await?,
@@ -49,18 +48,7 @@ pub async fn add_webhook(
     let keep = [("url", url.as_str()), ("description", description.as_str())];
     let (endpoint, secret) = finish("webhook", result, &keep).await?;
     let made = NewEndpoint { endpoint, secret };
-    if crate::platform::request::is_plain_form_post() {
-        session()
-            .await?
-            .insert(JUST_MADE, &made)
-            .await
-            .map_err(|e| {
-                AppError::Internal(anyhow::Error::new(e).context("writing the session"))
-            })?;
-        crate::web::forms::redirect("/admin/settings/webhooks");
-        return Ok(None);
-    }
-    Ok(Some(made))
+    crate::web::forms::show_once(JUST_MADE, made, "/admin/settings/webhooks").await
 }
 
 /// `action`: `enable`, `disable`, `delete` (an endpoint) or `resend` (a delivery).

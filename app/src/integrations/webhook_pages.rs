@@ -2,7 +2,8 @@
 //! off), a form to add one (its signing secret shown once), and the delivery log with each
 //! answer and a "send again" button.
 
-use super::model::{DeliveryView, NewEndpoint, WebhookEndpointView, EVENTS};
+use super::model::{DeliveryView, WebhookEndpointView, EVENTS};
+use super::pages::ShownOnce;
 use super::webhook_api::{admin_webhooks, AddWebhook, WebhookAction};
 use crate::orders::pages::when;
 use crate::web::forms::{error_signal, take_flash, FormError};
@@ -39,24 +40,20 @@ pub fn WebhooksPage() -> impl IntoView {
                 let made = add.value().get().and_then(|r| r.ok().flatten()).or(page.just_made);
                 view! {
                     {errors.into_iter().map(|error| view! { <FormError error /> }).collect_view()}
-                    {made.map(|made| view! { <Secret made /> })}
+                    {made.map(|made| view! {
+                        <ShownOnce
+                            heading="Endpoint added".to_owned()
+                            why="Its signing secret, shown this once: give it to the receiver to verify each delivery."
+                            secret=made.secret
+                            testid="new-webhook"
+                        />
+                    })}
                     <Endpoints list=page.endpoints act />
                     <AddForm add />
                     <Deliveries list=page.deliveries act />
                 }.into_any()
             })}
         </Suspense>
-    }
-}
-
-#[component]
-fn Secret(made: NewEndpoint) -> impl IntoView {
-    view! {
-        <section class="notice" role="status" data-testid="new-webhook">
-            <h2>"Endpoint added"</h2>
-            <p>"Its signing secret, shown this once: give it to the receiver to verify each delivery."</p>
-            <p><code class="secret" data-testid="webhook-secret">{made.secret}</code></p>
-        </section>
     }
 }
 

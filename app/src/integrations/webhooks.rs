@@ -14,12 +14,19 @@ use std::net::{IpAddr, SocketAddr};
 
 /// Queues `event` with `data` for every enabled endpoint subscribed to it, on `conn` (the
 /// change's transaction). Call `state.jobs.notify()` after the commit (the worker also
-/// polls every second).
+/// polls every second). When the data costs a query to make, ask [`subscribers`] first
+/// and call [`queue`] only if there are any.
 pub async fn emit(
     conn: &mut AnyConnection,
     event: &str,
     data: serde_json::Value,
 ) -> Result<(), AppError> {
+    let endpoints = subscribers(conn, event).await?;
+    queue(conn, &endpoints, event, data).await
+}
+
+/// The enabled endpoints subscribed to `event`, oldest first.
+pub async fn subscribers(conn: &mut AnyConnection, event: &str) -> Result<Vec<String>, AppError> {
     debug_assert!(EVENTS.contains(&event), "{event} is not a webhook event");
     let endpoints: Vec<(String,)> = sqlx::query_as(
         "select id from webhook_endpoints where enabled = 1 and (' ' || events || ' ') like $1 order by created_at",
@@ -27,6 +34,16 @@ pub async fn emit(
     .bind(format!("% {event} %"))
     .fetch_all(&mut *conn)
     .await?;
+    Ok(endpoints.into_iter().map(|(id,)| id).collect())
+}
+
+/// Queues `event` with `data` for `endpoints` (from [`subscribers`]).
+pub async fn queue(
+    conn: &mut AnyConnection,
+    endpoints: &[String],
+    event: &str,
+    data: serde_json::Value,
+) -> Result<(), AppError> {
     if endpoints.is_empty() {
         return Ok(());
     }
@@ -35,7 +52,7 @@ pub async fn emit(
         .unwrap_or_default();
     let body =
         serde_json::json!({ "event": event, "timestamp": timestamp, "data": data }).to_string();
-    for (endpoint,) in endpoints {
+    for endpoint in endpoints {
         let now = next_run_at();
         let id = format!("msg_{}", crate::platform::ids::new_id());
         sqlx::query(
@@ -43,7 +60,7 @@ pub async fn emit(
              values ($1, $2, $3, $4, 'pending', $5, $5, $5)",
         )
         .bind(&id)
-        .bind(&endpoint)
+        .bind(endpoint)
         .bind(event)
         .bind(&body)
         .bind(now)

@@ -61,8 +61,7 @@ pub async fn placed(conn: &mut AnyConnection, order_id: &str) -> Result<(), AppE
         "body": f.total, "timestamp": at, "order_id": order_id, "number": f.number,
     });
     publish(conn, "payments", &paid).await?;
-    super::hooks::order(conn, "order.created", order_id).await?;
-    super::hooks::order(conn, "order.paid", order_id).await
+    super::hooks::order(conn, &["order.created", "order.paid"], order_id).await
 }
 
 /// The order's status changed: on `orders`, and on its customer's channel.
@@ -82,10 +81,10 @@ pub async fn status(conn: &mut AnyConnection, order_id: &str) -> Result<(), AppE
     }
     match OrderStatus::parse(&f.status) {
         Some(OrderStatus::Fulfilled) => {
-            super::hooks::order(conn, "order.fulfilled", order_id).await
+            super::hooks::order(conn, &["order.fulfilled"], order_id).await
         }
         Some(OrderStatus::Cancelled) => {
-            super::hooks::order(conn, "order.cancelled", order_id).await
+            super::hooks::order(conn, &["order.cancelled"], order_id).await
         }
         _ => Ok(()),
     }
@@ -109,7 +108,7 @@ pub async fn refunded(
     if let Some(user) = f.user_id {
         publish(conn, &format!("user.{user}"), &data).await?;
     }
-    super::hooks::order(conn, "order.refunded", order_id).await
+    super::hooks::order(conn, &["order.refunded"], order_id).await
 }
 
 /// Variants that fell to their low-stock threshold: on `stock`.

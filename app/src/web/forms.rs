@@ -109,6 +109,42 @@ pub fn rate_limit_headers(decision: &crate::platform::limits::Decision) {
     }
 }
 
+/// A result to show once, such as a secret just made: returned to a `fetch` call; after a
+/// plain form post (no script to show the answer) kept in the session under `key` for the
+/// page at `to`, which takes it with [`take_kept`], and the browser is sent there.
+#[cfg(feature = "ssr")]
+pub async fn show_once<T: Serialize>(
+    key: &str,
+    value: T,
+    to: &str,
+) -> Result<Option<T>, PublicError> {
+    if !crate::platform::request::is_plain_form_post() {
+        return Ok(Some(value));
+    }
+    let session = crate::platform::sessions::current().await?;
+    session.insert(key, &value).await.map_err(|e| {
+        crate::platform::error::AppError::Internal(
+            anyhow::Error::new(e).context("writing the session"),
+        )
+    })?;
+    redirect(to);
+    Ok(None)
+}
+
+/// Takes (and forgets) what [`show_once`] kept under `key`.
+#[cfg(feature = "ssr")]
+pub async fn take_kept<T: serde::de::DeserializeOwned>(
+    key: &str,
+) -> Result<Option<T>, PublicError> {
+    let session = crate::platform::sessions::current().await?;
+    crate::platform::sessions::take::<T>(&session, key)
+        .await
+        .map_err(|e| {
+            crate::platform::error::AppError::Internal(anyhow::Error::new(e).context("session"))
+                .into()
+        })
+}
+
 /// Takes (and forgets) the flash of `form`, if its last plain submission failed.
 #[server]
 pub async fn take_flash(form: String) -> Result<Option<Flash>, PublicError> {

@@ -253,12 +253,6 @@ pub async fn revoke_key(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let actor = caller.staff(Permission::StaffManage)?;
-    if actor == id {
-        // Rotating: make the new key, then revoke this one with it.
-        return Err(AppError::Conflict(
-            "a key cannot revoke itself; revoke it with another key or in the dashboard".to_owned(),
-        ));
-    }
     keys::revoke(&state.db, &actor, &id).await?;
     Ok(ok(StatusCode::OK, Message::new("The key was revoked.")))
 }

@@ -5,14 +5,14 @@
 
 use super::caller::Caller;
 use super::openapi::{Failure, Page, Success};
-use super::{ok, Body, Query};
+use super::{ok, Body};
 use app::accounts::permissions::Permission;
 use app::inventory::model::{Movement, Reason, StockLevel};
 use app::inventory::{read, service};
 use app::platform::error::AppError;
 use app::platform::state::AppState;
 use app::web::pagination::ListParams;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
@@ -70,11 +70,11 @@ fn parse(
 pub async fn levels(
     State(state): State<AppState>,
     caller: Caller,
-    Query(raw): Query,
+    RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     caller.staff(Permission::InventoryAdjust)?;
     let (mut list, mut search, mut low) = (ListParams::default(), String::new(), false);
-    parse(&raw, |key, value| {
+    parse(raw.as_deref().unwrap_or_default(), |key, value| {
         if list.take(key, value, &["available", "sku"])? {
             return Ok(true);
         }
@@ -108,11 +108,11 @@ pub async fn levels(
 pub async fn ledger(
     State(state): State<AppState>,
     caller: Caller,
-    Query(raw): Query,
+    RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     caller.staff(Permission::InventoryAdjust)?;
     let (mut list, mut variant) = (ListParams::default(), None::<String>);
-    parse(&raw, |key, value| {
+    parse(raw.as_deref().unwrap_or_default(), |key, value| {
         if key != "sort" && key != "order" && list.take(key, value, &[])? {
             return Ok(true);
         }

@@ -14,10 +14,9 @@ pub mod orders;
 use app::platform::error::AppError;
 use app::platform::state::AppState;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::extract::{FromRequest, Request};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use http::request::Parts;
 use http::StatusCode;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -53,36 +52,6 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
                 .into_response())
             }
         }
-    }
-}
-
-/// The query string, parsed by the handler (so a bad value is a 400 envelope naming the
-/// parameter, not axum's plain-text rejection).
-pub struct Query(pub String);
-
-impl<S: Send + Sync> FromRequestParts<S> for Query {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(parts.uri.query().unwrap_or_default().to_owned()))
-    }
-}
-
-/// The client address, as the rate limits see it.
-pub struct ClientIp(pub String);
-
-impl FromRequestParts<AppState> for ClientIp {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(Self(app::platform::request::client_ip(
-            &parts.headers,
-            &parts.extensions,
-            state.config.trust_proxy,
-        )))
     }
 }
 

@@ -5,13 +5,13 @@
 
 use super::caller::Caller;
 use super::openapi::{Failure, Page, Success};
-use super::{ok, Body, Query};
+use super::{ok, Body};
 use app::accounts::permissions::Permission;
 use app::orders::model::{Order, OrderSummary};
 use app::orders::{access, actions, filter};
 use app::platform::error::AppError;
 use app::platform::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
@@ -54,9 +54,9 @@ pub fn router(state: AppState) -> Router {
 pub async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    Query(raw): Query,
+    RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
-    let f = filter::from_api_query(&raw)?;
+    let f = filter::from_api_query(raw.as_deref().unwrap_or_default())?;
     let own = if caller.holds(Permission::OrdersRead) {
         None
     } else {

@@ -274,6 +274,17 @@ both_backends!(
         let path = format!("/api/v1/api-keys/{}", child_row["id"].as_str().expect("id"));
         assert_eq!(call(Method::DELETE, path.clone(), None).await.0, 200);
         assert_eq!(call(Method::DELETE, path, None).await.0, 409);
+        let own = list["data"]
+            .as_array()
+            .and_then(|keys| keys.iter().find(|k| k["name"] == "Admin bot"))
+            .and_then(|k| k["id"].as_str())
+            .expect("the calling key is listed");
+        let path = format!("/api/v1/api-keys/{own}");
+        assert_eq!(
+            call(Method::DELETE, path, None).await.0,
+            409,
+            "a key cannot revoke itself"
+        );
 
         let private = serde_json::json!({ "url": "https://127.0.0.1/x", "events": ["order.paid"] });
         let (status, body) = call(Method::POST, "/api/v1/webhooks".to_owned(), Some(private)).await;
