@@ -35,10 +35,19 @@ fn upload_limit(path: &str) -> Option<usize> {
     }
 }
 
+/// `POST /api/v1/products/{id}/images`: the picture itself is the body.
+fn is_api_picture(path: &str) -> bool {
+    path.strip_prefix("/api/v1/products/")
+        .and_then(|rest| rest.strip_suffix("/images"))
+        .is_some_and(|id| !id.is_empty() && !id.contains('/'))
+}
+
 /// The largest body `path` accepts.
 pub fn limit_for(path: &str) -> usize {
     if let Some(file) = upload_limit(path) {
         file + MULTIPART_SLACK
+    } else if is_api_picture(path) {
+        app::catalog::images::MAX_BYTES
     } else if path.starts_with("/webhooks/") {
         WEBHOOK_LIMIT
     } else {
@@ -291,6 +300,11 @@ mod tests {
     #[test]
     fn uploads_get_room_for_their_files_and_nothing_else_does() {
         assert_eq!(limit_for("/api/v1/auth/login"), DEFAULT_LIMIT);
+        assert_eq!(
+            limit_for("/api/v1/products/p1/images"),
+            app::catalog::images::MAX_BYTES
+        );
+        assert_eq!(limit_for("/api/v1/products/a/b/images"), DEFAULT_LIMIT);
         assert!(limit_for(app::catalog::api::UploadProductImage::PATH) > 10 * 1024 * 1024);
         assert!(limit_for(app::accounts::api::UploadAvatar::PATH) > DEFAULT_LIMIT);
     }

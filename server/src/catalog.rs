@@ -1,9 +1,11 @@
-//! The catalog's HTTP surface outside the pages: the read-only REST API
-//! (`/api/v1/products`, `/api/v1/categories`), stored pictures (`/media/catalog/…`, and
-//! profile pictures under `/media/avatars/…`), the
-//! sitemap and robots.txt. Drafts never appear in any of them (the staff CSV export is
-//! `exports`).
+//! The catalog's HTTP surface outside the pages: the REST API's reads (`/api/v1/products`,
+//! `/api/v1/categories`; the staff writes are `api::products`), stored pictures
+//! (`/media/catalog/…`, and profile pictures under `/media/avatars/…`), the sitemap and
+//! robots.txt. Drafts never appear in any of them, except to an API caller holding
+//! `catalog.write` (the staff CSV export is `exports`).
 
+use crate::api::caller::Caller;
+use app::accounts::permissions::Permission;
 use app::catalog::model::{Category, Product, ProductCard};
 use app::catalog::read::{self, Audience};
 use app::platform::error::AppError;
@@ -13,12 +15,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use http::{header, HeaderValue, StatusCode};
+use std::sync::Arc;
 
 pub fn router(state: AppState) -> Router {
     use crate::routes::add;
     let r = Router::new();
     let r = add(r, "GET", "/api/v1/products", get(list_products));
-    let r = add(r, "GET", "/api/v1/products/{slug}", get(product));
+    let r = add(r, "GET", "/api/v1/products/{product}", get(product));
     let r = add(r, "GET", "/api/v1/categories", get(categories));
     let r = add(r, "GET", "/media/{*name}", get(media));
     let r = add(r, "GET", "/sitemap.xml", get(sitemap));
@@ -26,9 +29,11 @@ pub fn router(state: AppState) -> Router {
     r.with_state(state)
 }
 
-/// Active products as the storefront lists them.
+/// Active products as the storefront lists them; a caller holding `catalog.write` lists
+/// every status and may filter by `status`.
 #[utoipa::path(get, path = "/api/v1/products", tag = "catalog",
     params(
+        ("status" = Option<String>, Query, nullable = false, pattern = "^(|all|draft|active|archived)$", description = "Staff only: draft, active, archived or all (shoppers always get active)"),
         ("q" = Option<String>, Query, nullable = false, description = "Search words (the first 200 characters count)"),
         ("category" = Option<String>, Query, nullable = false, description = "A category's slug (unknown: 404)"),
         ("min" = Option<String>, Query, nullable = false, pattern = "^(|[0-9]{1,6}(\\.[0-9]{1,2})?)$", description = "Lowest price, as a decimal (19.99)"),
@@ -42,10 +47,14 @@ pub fn router(state: AppState) -> Router {
         (status = 400, description = "A parameter that does not parse, or min above max", body = crate::api::openapi::Failure),
         (status = 404, description = "No such category", body = crate::api::openapi::Failure),
         (status = 429, description = "Rate limit", body = crate::api::openapi::Failure)))]
-pub async fn list_products(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
+pub async fn list_products(
+    State(state): State<AppState>,
+    caller: Caller,
+    RawQuery(raw): RawQuery,
+) -> Response {
     let result = async {
         let query = read::query_from_url(raw.as_deref().unwrap_or_default())?;
-        read::listing(&state, &query, None, Audience::Shopper).await
+        read::listing(&state, &query, None, audience(&caller)).await
     }
     .await;
     match result {
@@ -54,16 +63,38 @@ pub async fn list_products(State(state): State<AppState>, RawQuery(raw): RawQuer
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/products/{slug}", tag = "catalog",
-    params(("slug" = String, Path, description = "The product's URL name")),
+/// An active product by slug; a caller holding `catalog.write` gets any product, by slug
+/// or id.
+#[utoipa::path(get, path = "/api/v1/products/{product}", tag = "catalog",
+    params(("product" = String, Path, description = "The product's URL name (slug); staff may also give its id")),
     responses(
         (status = 200, description = "The product, its variants and pictures", body = crate::api::openapi::Success<Product>),
         (status = 404, description = "No such active product", body = crate::api::openapi::Failure),
         (status = 429, description = "Rate limit", body = crate::api::openapi::Failure)))]
-pub async fn product(State(state): State<AppState>, Path(slug): Path<String>) -> Response {
-    match read::product(&state, &slug, Audience::Shopper).await {
+pub async fn product(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(key): Path<String>,
+) -> Response {
+    let audience = audience(&caller);
+    let found = match read::product(&state, &key, audience).await {
+        Err(AppError::NotFound(_)) if audience == Audience::Staff => {
+            read::product_by_id(&state, &key).await.map(Arc::new)
+        }
+        other => other,
+    };
+    match found {
         Ok(p) => app::web::envelope::success(StatusCode::OK, &*p),
         Err(err) => err.into_response(),
+    }
+}
+
+/// Staff and keys that may edit the catalog see every status (and `status` filters).
+fn audience(caller: &Caller) -> Audience {
+    if caller.holds(Permission::CatalogWrite) {
+        Audience::Staff
+    } else {
+        Audience::Shopper
     }
 }
 

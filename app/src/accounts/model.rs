@@ -87,6 +87,7 @@ impl CurrentUser {
 
 /// A saved address in the address book.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Address {
     pub id: String,
     pub full_name: String,

@@ -195,19 +195,26 @@ pub struct Home {
 
 /// A product as staff submit it. Numbers arrive as typed (text), so that every bad value
 /// is reported against its own field (`variants.2.price`) instead of failing the form.
+/// Every field may be left out (empty); the rules then say what is missing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProductInput {
+    /// The URL name; empty: made from the name.
     pub slug: String,
     pub name: String,
+    /// Markdown.
     pub description: String,
     pub status: Status,
     pub category_id: Option<String>,
     pub featured: bool,
     pub seo_title: String,
     pub seo_description: String,
+    /// ISO 4217, e.g. USD; empty: the shop's.
     pub currency: String,
     /// Option names in order (at most three).
     pub options: Vec<String>,
+    /// At least one.
     pub variants: Vec<VariantInput>,
     /// The product's `updated_at` when the editor opened it: a save over someone else's
     /// newer change is refused instead of silently overwriting it. `None` skips the check
@@ -216,20 +223,30 @@ pub struct ProductInput {
     pub version: Option<i64>,
 }
 
+/// Numbers as decimal text, as typed into the editor.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct VariantInput {
     /// The variant being changed; `None` for a new one.
     pub id: Option<String>,
     pub sku: String,
+    /// One value per product option, in order.
     pub options: Vec<String>,
+    /// e.g. `19.99`.
     pub price: String,
+    /// The crossed-out price; empty for none.
     pub compare_at: String,
+    /// Units free to sell, e.g. `12` (later changes are better made as adjustments,
+    /// which say why in the ledger).
     pub stock: String,
     pub weight_grams: String,
     pub barcode: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CategoryInput {
     pub name: String,
     pub slug: String,

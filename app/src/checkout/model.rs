@@ -99,6 +99,7 @@ impl CheckoutView {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Discount {
     pub id: String,
     pub code: String,
@@ -130,32 +131,53 @@ pub struct CheckoutSettings {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ShippingRateInput {
+    /// What shoppers see, 1–80 characters.
     pub name: String,
+    /// Two-letter country code, or `*` for every country without its own rates.
     pub country: String,
+    /// A decimal, e.g. `4.95`.
     pub base_amount: String,
+    /// Added per started kilogram; empty or 0 for a flat rate.
     pub per_kg: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TaxRateInput {
     pub name: String,
+    /// Two-letter country code.
     pub country: String,
+    /// A region code within the country (e.g. `CA`); empty for the whole country.
     pub region: String,
+    /// A percentage, e.g. `20` or `8.875`.
     pub rate: String,
+    /// Prices already include the tax.
     pub inclusive: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DiscountInput {
+    /// 1–40 letters, digits, - or _ (stored in capitals).
     pub code: String,
     /// "percent" or "fixed".
     pub kind: String,
+    /// A whole percentage (1–100), or a decimal amount off.
     pub value: String,
+    /// A decimal; empty for none.
     pub min_subtotal: String,
+    /// Uses in all; empty for no limit.
     pub usage_limit: String,
+    /// Uses per customer; empty for no limit.
     pub per_customer_limit: String,
+    /// YYYY-MM-DD (UTC), inclusive; empty for no start.
     pub starts_on: String,
+    /// YYYY-MM-DD (UTC), inclusive; empty for no end.
     pub ends_on: String,
     /// Web addresses (slugs) of the products / categories it is limited to,
     /// comma-separated; empty for the whole cart.

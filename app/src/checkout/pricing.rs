@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// A shipping rate as configured by staff: base amount plus an amount per started
 /// kilogram (0 for a flat rate).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ShippingRate {
     pub id: String,
     pub name: String,
@@ -28,6 +29,7 @@ impl ShippingRate {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TaxRate {
     pub id: String,
     pub name: String,
@@ -46,6 +48,7 @@ pub struct TaxRate {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum DiscountKind {
     #[default]
     /// `value` is a whole percentage, 1–100.

@@ -88,7 +88,8 @@ pub async fn add_note(state: &AppState, actor: &str, id: &str, body: &str) -> Re
     customer_email(&mut tx, id).await?;
     sqlx::query(
         "insert into customer_notes (id, user_id, author_id, author_email, body, created_at) \
-         values ($1, $2, $3, coalesce((select email from users where id = $3), ''), $4, $5)",
+         values ($1, $2, $3, coalesce((select email from users where id = $3), \
+         (select 'API key ' || name from api_keys where id = $3), ''), $4, $5)",
     )
     .bind(crate::platform::ids::new_id())
     .bind(id)

@@ -33,6 +33,10 @@ pub struct CustomerFilter {
     pub sort: Sort,
     pub guests: bool,
     pub page: u32,
+    /// Rows per page; 0: [`PAGE_SIZE`](super::model::PAGE_SIZE).
+    pub limit: u32,
+    /// Smallest first (the API's `order=asc`); the pages list largest first.
+    pub ascending: bool,
 }
 
 const DAY: i64 = 24 * 3600 * 1000;
@@ -43,70 +47,144 @@ impl CustomerFilter {
             page: 1,
             ..Self::default()
         };
-        let yes_no = |v: &str, field: &str| match v {
-            "yes" | "1" | "true" => Ok(true),
-            "no" | "0" | "false" => Ok(false),
-            _ => Err(AppError::validation(field, "choose yes or no")),
-        };
-        let money = |v: &str, field: &str| {
-            Money::parse_decimal(v)
-                .ok_or_else(|| AppError::validation(field, "enter an amount such as 25 or 19.99"))
-        };
         for (key, value) in url::form_urlencoded::parse(raw.trim_start_matches('?').as_bytes()) {
             let value = value.trim();
             if value.is_empty() {
                 continue;
             }
-            match key.as_ref() {
-                "q" => f.q = value.chars().take(100).collect(),
-                "ordered" => f.ordered = Some(yes_no(value, "ordered")?),
-                "verified" => f.verified = Some(yes_no(value, "verified")?),
-                "guests" => f.guests = yes_no(value, "guests")?,
-                "status" => {
-                    f.active = Some(match value {
-                        "active" => true,
-                        "deactivated" => false,
-                        _ => {
-                            return Err(AppError::validation(
-                                "status",
-                                "choose active or deactivated",
-                            ))
-                        }
-                    })
-                }
-                "min" => f.min_spent = Some(money(value, "min")?),
-                "max" => f.max_spent = Some(money(value, "max")?),
-                "last_from" => f.last_from = Some(parse_day(value, "last_from")?),
-                "last_to" => f.last_to = Some(parse_day(value, "last_to")? + DAY),
-                "joined_from" => f.joined_from = Some(parse_day(value, "joined_from")?),
-                "joined_to" => f.joined_to = Some(parse_day(value, "joined_to")? + DAY),
-                "sort" => {
-                    f.sort = match value {
-                        "newest" => Sort::Newest,
-                        "spent" => Sort::Spent,
-                        "orders" => Sort::Orders,
-                        "last_order" => Sort::LastOrder,
-                        _ => {
-                            return Err(AppError::validation(
-                                "sort",
-                                "sort by newest, spent, orders or last_order",
-                            ))
-                        }
+            if key == "page" {
+                f.page = parse_page(value)?;
+            } else if key == "sort" {
+                f.sort = match value {
+                    "newest" => Sort::Newest,
+                    "spent" => Sort::Spent,
+                    "orders" => Sort::Orders,
+                    "last_order" => Sort::LastOrder,
+                    _ => {
+                        return Err(AppError::validation(
+                            "sort",
+                            "sort by newest, spent, orders or last_order",
+                        ))
                     }
-                }
-                "page" => f.page = parse_page(value)?,
-                _ => {}
+                };
+            } else {
+                f.take(&key, &key, value)?;
             }
         }
-        if let (Some(min), Some(max)) = (f.min_spent, f.max_spent) {
-            if min > max {
+        f.check("max")?;
+        Ok(f)
+    }
+
+    /// The REST API's query (`/api/v1/customers`): the specification's names — `search`,
+    /// `status`, `verified`, `ordered`, `min_spent`, `max_spent`, `created_after`,
+    /// `created_before`, `last_order_after`, `last_order_before` — with `page`, `limit`,
+    /// `sort` (created_at, spent, orders, last_order) and `order`; an unknown parameter
+    /// is a 400 naming it.
+    pub fn from_api_query(raw: &str) -> Result<Self, AppError> {
+        let mut f = Self {
+            page: 1,
+            ..Self::default()
+        };
+        let mut list = crate::web::pagination::ListParams::default();
+        for (key, value) in url::form_urlencoded::parse(raw.as_bytes()) {
+            let value = value.trim();
+            if value.is_empty()
+                || list.take(
+                    &key,
+                    value,
+                    &["created_at", "spent", "orders", "last_order"],
+                )?
+            {
+                continue;
+            }
+            let strict = match key.as_ref() {
+                "search" => value.chars().count() <= 100,
+                "verified" | "ordered" => value == "true" || value == "false",
+                _ => true,
+            };
+            if !strict {
                 return Err(AppError::validation(
-                    "max",
+                    key.as_ref(),
+                    "use at most 100 characters (search), or true or false",
+                ));
+            }
+            let canonical = match key.as_ref() {
+                "search" => "q",
+                "min_spent" => "min",
+                "max_spent" => "max",
+                "created_after" => "joined_from",
+                "created_before" => "joined_to",
+                "last_order_after" => "last_from",
+                "last_order_before" => "last_to",
+                "status" | "verified" | "ordered" => key.as_ref(),
+                _ => "",
+            };
+            if !f.take(canonical, &key, value)? {
+                return Err(AppError::validation(
+                    key.as_ref(),
+                    format!("“{key}” is not a parameter of this list"),
+                ));
+            }
+        }
+        f.page = list.page.max(1);
+        f.limit = list.limit;
+        f.ascending = list.ascending;
+        f.sort = match list.sort {
+            "spent" => Sort::Spent,
+            "orders" => Sort::Orders,
+            "last_order" => Sort::LastOrder,
+            _ => Sort::Newest,
+        };
+        f.check("max_spent")?;
+        Ok(f)
+    }
+
+    /// Takes one filter of the page's query (`key`), reporting a bad value against
+    /// `field` (the API's name for it); `Ok(false)` if `key` is no filter.
+    pub fn take(&mut self, key: &str, field: &str, value: &str) -> Result<bool, AppError> {
+        let yes_no = |v: &str| match v {
+            "yes" | "1" | "true" => Ok(true),
+            "no" | "0" | "false" => Ok(false),
+            _ => Err(AppError::validation(field, "choose yes or no")),
+        };
+        let money = |v: &str| {
+            Money::parse_decimal(v)
+                .ok_or_else(|| AppError::validation(field, "enter an amount such as 25 or 19.99"))
+        };
+        match key {
+            "q" => self.q = value.chars().take(100).collect(),
+            "ordered" => self.ordered = Some(yes_no(value)?),
+            "verified" => self.verified = Some(yes_no(value)?),
+            "guests" => self.guests = yes_no(value)?,
+            "status" => {
+                self.active = Some(match value {
+                    "active" => true,
+                    "deactivated" => false,
+                    _ => return Err(AppError::validation(field, "choose active or deactivated")),
+                })
+            }
+            "min" => self.min_spent = Some(money(value)?),
+            "max" => self.max_spent = Some(money(value)?),
+            "last_from" => self.last_from = Some(parse_day(value, field)?),
+            "last_to" => self.last_to = Some(parse_day(value, field)? + DAY),
+            "joined_from" => self.joined_from = Some(parse_day(value, field)?),
+            "joined_to" => self.joined_to = Some(parse_day(value, field)? + DAY),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// The rules across filters (`max`: the highest amount's name, for the error).
+    fn check(&self, max: &str) -> Result<(), AppError> {
+        if let (Some(low), Some(high)) = (self.min_spent, self.max_spent) {
+            if low > high {
+                return Err(AppError::validation(
+                    max,
                     "the highest amount is below the lowest",
                 ));
             }
         }
-        Ok(f)
+        Ok(())
     }
 
     /// The WHERE conditions over the list's row source (`c`: id, email, full_name,
@@ -170,12 +248,23 @@ impl CustomerFilter {
         (where_, a)
     }
 
-    pub fn order_by(&self) -> &'static str {
-        match self.sort {
-            Sort::Newest => "c.created_at desc, c.id",
-            Sort::Spent => "c.spent desc, c.id",
-            Sort::Orders => "c.orders desc, c.id",
-            Sort::LastOrder => "coalesce(c.last_order, 0) desc, c.id",
+    pub fn order_by(&self) -> String {
+        let column = match self.sort {
+            Sort::Newest => "c.created_at",
+            Sort::Spent => "c.spent",
+            Sort::Orders => "c.orders",
+            Sort::LastOrder => "coalesce(c.last_order, 0)",
+        };
+        let direction = if self.ascending { "asc" } else { "desc" };
+        format!("{column} {direction}, c.id")
+    }
+
+    /// Rows per page.
+    pub fn page_size(&self) -> u32 {
+        if self.limit == 0 {
+            super::model::PAGE_SIZE
+        } else {
+            self.limit
         }
     }
 }
@@ -203,6 +292,39 @@ mod tests {
             ("joined_from=monday", "joined_from"),
         ] {
             match CustomerFilter::from_query(bad) {
+                Err(AppError::Validation { field: f, .. }) => {
+                    assert_eq!(f.as_deref(), Some(field), "{bad}")
+                }
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn the_api_query_takes_the_specification_names_and_refuses_the_others() {
+        let f = CustomerFilter::from_api_query(
+            "search=Ada&created_after=2026-01-02&min_spent=10&sort=spent&order=asc&limit=5&page=3",
+        )
+        .expect("filter");
+        assert_eq!(f.q, "Ada");
+        assert!(f.joined_from.is_some());
+        assert_eq!(f.min_spent, Some(1000));
+        assert_eq!(
+            (f.sort, f.ascending, f.page_size(), f.page),
+            (Sort::Spent, true, 5, 3)
+        );
+        assert_eq!(f.order_by(), "c.spent asc, c.id");
+        for (bad, field) in [
+            ("q=Ada", "q"),
+            ("guests=yes", "guests"),
+            ("created_after=monday", "created_after"),
+            ("min_spent=9&max_spent=1", "max_spent"),
+            ("sort=email", "sort"),
+            ("limit=101", "limit"),
+            ("verified=maybe", "verified"),
+            ("ordered=yes", "ordered"),
+        ] {
+            match CustomerFilter::from_api_query(bad) {
                 Err(AppError::Validation { field: f, .. }) => {
                     assert_eq!(f.as_deref(), Some(field), "{bad}")
                 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// A row of the customer list (an account), or of the guest list (`id` empty).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CustomerRow {
     pub id: String,
     pub email: String,
@@ -32,6 +33,7 @@ pub struct CustomerList {
 
 /// One line of a customer's timeline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TimelineItem {
     pub at: i64,
     /// `signed_up`, `verified`, `order`, `refund`, `mail`, `note`, `staff` …
@@ -43,6 +45,7 @@ pub struct TimelineItem {
 
 /// A staff note.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Note {
     pub id: String,
     pub author_email: String,
@@ -52,6 +55,7 @@ pub struct Note {
 
 /// Everything a customer's page shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CustomerDetail {
     pub customer: CustomerRow,
     pub addresses: Vec<Address>,

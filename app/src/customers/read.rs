@@ -84,15 +84,16 @@ pub async fn list(db: &Db, f: &CustomerFilter) -> Result<CustomerList, AppError>
     )
     .fetch_one(db.pool())
     .await?;
-    let offset = u64::from(f.page.saturating_sub(1)) * u64::from(PAGE_SIZE);
+    let size = f.page_size();
+    let offset = u64::from(f.page.saturating_sub(1)) * u64::from(size);
     let currency = currency(db).await?;
-    let rows = rows(db, f, PAGE_SIZE, offset).await?;
+    let rows = rows(db, f, size, offset).await?;
     Ok(CustomerList {
         rows: rows.into_iter().map(|r| r.into_row(currency)).collect(),
         total,
         page: f.page,
         pages: u32::try_from(
-            crate::web::pagination::Pagination::new(f.page, PAGE_SIZE, total).total_pages,
+            crate::web::pagination::Pagination::new(f.page, size, total).total_pages,
         )
         .unwrap_or(u32::MAX)
         .max(1),

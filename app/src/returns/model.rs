@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum ReturnStatus {
     #[default]
     Requested,
@@ -66,6 +67,7 @@ pub fn reason_label(key: &str) -> &'static str {
 
 /// A line of the order as the return form offers it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReturnableLine {
     pub position: i64,
     pub name: String,
@@ -76,6 +78,7 @@ pub struct ReturnableLine {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReturnLine {
     pub position: i64,
     pub name: String,
@@ -88,6 +91,7 @@ pub struct ReturnLine {
 
 /// One return.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Return {
     pub id: String,
     pub order_id: String,
@@ -107,6 +111,7 @@ pub struct Return {
 
 /// The return part of a customer's order page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrderReturns {
     /// The last day to ask (ms), once delivered.
     pub window_ends: Option<i64>,

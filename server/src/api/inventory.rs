@@ -34,24 +34,6 @@ pub fn router(state: AppState) -> Router {
     r.with_state(state)
 }
 
-/// `key=value` pairs of a query string, each given to `take` (which says whether it knew
-/// the key); an unknown key is a 400 naming it.
-fn parse(
-    raw: &str,
-    mut take: impl FnMut(&str, &str) -> Result<bool, AppError>,
-) -> Result<(), AppError> {
-    for (key, value) in url::form_urlencoded::parse(raw.as_bytes()) {
-        // An empty value is no filter (`?search=&low=` from a form).
-        if !value.trim().is_empty() && !take(&key, value.trim())? {
-            return Err(AppError::validation(
-                key.as_ref(),
-                format!("“{key}” is not a parameter of this list"),
-            ));
-        }
-    }
-    Ok(())
-}
-
 /// Every variant's stock, closest to running out first.
 #[utoipa::path(get, path = "/api/v1/inventory", tag = "inventory", security(("bearer" = [])),
     params(
@@ -74,7 +56,7 @@ pub async fn levels(
 ) -> Result<Response, AppError> {
     caller.staff(Permission::InventoryAdjust)?;
     let (mut list, mut search, mut low) = (ListParams::default(), String::new(), false);
-    parse(raw.as_deref().unwrap_or_default(), |key, value| {
+    super::query(raw.as_deref().unwrap_or_default(), |key, value| {
         if list.take(key, value, &["available", "sku"])? {
             return Ok(true);
         }
@@ -112,7 +94,7 @@ pub async fn ledger(
 ) -> Result<Response, AppError> {
     caller.staff(Permission::InventoryAdjust)?;
     let (mut list, mut variant) = (ListParams::default(), None::<String>);
-    parse(raw.as_deref().unwrap_or_default(), |key, value| {
+    super::query(raw.as_deref().unwrap_or_default(), |key, value| {
         if key != "sort" && key != "order" && list.take(key, value, &[])? {
             return Ok(true);
         }

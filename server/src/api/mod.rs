@@ -5,11 +5,15 @@
 
 pub mod auth;
 pub mod caller;
+pub mod customers;
 pub mod docs;
 pub mod integrations;
 pub mod inventory;
 pub mod openapi;
 pub mod orders;
+pub mod products;
+pub mod returns;
+pub mod rules;
 
 use app::platform::error::AppError;
 use app::platform::state::AppState;
@@ -19,12 +23,16 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use http::StatusCode;
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 pub fn router(state: AppState) -> Router {
     auth::router(state.clone())
         .merge(orders::router(state.clone()))
         .merge(inventory::router(state.clone()))
+        .merge(products::router(state.clone()))
+        .merge(customers::router(state.clone()))
+        .merge(rules::router(state.clone()))
+        .merge(returns::router(state.clone()))
         .merge(integrations::router(state.clone()))
         .merge(openapi::router(state))
 }
@@ -83,4 +91,39 @@ pub fn whole<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
                 .map(|f| f as i64)
         })
         .ok_or_else(|| D::Error::custom("expected a whole number"))
+}
+
+/// `key=value` pairs of a query string, each given to `take` (which says whether it knew
+/// the key); an unknown key is a 400 naming it.
+pub fn query(
+    raw: &str,
+    mut take: impl FnMut(&str, &str) -> Result<bool, AppError>,
+) -> Result<(), AppError> {
+    for (key, value) in url::form_urlencoded::parse(raw.as_bytes()) {
+        // An empty value is no filter (`?search=&low=` from a form).
+        if !value.trim().is_empty() && !take(&key, value.trim())? {
+            return Err(AppError::validation(
+                key.as_ref(),
+                format!("“{key}” is not a parameter of this list"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A page of `items`, a list read whole (a shop has dozens of rules, and the return list
+/// stops at 200), by the `page` and `limit` of the query; nothing else is a parameter.
+pub fn page_of<T: Serialize>(items: &[T], raw: Option<&str>) -> Result<Response, AppError> {
+    let mut list = app::web::pagination::ListParams::default();
+    query(raw.unwrap_or_default(), |key, value| {
+        Ok(key != "sort" && key != "order" && list.take(key, value, &[])?)
+    })?;
+    let (page, limit) = (
+        list.page.max(1),
+        if list.limit == 0 { 50 } else { list.limit },
+    );
+    let start = usize::try_from((page - 1) * limit).unwrap_or(usize::MAX);
+    let rows: Vec<&T> = items.iter().skip(start).take(limit as usize).collect();
+    let pagination = app::web::pagination::Pagination::new(page, limit, items.len() as i64);
+    Ok(app::web::envelope::page(&rows, &pagination))
 }

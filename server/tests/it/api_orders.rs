@@ -8,7 +8,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 impl TestApp {
-    async fn api_json(
+    pub(crate) async fn api_json(
         &self,
         method: Method,
         path: &str,
