@@ -38,6 +38,7 @@ pub fn page_routes() -> &'static [leptos_axum::AxumRouteListing] {
 pub fn build_router(
     state: AppState,
     sessions: SessionLayer,
+    carts: app::platform::sessions::SessionBackend,
     edge: Edge,
     pages: crate::page_cache::PageCache,
     archive: Option<std::path::PathBuf>,
@@ -94,7 +95,7 @@ pub fn build_router(
         app::shell,
     ))
     .with_state(state.clone())
-    .merge(crate::api::router(state.clone()))
+    .merge(crate::api::router(state.clone(), carts))
     .merge(crate::catalog::router(state.clone()))
     .merge(crate::orders::router(state.clone()))
     .merge(crate::exports::router(state.clone()))

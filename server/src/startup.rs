@@ -175,7 +175,7 @@ impl Application {
             None => secrets::shared(&db, &config.data_dir, "session.key").await?,
         };
         let key = Key::try_from(secret.as_bytes()).context("the session secret is too short")?;
-        let sessions = SessionManagerLayer::new(store)
+        let sessions = SessionManagerLayer::new(store.clone())
             .with_name(SESSION_COOKIE)
             .with_same_site(SameSite::Lax)
             .with_http_only(true)
@@ -231,7 +231,8 @@ impl Application {
             config.page_cache_mb * 1024 * 1024,
             SESSION_COOKIE,
         );
-        let router = crate::router::build_router(state.clone(), sessions, edge, pages, archive);
+        let router =
+            crate::router::build_router(state.clone(), sessions, store, edge, pages, archive);
         let listener = tokio::net::TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("cannot listen on OXCART_ADDR={}", config.addr))?;

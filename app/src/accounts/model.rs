@@ -125,8 +125,9 @@ impl Address {
     }
 }
 
-/// What an address form sends.
+/// What an address form sends (a field left out of JSON is empty).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(default)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AddressInput {
     pub full_name: String,

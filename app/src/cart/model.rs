@@ -27,6 +27,7 @@ pub fn parse_quantity(raw: &str, allow_zero: bool) -> Result<i64, String> {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CartLine {
     pub variant_id: String,
     pub product_slug: String,
@@ -46,6 +47,7 @@ pub struct CartLine {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Cart {
     pub lines: Vec<CartLine>,
     /// Units in the cart (the header's badge).

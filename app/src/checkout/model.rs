@@ -13,6 +13,7 @@ pub const HOLD_MS: i64 = 15 * 60 * 1000;
 /// A payment in progress: what the pay step shows, read from the payment's frozen
 /// snapshot — exactly what will be charged and shipped, whatever the cart says now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PendingPayment {
     pub id: String,
     pub total: Money,
@@ -24,6 +25,7 @@ pub struct PendingPayment {
 
 /// What a payment attempt pays for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PaymentSummary {
     pub lines: Vec<PaidLine>,
     pub totals: MoneyTotals,
@@ -34,6 +36,7 @@ pub struct PaymentSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PaidLine {
     pub product_name: String,
     pub variant_title: String,
@@ -43,6 +46,7 @@ pub struct PaidLine {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RateOption {
     pub id: String,
     pub name: String,
@@ -50,6 +54,7 @@ pub struct RateOption {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct MoneyTotals {
     pub subtotal: Money,
     pub discount: Money,
@@ -61,6 +66,7 @@ pub struct MoneyTotals {
 
 /// Everything the checkout page shows, computed by the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CheckoutView {
     pub cart: Cart,
     pub signed_in: bool,

@@ -78,7 +78,7 @@ pub(super) async fn guarded(
 
 /// The next `updated_at` of a row at `version`: always later, so it is a version too.
 pub(super) fn next_version(version: i64) -> i64 {
-    now_ms().max(version + 1)
+    now_ms().max(version.saturating_add(1))
 }
 
 /// Adds or edits a shipping rate (an edit may switch it off or on).

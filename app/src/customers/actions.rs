@@ -148,7 +148,7 @@ pub async fn set_tags(
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;
-    let now = now_ms().max(version + 1);
+    let now = now_ms().max(version.saturating_add(1));
     let done = sqlx::query(
         "update users set tags = $2, updated_at = $3 where id = $1 and updated_at = $4",
     )

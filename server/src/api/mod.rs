@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod caller;
+pub mod carts;
 pub mod customers;
 pub mod docs;
 pub mod integrations;
@@ -25,8 +26,9 @@ use http::StatusCode;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, carts: app::platform::sessions::SessionBackend) -> Router {
     auth::router(state.clone())
+        .merge(carts::router(state.clone(), carts))
         .merge(orders::router(state.clone()))
         .merge(inventory::router(state.clone()))
         .merge(products::router(state.clone()))

@@ -7,6 +7,7 @@ mod accounts_helpers;
 mod addresses;
 mod analytics;
 mod api_auth;
+mod api_carts;
 mod api_catalog;
 mod api_customers;
 mod api_keys;

@@ -7,6 +7,7 @@ pub const TEST_CARD_OK: &str = "4242424242424242";
 pub const TEST_CARD_DECLINED: &str = "4000000000000002";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ProviderInfo {
     /// The offline test provider: a labelled card step, no real money.
     pub test_mode: bool,
