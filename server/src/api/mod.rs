@@ -113,13 +113,18 @@ pub fn query(
     Ok(())
 }
 
-/// A page of `items`, a list read whole (a shop has dozens of rules, and the return list
-/// stops at 200), by the `page` and `limit` of the query; nothing else is a parameter.
-pub fn page_of<T: Serialize>(items: &[T], raw: Option<&str>) -> Result<Response, AppError> {
-    let mut list = app::web::pagination::ListParams::default();
-    query(raw.unwrap_or_default(), |key, value| {
-        Ok(key != "sort" && key != "order" && list.take(key, value, &[])?)
-    })?;
+/// Takes `page` and `limit` (the only list parameters of a list read whole: a shop has
+/// dozens of rules, and the return list stops at 200); `Ok(false)` for any other key.
+pub fn take_page(
+    list: &mut app::web::pagination::ListParams,
+    key: &str,
+    value: &str,
+) -> Result<bool, AppError> {
+    Ok(key != "sort" && key != "order" && list.take(key, value, &[])?)
+}
+
+/// The page `list` asks for of `items`, a list read whole (50 to a page by default).
+pub fn page_of<T: Serialize>(items: &[T], list: app::web::pagination::ListParams) -> Response {
     let (page, limit) = (
         list.page.max(1),
         if list.limit == 0 { 50 } else { list.limit },
@@ -127,5 +132,5 @@ pub fn page_of<T: Serialize>(items: &[T], raw: Option<&str>) -> Result<Response,
     let start = usize::try_from((page - 1) * limit).unwrap_or(usize::MAX);
     let rows: Vec<&T> = items.iter().skip(start).take(limit as usize).collect();
     let pagination = app::web::pagination::Pagination::new(page, limit, items.len() as i64);
-    Ok(app::web::envelope::page(&rows, &pagination))
+    app::web::envelope::page(&rows, &pagination)
 }

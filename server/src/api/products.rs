@@ -151,10 +151,11 @@ pub async fn add_image(
     let actor = caller.staff(Permission::CatalogWrite)?;
     let mut alt = String::new();
     super::query(raw.as_deref().unwrap_or_default(), |key, value| {
-        Ok(key == "alt" && {
-            alt = value.to_owned();
-            true
-        })
+        if key != "alt" {
+            return Ok(false);
+        }
+        alt = super::short(value, "alt", 250)?.to_owned();
+        Ok(true)
     })?;
     if bytes.is_empty() {
         return Err(AppError::validation(

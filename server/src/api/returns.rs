@@ -14,6 +14,7 @@ use app::platform::money::Money;
 use app::platform::state::AppState;
 use app::returns::model::{OrderReturns, Return, ReturnStatus};
 use app::returns::{read, service};
+use app::web::pagination::ListParams;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -142,23 +143,18 @@ pub async fn list(
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
     caller.staff(Permission::OrdersRead)?;
-    let mut status = None;
-    let mut rest = Vec::new();
-    for (key, value) in url::form_urlencoded::parse(raw.as_deref().unwrap_or_default().as_bytes()) {
-        if key == "status" && !value.trim().is_empty() {
-            status = Some(
-                ReturnStatus::parse(value.trim())
-                    .ok_or_else(|| AppError::validation("status", "unknown status"))?,
-            );
-        } else if key != "status" {
-            rest.push((key.into_owned(), value.into_owned()));
+    let (mut status, mut list) = (None, ListParams::default());
+    super::query(raw.as_deref().unwrap_or_default(), |key, value| {
+        if key != "status" {
+            return super::take_page(&mut list, key, value);
         }
-    }
-    let rest = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(rest)
-        .finish();
+        let parsed = ReturnStatus::parse(value)
+            .ok_or_else(|| AppError::validation("status", "unknown status"))?;
+        status = Some(parsed);
+        Ok(true)
+    })?;
     let returns = read::list(&state.db, status).await?;
-    super::page_of(&returns, Some(&rest))
+    Ok(super::page_of(&returns, list))
 }
 
 async fn current(state: &AppState, id: &str) -> Result<Return, AppError> {

@@ -17,6 +17,7 @@ use app::checkout::rates;
 use app::checkout::setup::{self, save_shipping, save_tax, Target};
 use app::platform::error::AppError;
 use app::platform::state::AppState;
+use app::web::pagination::ListParams;
 use axum::extract::{Path, RawQuery, State};
 use axum::response::Response;
 use axum::routing::{delete, get, post, put};
@@ -87,14 +88,19 @@ pub struct CodeBody {
     edit: Edit,
 }
 
-/// Every rule, after the caller's permission.
+/// Every rule, after the caller's permission, and the page the query asks for.
 async fn all(
     state: &AppState,
     caller: &Caller,
     needs: Permission,
-) -> Result<CheckoutSettings, AppError> {
+    raw: Option<&str>,
+) -> Result<(CheckoutSettings, ListParams), AppError> {
     caller.staff(needs)?;
-    rates::settings(&state.db).await
+    let mut list = ListParams::default();
+    super::query(raw.unwrap_or_default(), |key, value| {
+        super::take_page(&mut list, key, value)
+    })?;
+    Ok((rates::settings(&state.db).await?, list))
 }
 
 /// The saved rule `id` of one kind, or 404.
@@ -129,8 +135,8 @@ pub async fn list_shipping(
     caller: Caller,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
-    let all = all(&state, &caller, Permission::SettingsManage).await?;
-    super::page_of(&all.shipping, raw.as_deref())
+    let (all, list) = all(&state, &caller, Permission::SettingsManage, raw.as_deref()).await?;
+    Ok(super::page_of(&all.shipping, list))
 }
 
 async fn shipping(state: &AppState, id: &str) -> Result<ShippingRate, AppError> {
@@ -213,8 +219,8 @@ pub async fn list_taxes(
     caller: Caller,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
-    let all = all(&state, &caller, Permission::SettingsManage).await?;
-    super::page_of(&all.taxes, raw.as_deref())
+    let (all, list) = all(&state, &caller, Permission::SettingsManage, raw.as_deref()).await?;
+    Ok(super::page_of(&all.taxes, list))
 }
 
 async fn tax(state: &AppState, id: &str) -> Result<TaxRate, AppError> {
@@ -295,8 +301,8 @@ pub async fn list_codes(
     caller: Caller,
     RawQuery(raw): RawQuery,
 ) -> Result<Response, AppError> {
-    let all = all(&state, &caller, Permission::DiscountsManage).await?;
-    super::page_of(&all.discounts, raw.as_deref())
+    let (all, list) = all(&state, &caller, Permission::DiscountsManage, raw.as_deref()).await?;
+    Ok(super::page_of(&all.discounts, list))
 }
 
 async fn code(state: &AppState, id: &str) -> Result<Discount, AppError> {
