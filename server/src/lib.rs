@@ -16,6 +16,7 @@ pub mod exports;
 pub mod funnel;
 pub mod health;
 pub mod live;
+pub mod metrics;
 pub mod middleware;
 pub mod orders;
 pub mod page_cache;

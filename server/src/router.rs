@@ -139,4 +139,5 @@ pub fn build_router(
     .layer(axum::middleware::from_fn(move |req, next| {
         request_context(trust_proxy, req, next)
     }))
+    .layer(axum::middleware::from_fn(crate::metrics::track))
 }

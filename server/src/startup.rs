@@ -231,8 +231,10 @@ impl Application {
             config.page_cache_mb * 1024 * 1024,
             SESSION_COOKIE,
         );
+        let metrics_token = config.metrics_token.as_ref().map(|t| t.expose().to_owned());
         let router =
-            crate::router::build_router(state.clone(), sessions, store, edge, pages, archive);
+            crate::router::build_router(state.clone(), sessions, store, edge, pages, archive)
+                .merge(crate::metrics::router(state.clone(), metrics_token));
         let listener = tokio::net::TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("cannot listen on OXCART_ADDR={}", config.addr))?;

@@ -64,6 +64,9 @@ pub struct Config {
     /// `OXCART_WEBHOOK_RETRY_UNIT_MS`: the unit of the webhook retry schedule (default one
     /// minute: retries after 1, 5, 15, 30 min, 1, 2, 4, 8, 8 h). Tests shorten it.
     pub webhook_retry_unit_ms: u64,
+    /// `OXCART_METRICS_TOKEN`: `/metrics` answers a Prometheus scrape carrying it as a
+    /// bearer token (at least 16 characters); without it, `/metrics` is not served.
+    pub metrics_token: Option<Secret>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -164,6 +167,7 @@ impl Config {
                 "true or false",
             )?,
             webhook_retry_unit_ms: read::webhook_retry_unit_ms(get)?,
+            metrics_token: read::secret(get, "OXCART_METRICS_TOKEN", 16, "")?,
             stripe_secret_key: stripe.secret_key.map(Secret),
             stripe_publishable_key: stripe.publishable_key,
             stripe_webhook_secret: stripe.webhook_secret.map(Secret),
@@ -242,6 +246,14 @@ impl Config {
                 self.webhooks_allow_private.to_string(),
             ),
             ("OXCART_PAGE_CACHE_MB", self.page_cache_mb.to_string()),
+            (
+                "OXCART_METRICS_TOKEN",
+                if self.metrics_token.is_some() {
+                    "set: /metrics is served".to_owned()
+                } else {
+                    "not set: /metrics is not served".to_owned()
+                },
+            ),
             (
                 "JWT_SECRET",
                 if self.jwt_secret.is_some() {

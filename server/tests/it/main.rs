@@ -42,6 +42,7 @@ mod inventory_staff;
 mod live;
 mod mail;
 mod malformed;
+mod metrics;
 mod money;
 mod openapi;
 mod order_races;
