@@ -177,52 +177,35 @@ async fn scrape(
 /// The figures kept in the database, read now.
 async fn read_store(state: &AppState) -> Result<(), sqlx::Error> {
     let m = metrics();
-    let pool = state.db.pool();
+    let db = &state.db;
+    let pool = db.pool();
     let (size, idle) = (i64::from(pool.size()), pool.num_idle() as i64);
     m.pool.with_label_values(&["open"]).set(size);
     m.pool.with_label_values(&["idle"]).set(idle);
     m.pool.with_label_values(&["busy"]).set(size - idle);
     let now = app::platform::db::now_ms();
-    let queue: Vec<(String, i64)> =
-        sqlx::query_as("select status, count(*) from jobs group by status")
-            .fetch_all(pool)
-            .await?;
-    m.jobs.reset();
-    for (status, n) in queue {
-        m.jobs.with_label_values(&[status.as_str()]).set(n);
-    }
+    let queue = "select status, count(*) from jobs group by status";
+    counts(db, &m.jobs, queue).await?;
     let (oldest,): (Option<i64>,) =
         sqlx::query_as("select min(run_at) from jobs where status = 'queued' and run_at <= $1")
             .bind(now)
-            .fetch_one(pool)
+            .fetch_one(db.pool())
             .await?;
     m.oldest_job
         .set(oldest.map_or(0, |at| (now - at).max(0) / 1000));
-    let failed: Vec<(String, i64)> =
-        sqlx::query_as("select kind, count(*) from jobs where status = 'failed' group by kind")
-            .fetch_all(pool)
-            .await?;
-    m.failed_jobs.reset();
-    for (kind, n) in failed {
-        m.failed_jobs.with_label_values(&[kind.as_str()]).set(n);
-    }
-    let hooks: Vec<(String, i64)> =
-        sqlx::query_as("select status, count(*) from webhook_outbox group by status")
-            .fetch_all(pool)
-            .await?;
-    m.webhooks.reset();
-    for (status, n) in hooks {
-        m.webhooks.with_label_values(&[status.as_str()]).set(n);
-    }
+    let failed = "select kind, count(*) from jobs where status = 'failed' group by kind";
+    counts(db, &m.failed_jobs, failed).await?;
+    let hooks = "select status, count(*) from webhook_outbox group by status";
+    counts(db, &m.webhooks, hooks).await?;
     let (mails,): (i64,) = sqlx::query_as("select count(*) from mail_log")
-        .fetch_one(pool)
+        .fetch_one(db.pool())
         .await?;
     m.mails.set(mails);
     let sales: Vec<(String, i64, i64)> = sqlx::query_as(
         "select currency, count(*), cast(coalesce(sum(captured - refunded), 0) as bigint) \
          from orders group by currency",
     )
-    .fetch_all(pool)
+    .fetch_all(db.pool())
     .await?;
     for (currency, orders, revenue) in sales {
         // Orders are never deleted, so the stored count only grows: the counter is raised
@@ -236,6 +219,21 @@ async fn read_store(state: &AppState) -> Result<(), sqlx::Error> {
         m.revenue
             .with_label_values(&[currency.as_str()])
             .set(revenue);
+    }
+    Ok(())
+}
+
+/// Sets `gauges` to the `(label, count)` rows `sql` answers; a label no longer in the
+/// answer is dropped.
+async fn counts(
+    db: &app::platform::db::Db,
+    gauges: &IntGaugeVec,
+    sql: &str,
+) -> Result<(), sqlx::Error> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(sql).fetch_all(db.pool()).await?;
+    gauges.reset();
+    for (label, n) in rows {
+        gauges.with_label_values(&[label.as_str()]).set(n);
     }
     Ok(())
 }
