@@ -111,17 +111,18 @@ fn build() -> prometheus::Result<Metrics> {
 /// route is known; a request no route matched is `unmatched`).
 pub async fn track(req: Request, next: Next) -> Response {
     let m = metrics();
-    let method = req.method().as_str().to_owned();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let method = req.method().clone();
+    let route = req.extensions().get::<MatchedPath>().cloned();
     m.in_flight.inc();
     let started = Instant::now();
     let response = next.run(req).await;
     m.in_flight.dec();
     m.http
-        .with_label_values(&[method.as_str(), route.as_str(), response.status().as_str()])
+        .with_label_values(&[
+            method.as_str(),
+            route.as_ref().map_or("unmatched", MatchedPath::as_str),
+            response.status().as_str(),
+        ])
         .observe(started.elapsed().as_secs_f64());
     response
 }

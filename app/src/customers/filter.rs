@@ -97,16 +97,12 @@ impl CustomerFilter {
             {
                 continue;
             }
-            let strict = match key.as_ref() {
-                "search" => value.chars().count() <= 100,
-                "verified" | "ordered" => value == "true" || value == "false",
-                _ => true,
-            };
-            if !strict {
-                return Err(AppError::validation(
-                    key.as_ref(),
-                    "use at most 100 characters (search), or true or false",
-                ));
+            if key == "search" && value.chars().count() > 100 {
+                return Err(AppError::validation("search", "use at most 100 characters"));
+            }
+            if matches!(key.as_ref(), "verified" | "ordered") && !matches!(value, "true" | "false")
+            {
+                return Err(AppError::validation(key.as_ref(), "true or false"));
             }
             let canonical = match key.as_ref() {
                 "search" => "q",

@@ -6,20 +6,20 @@
 //! checkout (`CheckoutView`): lines, problems, rates for the address, totals, the open
 //! payment.
 //!
-//! Payment: `POST …/payment` holds the stock and opens a payment for the server's total;
+//! Payment (`cart_payment`): `POST …/payment` holds the stock and opens a payment for the server's total;
 //! with Stripe the client confirms `pending.client_secret` with Stripe.js, then calls
 //! `…/payment/complete`; with the offline test provider, `…/payment/test-card`.
 
+use super::cart_payment;
 use super::openapi::{Failure, Success};
 use super::{ok, Body};
 use app::accounts::model::AddressInput;
 use app::checkout::model::CheckoutView;
-use app::checkout::payment::Started;
-use app::checkout::{pay_step, payment, service as checkout, steps};
+use app::checkout::{service as checkout, steps};
 use app::platform::error::AppError;
 use app::platform::sessions::SessionBackend;
 use app::platform::state::AppState;
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{delete, get, post, put};
 use axum::{Extension, Router};
@@ -56,24 +56,29 @@ pub fn router(state: AppState, store: SessionBackend) -> Router {
     let r = add(r, "PUT", "/api/v1/carts/{token}/discount", put(discount));
     let r = add(r, "PUT", "/api/v1/carts/{token}/contact", put(contact));
     let r = add(r, "PUT", "/api/v1/carts/{token}/shipping", put(shipping));
-    let r = add(r, "POST", "/api/v1/carts/{token}/payment", post(pay));
+    let r = add(
+        r,
+        "POST",
+        "/api/v1/carts/{token}/payment",
+        post(cart_payment::pay),
+    );
     let r = add(
         r,
         "POST",
         "/api/v1/carts/{token}/payment/test-card",
-        post(test_card),
+        post(cart_payment::test_card),
     );
     let r = add(
         r,
         "POST",
         "/api/v1/carts/{token}/payment/complete",
-        post(complete),
+        post(cart_payment::complete),
     );
     r.layer(Extension(Arc::new(store))).with_state(state)
 }
 
 /// The cart `token` names; an unknown, expired or non-cart token is 404.
-async fn open(store: &Arc<SessionBackend>, token: &str) -> Result<Session, AppError> {
+pub(super) async fn open(store: &Arc<SessionBackend>, token: &str) -> Result<Session, AppError> {
     let not_found = || AppError::NotFound("cart".into());
     let id: Id = token.parse().map_err(|_| not_found())?;
     let session = Session::new(Some(id), store.clone(), Some(Expiry::OnInactivity(IDLE)));
@@ -94,7 +99,7 @@ pub struct CartAnswer {
 
 /// Saves the session (its cart and checkout ids, and a fresh expiry) and answers with
 /// the checkout as it now is.
-async fn answer(
+pub(super) async fn answer(
     state: &AppState,
     session: &Session,
     status: StatusCode,
@@ -309,114 +314,4 @@ pub async fn shipping(
     let session = open(&store, &token).await?;
     steps::choose_shipping(&state, &session, &body.rate_id).await?;
     answer(&state, &session, StatusCode::OK).await
-}
-
-/// The order a payment made, and the address its customer can follow it at.
-#[derive(Serialize, ToSchema)]
-pub struct Placed {
-    order_id: String,
-    /// The order's page with its guest token (also mailed to the customer).
-    order_url: String,
-}
-
-fn placed(state: &AppState, order_id: String) -> Response {
-    let order_url = app::orders::access::guest_path(state, &order_id);
-    ok(
-        StatusCode::CREATED,
-        Placed {
-            order_id,
-            order_url,
-        },
-    )
-}
-
-/// Holds the stock and one use of the code for 15 minutes and opens a payment for the
-/// server's total (the same one again while it is open). Answers the checkout with
-/// `pending` (Stripe: confirm `pending.client_secret` with Stripe.js), or, when nothing
-/// is left to pay, the order.
-#[utoipa::path(post, path = "/api/v1/carts/{token}/payment", tag = "carts",
-    params(("token" = String, Path)),
-    responses(
-        (status = 200, description = "The payment is open: `checkout.pending`", body = Success<CartAnswer>),
-        (status = 201, description = "Nothing to pay: the order is made", body = Success<Placed>),
-        (status = 400, description = "Contact, address or shipping method missing, or a code that no longer applies", body = Failure),
-        (status = 404, description = "No such cart", body = Failure),
-        (status = 409, description = "Empty, sold out since, or too many holds from this address", body = Failure),
-        (status = 429, description = "Rate limit", body = Failure),
-        (status = 503, description = "The payment provider cannot be reached", body = Failure)))]
-pub async fn pay(
-    State(state): State<AppState>,
-    Extension(store): Extension<Arc<SessionBackend>>,
-    Path(token): Path<String>,
-    request: Request,
-) -> Result<Response, AppError> {
-    let session = open(&store, &token).await?;
-    let client = app::platform::request::client_ip(
-        request.headers(),
-        request.extensions(),
-        state.config.trust_proxy,
-    );
-    match payment::start_payment(&state, &session, &client).await? {
-        Started::Pay(_) => answer(&state, &session, StatusCode::OK).await,
-        Started::Paid { order_id } => Ok(placed(&state, order_id)),
-    }
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct CardBody {
-    /// 4242 4242 4242 4242 succeeds; 4000 0000 0000 0002 is declined.
-    #[schema(max_length = 30)]
-    card: String,
-}
-
-/// The offline test provider's card (only when Oxcart runs with it): pays the open payment.
-#[utoipa::path(post, path = "/api/v1/carts/{token}/payment/test-card", tag = "carts",
-    params(("token" = String, Path)), request_body = CardBody,
-    responses(
-        (status = 201, description = "Paid: the order", body = Success<Placed>),
-        (status = 400, description = "Declined, or not a test card", body = Failure),
-        (status = 403, description = "The shop takes real payments", body = Failure),
-        (status = 404, description = "No such cart, or no open payment", body = Failure),
-        (status = 409, description = "The checkout changed since the payment opened (it is cancelled)", body = Failure),
-        (status = 429, description = "Rate limit", body = Failure)))]
-pub async fn test_card(
-    State(state): State<AppState>,
-    Extension(store): Extension<Arc<SessionBackend>>,
-    Path(token): Path<String>,
-    Body(body): Body<CardBody>,
-) -> Result<Response, AppError> {
-    let session = open(&store, &token).await?;
-    let order_id = pay_step::pay_test(&state, &session, &body.card).await?;
-    Ok(placed(&state, order_id))
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct CompleteBody {
-    /// The provider's payment reference (Stripe: the PaymentIntent id, `pi_…`).
-    #[schema(max_length = 255)]
-    payment_intent: String,
-}
-
-/// After the client confirmed the payment with the provider: asks the provider and makes
-/// the order (the provider's webhook does the same; whichever comes first makes it once).
-#[utoipa::path(post, path = "/api/v1/carts/{token}/payment/complete", tag = "carts",
-    params(("token" = String, Path)), request_body = CompleteBody,
-    responses(
-        (status = 201, description = "Paid: the order", body = Success<Placed>),
-        (status = 202, description = "Still processing at the provider: ask again shortly", body = Success<CartAnswer>),
-        (status = 400, description = "The payment failed (the reason says why)", body = Failure),
-        (status = 404, description = "No such cart, or no such payment of it", body = Failure),
-        (status = 429, description = "Rate limit", body = Failure),
-        (status = 503, description = "The payment provider cannot be reached", body = Failure)))]
-pub async fn complete(
-    State(state): State<AppState>,
-    Extension(store): Extension<Arc<SessionBackend>>,
-    Path(token): Path<String>,
-    Body(body): Body<CompleteBody>,
-) -> Result<Response, AppError> {
-    let session = open(&store, &token).await?;
-    match pay_step::complete_return(&state, &session, &body.payment_intent).await? {
-        Some(order_id) => Ok(placed(&state, order_id)),
-        None => answer(&state, &session, StatusCode::ACCEPTED).await,
-    }
 }

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod caller;
+pub mod cart_payment;
 pub mod carts;
 pub mod customers;
 pub mod docs;

@@ -67,7 +67,7 @@ pub async fn list(
 }
 
 /// One order: its customer sees the shopper's view (no staff notes); staff, all of it.
-async fn view(state: &AppState, caller: &Caller, id: &str) -> Result<Order, AppError> {
+pub(super) async fn view(state: &AppState, caller: &Caller, id: &str) -> Result<Order, AppError> {
     if caller.holds(Permission::OrdersRead) {
         return access::for_staff(state, id).await;
     }

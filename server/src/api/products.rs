@@ -58,11 +58,6 @@ pub fn router(state: AppState) -> Router {
     r.with_state(state)
 }
 
-/// The product as it now is, by id (drafts included).
-async fn product(state: &AppState, id: &str) -> Result<Product, AppError> {
-    read::product_by_id(state, id).await
-}
-
 /// A new product with its variants.
 #[utoipa::path(post, path = "/api/v1/products", tag = "catalog", security(("bearer" = [])),
     request_body = ProductInput,
@@ -80,7 +75,10 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let actor = caller.staff(Permission::CatalogWrite)?;
     let id = service::save_product(&state, &actor, None, &input).await?;
-    Ok(ok(StatusCode::CREATED, product(&state, &id).await?))
+    Ok(ok(
+        StatusCode::CREATED,
+        read::product_by_id(&state, &id).await?,
+    ))
 }
 
 /// Replaces a product and its variants (a variant left out is removed; give `id` to keep
@@ -102,9 +100,9 @@ pub async fn replace(
     Body(input): Body<ProductInput>,
 ) -> Result<Response, AppError> {
     let actor = caller.staff(Permission::CatalogWrite)?;
-    product(&state, &id).await?;
+    read::product_by_id(&state, &id).await?;
     service::save_product(&state, &actor, Some(&id), &input).await?;
-    Ok(ok(StatusCode::OK, product(&state, &id).await?))
+    Ok(ok(StatusCode::OK, read::product_by_id(&state, &id).await?))
 }
 
 /// Archives the product: off the storefront and out of search, kept for its orders.
@@ -122,9 +120,9 @@ pub async fn archive(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let actor = caller.staff(Permission::CatalogWrite)?;
-    product(&state, &id).await?;
+    read::product_by_id(&state, &id).await?;
     service::set_status(&state, &actor, std::slice::from_ref(&id), Status::Archived).await?;
-    Ok(ok(StatusCode::OK, product(&state, &id).await?))
+    Ok(ok(StatusCode::OK, read::product_by_id(&state, &id).await?))
 }
 
 /// Adds a picture: the body is the file itself (JPEG, PNG or WebP, at most 10 MB), with
@@ -154,7 +152,7 @@ pub async fn add_image(
         if key != "alt" {
             return Ok(false);
         }
-        alt = super::short(value, "alt", 250)?.to_owned();
+        alt = value.to_owned();
         Ok(true)
     })?;
     if bytes.is_empty() {
@@ -164,7 +162,10 @@ pub async fn add_image(
         ));
     }
     media::add(&state, &actor, &id, bytes.to_vec(), &alt).await?;
-    Ok(ok(StatusCode::CREATED, product(&state, &id).await?))
+    Ok(ok(
+        StatusCode::CREATED,
+        read::product_by_id(&state, &id).await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -180,7 +181,7 @@ pub struct ImageChange {
 
 /// The picture `image` of `product`, or 404.
 async fn own_image(state: &AppState, product_id: &str, image: &str) -> Result<(), AppError> {
-    if product(state, product_id)
+    if read::product_by_id(state, product_id)
         .await?
         .images
         .iter()
@@ -222,7 +223,7 @@ pub async fn change_image(
     if let Some(up) = up {
         media::shift(&state, &actor, &image, up).await?;
     }
-    Ok(ok(StatusCode::OK, product(&state, &id).await?))
+    Ok(ok(StatusCode::OK, read::product_by_id(&state, &id).await?))
 }
 
 #[utoipa::path(delete, path = "/api/v1/products/{product}/images/{image}", tag = "catalog", security(("bearer" = [])),
@@ -241,7 +242,7 @@ pub async fn remove_image(
     let actor = caller.staff(Permission::CatalogWrite)?;
     own_image(&state, &id, &image).await?;
     media::delete(&state, &actor, &image).await?;
-    Ok(ok(StatusCode::OK, product(&state, &id).await?))
+    Ok(ok(StatusCode::OK, read::product_by_id(&state, &id).await?))
 }
 
 /// The category as it now is.

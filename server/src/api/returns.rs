@@ -35,18 +35,6 @@ pub fn router(state: AppState) -> Router {
     r.with_state(state)
 }
 
-/// The order, if the caller may see it: staff with `orders.read`, or its customer.
-async fn visible(state: &AppState, caller: &Caller, order_id: &str) -> Result<String, AppError> {
-    if caller.holds(Permission::OrdersRead) {
-        return Ok(access::for_staff(state, order_id).await?.id);
-    }
-    let user = caller.user()?.clone();
-    Ok(access::view_as(state, Some(user), order_id, None)
-        .await?
-        .0
-        .id)
-}
-
 /// What can still be sent back, until when, and the order's returns so far.
 #[utoipa::path(get, path = "/api/v1/orders/{id}/returns", tag = "returns", security(("bearer" = [])),
     params(("id" = String, Path, description = "The order's id")),
@@ -61,7 +49,7 @@ pub async fn for_order(
     caller: Caller,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
-    let id = visible(&state, &caller, &id).await?;
+    let id = super::orders::view(&state, &caller, &id).await?.id;
     Ok(ok(StatusCode::OK, read::for_order(&state.db, &id).await?))
 }
 
