@@ -203,6 +203,21 @@ pub async fn server_fn_error_status(req: Request<Body>, next: Next) -> Response 
     Response::from_parts(parts, Body::from(bytes))
 }
 
+/// Keeps the request's state and session in its scope (`request::remember`), so a
+/// page's server functions find them even where leptos' context is gone. Inside the
+/// session layer, which has put the session in the request by then.
+pub async fn remember_context(
+    axum::extract::State(state): axum::extract::State<app::platform::state::AppState>,
+    req: Request,
+    next: Next,
+) -> Response {
+    app::platform::request::remember(state);
+    if let Some(session) = req.extensions().get::<tower_sessions::Session>() {
+        app::platform::request::remember(session.clone());
+    }
+    next.run(req).await
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -49,6 +49,7 @@ pub fn build_router(
     let state_for_pages = state.clone();
     let state_for_funnel = state.clone();
     let state_for_api = state.clone();
+    let state_for_scope = state.clone();
     let routes = page_routes().to_vec();
     let pkg_dir = Path::new(&*options.site_root).join(&*options.site_pkg_dir);
     // Missing folders are named inside pkg/ (and serve nothing), never the working dir.
@@ -108,6 +109,10 @@ pub fn build_router(
     .layer(axum::middleware::from_fn_with_state(
         state_for_pages,
         crate::pages::protect_pages,
+    ))
+    .layer(axum::middleware::from_fn_with_state(
+        state_for_scope,
+        crate::middleware::remember_context,
     ))
     .layer(sessions)
     .layer(axum::middleware::from_fn(server_fn_error_status))

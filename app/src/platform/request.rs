@@ -2,9 +2,11 @@
 //! header and any error envelope together. The server's edge middleware sets it; code
 //! anywhere below reads it with [`current_id`].
 
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// What a request carries through every task it spawns: its id, and how many database
 /// statements it has run (reported in the `Server-Timing` header; see [`count_query`]).
@@ -17,6 +19,26 @@ pub struct Scope {
     /// `Sec-GPC: 1` or `DNT: 1`, and not a bot ([`trackable_agent`]).
     pub agent: Option<Arc<str>>,
     queries: Arc<AtomicU64>,
+    shared: Arc<Shared>,
+}
+
+/// What every task of one request shares besides its id (see [`remember`]).
+#[derive(Default)]
+struct Shared {
+    /// The request's state and session, by type ([`remember`]).
+    context: Mutex<HashMap<TypeId, Box<dyn Any + Send + Sync>>>,
+    taken: Mutex<HashMap<String, serde_json::Value>>,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field(
+                "taken",
+                &self.taken.lock().map(|t| t.len()).unwrap_or_default(),
+            )
+            .finish_non_exhaustive()
+    }
 }
 
 impl Scope {
@@ -26,6 +48,7 @@ impl Scope {
             ip: Arc::from(""),
             agent: None,
             queries: Arc::new(AtomicU64::new(0)),
+            shared: Arc::default(),
         }
     }
 
@@ -112,6 +135,58 @@ pub fn trackable_agent(headers: &http::HeaderMap) -> Option<String> {
 }
 
 /// Counts one database statement against the current request (no-op outside one).
+/// Keeps a value of the request (its `AppState`, its session) where every task of the
+/// request finds it, by type.
+///
+/// Why: a page inside nested `<Suspense>` is built more than once while the server
+/// renders it (leptos 0.8 re-runs a `Suspend` when the resource it awaited resolves), and
+/// the resources of the discarded builds keep running after their reactive owner is
+/// disposed. Their server functions then lose leptos' context (`use_context` finds
+/// nothing) and failed with "session layer missing" — and the browser, which builds the
+/// page once, hydrates with the *first* build's serialized values while the HTML shows the
+/// last build's: a hydration panic (the API keys page, issue 16). With this fallback
+/// (`AppState::from_context`, `sessions::current`) every build computes the same values.
+pub fn remember<T: Clone + Send + Sync + 'static>(value: T) {
+    let _ = REQUEST.try_with(|s| {
+        let mut context = s.shared.context.lock().unwrap_or_else(|e| e.into_inner());
+        context.insert(TypeId::of::<T>(), Box::new(value));
+    });
+}
+
+/// The value of type `T` [`remember`] kept for this request, if any.
+pub fn remembered<T: Clone + 'static>() -> Option<T> {
+    REQUEST
+        .try_with(|s| {
+            let context = s.shared.context.lock().unwrap_or_else(|e| e.into_inner());
+            context
+                .get(&TypeId::of::<T>())?
+                .downcast_ref::<T>()
+                .cloned()
+        })
+        .ok()
+        .flatten()
+}
+
+/// A one-time value (a flash, a secret shown once) already taken from the session by
+/// this request: every build of the page (see [`remember`]) must show the same.
+pub fn taken(key: &str) -> Option<serde_json::Value> {
+    REQUEST
+        .try_with(|s| {
+            let taken = s.shared.taken.lock().unwrap_or_else(|e| e.into_inner());
+            taken.get(key).cloned()
+        })
+        .ok()
+        .flatten()
+}
+
+/// Records that this request took `value` from the session under `key`.
+pub fn keep_taken(key: &str, value: serde_json::Value) {
+    let _ = REQUEST.try_with(|s| {
+        let mut taken = s.shared.taken.lock().unwrap_or_else(|e| e.into_inner());
+        taken.insert(key.to_owned(), value);
+    });
+}
+
 pub fn count_query() {
     let _ = REQUEST.try_with(|s| s.queries.fetch_add(1, Ordering::Relaxed));
 }
@@ -222,6 +297,38 @@ mod tests {
         })
         .await;
         assert_eq!(rx.await.expect("the task ran").as_deref(), Some("req-2"));
+    }
+
+    #[tokio::test]
+    async fn a_value_taken_once_is_the_same_for_every_task_of_its_request_only() {
+        init_executor();
+        let flash = serde_json::json!({ "error": "Name is required" });
+        assert_eq!(taken("flash"), None, "outside a request: nothing kept");
+        keep_taken("flash", flash.clone());
+        assert_eq!(taken("flash"), None, "and nothing keeps");
+        let seen = scope(Scope::new(Arc::from("req-3")), {
+            let flash = flash.clone();
+            async move {
+                keep_taken("flash", flash);
+                // Another build of the page runs on a task leptos spawned.
+                let (tx, rx) = tokio::sync::oneshot::channel();
+                any_spawner::Executor::spawn(async move {
+                    let _ = tx.send(taken("flash"));
+                });
+                rx.await.expect("the task ran")
+            }
+        })
+        .await;
+        assert_eq!(seen, Some(flash));
+        let other = scope(Scope::new(Arc::from("req-4")), async { taken("flash") }).await;
+        assert_eq!(other, None, "another request has its own");
+        assert_eq!(remembered::<String>(), None, "outside a request");
+        let kept = scope(Scope::new(Arc::from("req-5")), async {
+            remember("the session".to_owned());
+            remembered::<String>()
+        })
+        .await;
+        assert_eq!(kept.as_deref(), Some("the session"));
     }
 
     #[tokio::test]

@@ -100,8 +100,11 @@ impl RuntimeConfig {
 
 impl AppState {
     /// The state inside a server function (leptos_axum provides it as context).
+    /// Falls back to the request's own copy (`request::remembered`), for builds of a page
+    /// whose reactive owner is gone.
     pub fn from_context() -> Result<Self, AppError> {
         leptos::prelude::use_context::<Self>()
+            .or_else(crate::platform::request::remembered::<Self>)
             .ok_or_else(|| AppError::Internal(anyhow::anyhow!("AppState missing from context")))
     }
 }

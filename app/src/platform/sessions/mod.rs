@@ -14,16 +14,21 @@ use tower_sessions_redis_store::fred::prelude::KeysInterface as _;
 use tower_sessions_redis_store::fred::types::{Expiration, SetOptions};
 use tower_sessions_redis_store::RedisStore;
 
-/// The shopper's session inside a server function.
+/// The shopper's session inside a server function: from leptos' context, else from the
+/// request's own (`request::remembered`, for builds of a page whose reactive owner is
+/// gone).
 pub async fn current(
 ) -> std::result::Result<tower_sessions::Session, crate::platform::error::AppError> {
-    leptos_axum::extract::<tower_sessions::Session>()
-        .await
-        .map_err(|e| {
-            crate::platform::error::AppError::Internal(anyhow::anyhow!(
-                "session layer missing: {e}"
-            ))
-        })
+    match leptos_axum::extract::<tower_sessions::Session>().await {
+        Ok(session) => Ok(session),
+        Err(e) => {
+            crate::platform::request::remembered::<tower_sessions::Session>().ok_or_else(|| {
+                crate::platform::error::AppError::Internal(anyhow::anyhow!(
+                    "session layer missing: {e}"
+                ))
+            })
+        }
+    }
 }
 
 /// The store in use, chosen once at start-up.
@@ -106,11 +111,20 @@ pub async fn take<T: serde::de::DeserializeOwned>(
     session: &tower_sessions::Session,
     key: &str,
 ) -> std::result::Result<Option<T>, tower_sessions::session::Error> {
-    match session.get::<T>(key).await? {
-        Some(value) => {
-            session.remove_value(key).await?;
-            Ok(Some(value))
-        }
-        None => Ok(None),
-    }
+    // Taken already by this request (another build of the same page): the same value.
+    let value = match crate::platform::request::taken(key) {
+        Some(value) => Some(value),
+        None => match session.get::<serde_json::Value>(key).await? {
+            Some(value) => {
+                session.remove_value(key).await?;
+                crate::platform::request::keep_taken(key, value.clone());
+                Some(value)
+            }
+            None => None,
+        },
+    };
+    value
+        .map(serde_json::from_value)
+        .transpose()
+        .map_err(tower_sessions::session::Error::SerdeJson)
 }
