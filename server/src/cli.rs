@@ -59,6 +59,18 @@ pub enum Command {
         #[arg(long, default_value = "")]
         name: String,
     },
+    /// Write a backup of the database (a consistent snapshot, taken while the shop
+    /// serves) and the uploaded files to FILE, with a manifest of checksums.
+    Backup {
+        /// The archive to write, e.g. backups/oxcart-2026-12-05.tar.gz (never overwritten).
+        file: std::path::PathBuf,
+    },
+    /// Restore a backup into an empty database and media store (either engine: a SQLite
+    /// backup restores into PostgreSQL). The archive is checked whole first.
+    Restore {
+        /// The archive `oxcart backup` wrote.
+        file: std::path::PathBuf,
+    },
     /// Make an API key for an integration and print it (shown once). For a headless
     /// set-up; admins also make keys under Admin → Settings → API keys.
     CreateApiKey {
@@ -175,6 +187,8 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
             db.close().await;
             Ok(())
         }
+        Command::Backup { file } => crate::backup::command::backup(&config, &file).await,
+        Command::Restore { file } => crate::backup::command::restore(&config, &file).await,
         Command::CreateAdmin { email, name } => {
             let password = match std::env::var("OXCART_ADMIN_PASSWORD") {
                 Ok(password) if !password.is_empty() => password,

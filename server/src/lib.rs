@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod archive;
+pub mod backup;
 pub mod bench;
 pub mod bodies;
 pub mod catalog;

@@ -166,6 +166,18 @@ async fn reindex_under(state: &AppState, id: &str) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Re-writes every product's search entry (after a restore, which does not carry the
+/// index); returns how many.
+pub async fn reindex_all(state: &AppState) -> Result<usize, AppError> {
+    let products: Vec<(String,)> = sqlx::query_as("select id from products")
+        .fetch_all(state.db.pool())
+        .await?;
+    for (product,) in &products {
+        reindex(state, product).await?;
+    }
+    Ok(products.len())
+}
+
 /// Re-writes one product's search entry from what is stored.
 pub async fn reindex(state: &AppState, product_id: &str) -> Result<(), AppError> {
     let product = read::product_by_id(state, product_id).await?;

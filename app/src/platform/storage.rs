@@ -109,6 +109,36 @@ impl Storage {
         }
     }
 
+    /// Every stored file's name (as given to [`Storage::put`]) and size, sorted by name.
+    pub async fn list(&self) -> anyhow::Result<Vec<(String, u64)>> {
+        use futures_util::TryStreamExt as _;
+        let prefix = (!self.prefix.as_ref().is_empty()).then_some(&self.prefix);
+        let found: Vec<_> = self
+            .store
+            .list(prefix)
+            .try_collect()
+            .await
+            .with_context(|| format!("listing the {self:?}"))?;
+        let strip = |path: &Path| match prefix {
+            Some(prefix) => path
+                .prefix_match(prefix)
+                .map(|parts| {
+                    parts
+                        .map(|p| p.as_ref().to_owned())
+                        .collect::<Vec<_>>()
+                        .join("/")
+                })
+                .unwrap_or_else(|| path.to_string()),
+            None => path.to_string(),
+        };
+        let mut files: Vec<(String, u64)> = found
+            .iter()
+            .map(|meta| (strip(&meta.location), meta.size))
+            .collect();
+        files.sort();
+        Ok(files)
+    }
+
     /// Deletes a file; one already gone is not an error.
     pub async fn delete(&self, name: &str) -> anyhow::Result<()> {
         match self.store.delete(&self.path(name)).await {

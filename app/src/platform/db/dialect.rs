@@ -18,8 +18,14 @@ mod embedded {
 /// A migrator over embedded files, as `sqlx::migrate!` would make it (same versions,
 /// descriptions and checksums, so databases migrated before keep validating).
 fn migrator_of(files: &'static [(i64, &'static str, &'static str)]) -> Migrator {
+    migrator_until(files, i64::MAX)
+}
+
+/// The migrator of the files up to `last` (inclusive).
+fn migrator_until(files: &'static [(i64, &'static str, &'static str)], last: i64) -> Migrator {
     let migrations = files
         .iter()
+        .filter(|(version, _, _)| *version <= last)
         .map(|(version, description, sql)| {
             Migration::new(
                 *version,
@@ -129,6 +135,17 @@ impl Backend {
             Self::Sqlite => 8,
             Self::Postgres => 16,
         }
+    }
+
+    /// The migrations up to `version` only.
+    pub(super) fn migrator_to(self, version: i64) -> Migrator {
+        migrator_until(
+            match self {
+                Self::Sqlite => embedded::SQLITE,
+                Self::Postgres => embedded::POSTGRES,
+            },
+            version,
+        )
     }
 
     pub(super) fn migrator(self) -> &'static Migrator {

@@ -128,6 +128,11 @@ impl Db {
         }
     }
 
+    /// The most connections the pool opens.
+    pub fn max_connections(&self) -> u32 {
+        self.pool.options().get_max_connections()
+    }
+
     /// How many statements (or transactions) have gone through [`Db::pool`].
     pub fn statements(&self) -> u64 {
         self.statements.load(std::sync::atomic::Ordering::Relaxed)
@@ -145,6 +150,53 @@ impl Db {
             .run(&self.pool)
             .await
             .map_err(MigrationError)
+    }
+
+    /// Applies the migrations up to `version` only (a restore loads a backup's rows into
+    /// the schema they were taken from, then migrates the rest).
+    pub async fn migrate_to(&self, version: i64) -> Result<(), MigrationError> {
+        self.backend
+            .migrator_to(version)
+            .run(&self.pool)
+            .await
+            .map_err(MigrationError)
+    }
+
+    /// The newest migration this build knows: the schema version it writes.
+    pub fn latest_schema(&self) -> i64 {
+        self.backend
+            .migrator()
+            .iter()
+            .map(|m| m.version)
+            .max()
+            .unwrap_or_default()
+    }
+
+    /// The tables the migrations themselves write rows into (built-in roles, counters):
+    /// a database holding only those rows is still an empty shop.
+    pub fn seeded_tables(&self) -> Vec<String> {
+        let mut tables: Vec<String> = self
+            .backend
+            .migrator()
+            .iter()
+            .flat_map(|m| {
+                m.sql
+                    .to_ascii_lowercase()
+                    .split("insert into ")
+                    .skip(1)
+                    .filter_map(|rest| {
+                        let name: String = rest
+                            .chars()
+                            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                            .collect();
+                        (!name.is_empty()).then_some(name)
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        tables.sort();
+        tables.dedup();
+        tables
     }
 
     /// How many migrations have been applied (`oxcart migrate` reports it).
