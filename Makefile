@@ -9,7 +9,7 @@ export PATH := $(TOOLS_DIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 OXCART := $(TARGET_DIR)/release/oxcart
 
-.PHONY: run build tools test-tools test lint fmt clippy deny unit api-check e2e bench clean
+.PHONY: run build tools test-tools test lint fmt clippy deny deploy-check unit api-check e2e bench clean
 
 ## run: build the release site and binary, then serve http://127.0.0.1:3000 on SQLite in
 ## ./data, with a demo catalog of 300 products made on the first start
@@ -39,7 +39,7 @@ test-tools:
 
 ## test: formatting, lints, unit + integration tests (SQLite, and PostgreSQL/Redis when
 ## TEST_DATABASE_URL/TEST_REDIS_URL are set), then the browser tests in Chromium
-test: test-tools lint unit build api-check e2e
+test: test-tools lint deploy-check unit build api-check e2e
 
 lint: fmt clippy deny
 
@@ -55,6 +55,10 @@ clippy:
 ## file as committed (the advisory database cannot be fetched here: docs/security.md)
 deny:
 	cargo deny --locked check licenses bans sources
+
+## deploy-check: manifests, alert rules and dashboard checked offline (scripts/deploy-check.sh)
+deploy-check:
+	scripts/deploy-check.sh
 
 unit:
 	cargo test -p app -p server

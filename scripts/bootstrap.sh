@@ -9,8 +9,10 @@
 #   scripts/bootstrap.sh --test   build tools + cargo-deny, Chromium, the end-to-end test packages and
 #                                 aiosmtpd (a real SMTP server for the mail tests),
 #                                 moto (a local S3-compatible server for the storage test),
-#                                 standardwebhooks (verifies our webhook signatures) and
-#                                 schemathesis (the API against its OpenAPI document)
+#                                 standardwebhooks (verifies our webhook signatures),
+#                                 schemathesis (the API against its OpenAPI document),
+#                                 kubernetes-validate (deploy/k8s against the Kubernetes schemas)
+#                                 and promtool (the alert rules' unit tests)
 set -euo pipefail
 
 CARGO_LEPTOS_VERSION=0.3.10   # 0.3.11 needs rustc 1.96
@@ -84,6 +86,14 @@ if [ "${1:-}" = "--test" ]; then
   if [ "$(schemathesis --version 2>/dev/null | awk '{print $NF}')" != "4.32.5" ]; then
     say "installing schemathesis (PyPI): the API checked against its OpenAPI document"
     python3 -m pip install --quiet --disable-pip-version-check schemathesis==4.32.5
+  fi
+  if [ "$(python3 -m pip show kubernetes-validate 2>/dev/null | awk '/^Version:/ {print $2}')" != "1.37.0" ]; then
+    say "installing kubernetes-validate (PyPI, with the Kubernetes JSON schemas): deploy/k8s checked offline"
+    python3 -m pip install --quiet --disable-pip-version-check kubernetes-validate==1.37.0
+  fi
+  if ! command -v promtool >/dev/null; then
+    say "installing promtool (Debian's prometheus package): the alert rules' tests"
+    apt_install --no-install-recommends prometheus
   fi
   if [ ! -d "$ROOT/end2end/node_modules/@playwright/test" ] || \
      [ "$ROOT/end2end/package-lock.json" -nt "$ROOT/end2end/node_modules/.package-lock.json" ]; then

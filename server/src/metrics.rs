@@ -18,6 +18,7 @@ use prometheus::{
     Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry,
     TextEncoder,
 };
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
@@ -33,6 +34,10 @@ struct Metrics {
     http: HistogramVec,
     in_flight: IntGauge,
     pool: IntGaugeVec,
+    pool_max: IntGauge,
+    cache: IntCounterVec,
+    disk_size: IntGauge,
+    disk_available: IntGauge,
     jobs: IntGaugeVec,
     oldest_job: IntGauge,
     failed_jobs: IntGaugeVec,
@@ -64,6 +69,23 @@ fn build() -> prometheus::Result<Metrics> {
             "oxcart_db_pool_connections",
             "Database connections by state",
             &["state"],
+        )?,
+        pool_max: IntGauge::new(
+            "oxcart_db_pool_max_connections",
+            "The most connections this instance's pool opens",
+        )?,
+        cache: counters(
+            "oxcart_cache_requests_total",
+            "Read-cache lookups by cache (pages, catalog.*) and outcome (hit, miss)",
+            &["cache", "outcome"],
+        )?,
+        disk_size: IntGauge::new(
+            "oxcart_data_dir_size_bytes",
+            "Size of the file system holding the data directory",
+        )?,
+        disk_available: IntGauge::new(
+            "oxcart_data_dir_available_bytes",
+            "Space left for Oxcart on the data directory's file system",
         )?,
         jobs: gauges("oxcart_jobs", "Jobs in the queue by status", &["status"])?,
         oldest_job: IntGauge::new(
@@ -97,6 +119,10 @@ fn build() -> prometheus::Result<Metrics> {
     m.registry.register(Box::new(m.http.clone()))?;
     m.registry.register(Box::new(m.in_flight.clone()))?;
     m.registry.register(Box::new(m.pool.clone()))?;
+    m.registry.register(Box::new(m.pool_max.clone()))?;
+    m.registry.register(Box::new(m.cache.clone()))?;
+    m.registry.register(Box::new(m.disk_size.clone()))?;
+    m.registry.register(Box::new(m.disk_available.clone()))?;
     m.registry.register(Box::new(m.jobs.clone()))?;
     m.registry.register(Box::new(m.oldest_job.clone()))?;
     m.registry.register(Box::new(m.failed_jobs.clone()))?;
@@ -127,23 +153,25 @@ pub async fn track(req: Request, next: Next) -> Response {
     response
 }
 
-/// `GET /metrics`, for a scrape holding `token`.
-pub fn router(state: AppState, token: Option<String>) -> Router {
-    let token = Arc::new(token);
+/// `GET /metrics`, for a scrape holding `token`; `data_dir` is the folder whose disk
+/// space is reported.
+pub fn router(state: AppState, token: Option<String>, data_dir: PathBuf) -> Router {
+    let scrape_with = Arc::new((token, data_dir));
     crate::routes::add(
         Router::new(),
         "GET",
         "/metrics",
-        get(move |state: State<AppState>, req: Request| scrape(state, token.clone(), req)),
+        get(move |state: State<AppState>, req: Request| scrape(state, scrape_with.clone(), req)),
     )
     .with_state(state)
 }
 
 async fn scrape(
     State(state): State<AppState>,
-    token: Arc<Option<String>>,
+    with: Arc<(Option<String>, PathBuf)>,
     req: Request,
 ) -> Response {
+    let (token, data_dir) = &*with;
     let Some(token) = token.as_deref() else {
         return StatusCode::NOT_FOUND.into_response();
     };
@@ -163,6 +191,7 @@ async fn scrape(
         )
             .into_response();
     }
+    read_process(&state, data_dir);
     if let Err(err) = read_store(&state).await {
         tracing::warn!(error = %err, "metrics: could not read the database's figures");
         return StatusCode::SERVICE_UNAVAILABLE.into_response();
@@ -173,6 +202,29 @@ async fn scrape(
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
     ([(header::CONTENT_TYPE, prometheus::TEXT_FORMAT)], body).into_response()
+}
+
+/// This instance's own figures: the pool's ceiling, cache lookups, disk space.
+fn read_process(state: &AppState, data_dir: &Path) {
+    let m = metrics();
+    m.pool_max.set(i64::from(state.db.max_connections()));
+    for (cache, hits, misses) in state.cache.lookups() {
+        for (outcome, total) in [("hit", hits), ("miss", misses)] {
+            let counter = m.cache.with_label_values(&[cache, outcome]);
+            counter.inc_by(total.saturating_sub(counter.get()));
+        }
+    }
+    match rustix::fs::statvfs(data_dir) {
+        Ok(fs) => {
+            let bytes =
+                |blocks: u64| i64::try_from(blocks.saturating_mul(fs.f_frsize)).unwrap_or(i64::MAX);
+            m.disk_size.set(bytes(fs.f_blocks));
+            m.disk_available.set(bytes(fs.f_bavail));
+        }
+        Err(err) => {
+            tracing::warn!(error = %err, dir = %data_dir.display(), "metrics: no disk figures")
+        }
+    }
 }
 
 /// The figures kept in the database, read now.

@@ -52,6 +52,8 @@ struct Inner {
     generation: AtomicU64,
     enabled: bool,
     entries: Mutex<HashMap<&'static str, Namespace>>,
+    /// Lookups per namespace since start: (hits, misses), for `/metrics`.
+    lookups: Mutex<HashMap<&'static str, (u64, u64)>>,
     redis: Option<Redis>,
 }
 
@@ -73,6 +75,7 @@ impl ReadCache {
                 generation: AtomicU64::new(0),
                 enabled,
                 entries: Mutex::default(),
+                lookups: Mutex::default(),
                 redis,
             }),
         }
@@ -83,17 +86,37 @@ impl ReadCache {
     }
 
     /// The value stored under `namespace`/`key` in this generation, if it is a `V`.
-    pub fn get<V: Clone + Send + Sync + 'static>(&self, namespace: &str, key: &str) -> Option<V> {
+    pub fn get<V: Clone + Send + Sync + 'static>(
+        &self,
+        namespace: &'static str,
+        key: &str,
+    ) -> Option<V> {
         if !self.inner.enabled {
             return None;
         }
-        let entries = self.inner.entries.lock().unwrap_or_else(|e| e.into_inner());
-        match entries.get(namespace)?.entries.get(key) {
-            Some(entry) if entry.generation == self.generation() && entry.at.elapsed() < TTL => {
-                entry.value.downcast_ref::<V>().cloned()
+        let found = {
+            let entries = self.inner.entries.lock().unwrap_or_else(|e| e.into_inner());
+            match entries.get(namespace).and_then(|ns| ns.entries.get(key)) {
+                Some(entry)
+                    if entry.generation == self.generation() && entry.at.elapsed() < TTL =>
+                {
+                    entry.value.downcast_ref::<V>().cloned()
+                }
+                _ => None,
             }
-            _ => None,
-        }
+        };
+        let mut lookups = self.inner.lookups.lock().unwrap_or_else(|e| e.into_inner());
+        let (hits, misses) = lookups.entry(namespace).or_default();
+        *if found.is_some() { hits } else { misses } += 1;
+        found
+    }
+
+    /// Hits and misses per namespace since start (a disabled cache counts nothing).
+    pub fn lookups(&self) -> Vec<(&'static str, u64, u64)> {
+        let lookups = self.inner.lookups.lock().unwrap_or_else(|e| e.into_inner());
+        let mut all: Vec<_> = lookups.iter().map(|(ns, (h, m))| (*ns, *h, *m)).collect();
+        all.sort_unstable();
+        all
     }
 
     /// Stores `value`, unless a write happened since `generation` was read.

@@ -31,6 +31,10 @@ both_backends!(
             200
         );
         assert_eq!(
+            app.get_page(&format!("/products/{slug}")).await.status(),
+            200
+        );
+        assert_eq!(
             app.get("/api/v1/products/no-such-thing").await.status(),
             404
         );
@@ -80,5 +84,28 @@ both_backends!(
             .and_then(|v| v.parse::<i64>().ok())
             .expect("revenue");
         assert!(revenue >= 8000, "two lamps at least: {revenue}");
+        let value = |name: &str| -> i64 {
+            text.lines()
+                .find(|l| l.starts_with(name))
+                .and_then(|l| l.split_whitespace().last())
+                .and_then(|v| v.parse::<f64>().ok())
+                .unwrap_or_else(|| panic!("{name} missing from\n{text}")) as i64
+        };
+        let max = app.state.db.max_connections();
+        assert_eq!(value("oxcart_db_pool_max_connections"), i64::from(max));
+        let (size, free) = (
+            value("oxcart_data_dir_size_bytes"),
+            value("oxcart_data_dir_available_bytes"),
+        );
+        assert!(size > 0 && free > 0 && free <= size, "{size} {free}");
+        // The product page was read twice: a cache missed, then hit.
+        let lookups = |outcome: &str| -> i64 {
+            text.lines()
+                .filter(|l| l.starts_with("oxcart_cache_requests_total{") && l.contains(outcome))
+                .filter_map(|l| l.split_whitespace().last()?.parse::<i64>().ok())
+                .sum()
+        };
+        assert!(lookups(r#"outcome="hit""#) >= 1, "{text}");
+        assert!(lookups(r#"outcome="miss""#) >= 1, "{text}");
     }
 );
