@@ -16,7 +16,7 @@ use app::platform::sessions::{SessionBackend, SqlSessionStore};
 use app::platform::state::{AppState, RuntimeConfig};
 use axum::Router;
 use leptos::config::LeptosOptions;
-use std::future::Future;
+use std::future::{Future, IntoFuture as _};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,6 +37,10 @@ const SESSION_IDLE: time::Duration = time::Duration::days(14);
 
 /// Opens the database named by `DATABASE_URL` and applies pending migrations. A failed
 /// migration is an error: the server never starts on a schema it does not expect.
+/// How long a shutdown waits for the requests in flight (Kubernetes' grace period in
+/// deploy/k8s is 40 s: this, the worker's current job and the pool's close fit in it).
+const DRAIN: Duration = Duration::from_secs(30);
+
 pub async fn connect_database(config: &Config) -> anyhow::Result<Db> {
     let url = config.database_url.expose();
     let db = Db::connect(url)
@@ -52,6 +56,10 @@ pub async fn connect_redis(url: &str) -> anyhow::Result<Redis> {
     let config = RedisConfig::from_url(url).with_context(what)?;
     let pool = Builder::from_config(config)
         .with_connection_config(|c| c.connection_timeout = Duration::from_secs(3))
+        // While Redis is down a command fails after 2 s (fred would otherwise wait for
+        // the reconnection forever): a sign-in then answers 503 at once, not after the
+        // request time-out (server/tests/it/drills.rs).
+        .with_performance_config(|c| c.default_command_timeout = Duration::from_secs(2))
         .set_policy(ReconnectPolicy::new_exponential(0, 100, 5_000, 2))
         .build_pool(4)
         .with_context(what)?;
@@ -64,6 +72,21 @@ pub async fn connect_redis(url: &str) -> anyhow::Result<Redis> {
 
 /// The shared state of request handling, from the connected database and Redis. The CLI
 /// (`seed --demo`) builds one too, to go through the same services as the server.
+/// Where uploaded files live: `STORAGE_URL`, else `<data dir>/media`.
+pub fn open_storage(config: &Config) -> anyhow::Result<app::platform::storage::Storage> {
+    match &config.storage_url {
+        Some(url) => {
+            let options: Vec<(String, String)> = config
+                .storage_options
+                .iter()
+                .map(|(k, v)| (k.clone(), v.expose().to_owned()))
+                .collect();
+            app::platform::storage::Storage::from_url(url, &options)
+        }
+        None => app::platform::storage::Storage::local(&config.data_dir.join("media")),
+    }
+}
+
 pub async fn assemble_state(
     config: &Config,
     db: Db,
@@ -76,17 +99,7 @@ pub async fn assemble_state(
             .await?
             .into_bytes(),
     };
-    let storage = match &config.storage_url {
-        Some(url) => {
-            let options: Vec<(String, String)> = config
-                .storage_options
-                .iter()
-                .map(|(k, v)| (k.clone(), v.expose().to_owned()))
-                .collect();
-            app::platform::storage::Storage::from_url(url, &options)?
-        }
-        None => app::platform::storage::Storage::local(&config.data_dir.join("media"))?,
-    };
+    let storage = open_storage(config)?;
     tracing::info!(?storage, "pictures");
     let cache = app::platform::cache::ReadCache::new(redis.clone(), config.catalog_cache);
     if let Some(redis) = &redis {
@@ -234,7 +247,11 @@ impl Application {
         let metrics_token = config.metrics_token.as_ref().map(|t| t.expose().to_owned());
         let router =
             crate::router::build_router(state.clone(), sessions, store, edge, pages, archive)
-                .merge(crate::metrics::router(state.clone(), metrics_token));
+                .merge(crate::metrics::router(
+                    state.clone(),
+                    metrics_token,
+                    config.data_dir.clone(),
+                ));
         let listener = tokio::net::TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("cannot listen on OXCART_ADDR={}", config.addr))?;
@@ -267,14 +284,32 @@ impl Application {
     ) -> anyhow::Result<()> {
         let addr = self.addr();
         tracing::info!(%addr, "listening");
-        axum::serve(
+        // On the signal: stop accepting, answer what is in flight, but not for longer
+        // than DRAIN (a request that never ends must not hold a deploy up).
+        let (draining, drain_started) = tokio::sync::oneshot::channel::<()>();
+        let signal = async move {
+            shutdown.await;
+            tracing::info!("shutting down: answering the requests in flight");
+            let _ = draining.send(());
+        };
+        let serve = axum::serve(
             self.listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("server error")?;
+        .with_graceful_shutdown(signal)
+        .into_future();
+        let deadline = async move {
+            if drain_started.await.is_ok() {
+                tokio::time::sleep(DRAIN).await;
+            } else {
+                std::future::pending::<()>().await;
+            }
+        };
+        tokio::select! {
+            served = serve => served.context("server error")?,
+            () = deadline => tracing::warn!(seconds = DRAIN.as_secs(), "requests still running after the drain time: stopping anyway"),
+        }
         if let Some(cleanup) = self.session_cleanup {
             cleanup.abort();
         }

@@ -158,21 +158,36 @@ both_backends!(
     }
 );
 
-both_backends!(sigterm_stops_the_server_gracefully, |backend| async move {
-    let db = TestDb::fresh(backend).await;
+/// `oxcart serve` on `db` and a free port, with `env`: the process, its log, where it
+/// listens and the log line that said so.
+pub fn serving(
+    db: &TestDb,
+    env: &[(&str, &str)],
+) -> (
+    std::process::Child,
+    BufReader<std::process::ChildStdout>,
+    String,
+    String,
+) {
     let mut child = oxcart(db.data_dir.path())
         .arg("serve")
         .env("DATABASE_URL", &db.url)
         .env("OXCART_ADDR", "127.0.0.1:0")
-        .env("LOG_FORMAT", "json")
-        .env("RUST_LOG", "info,sqlx=debug")
+        .envs(env.iter().copied())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .expect("start oxcart");
     let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
     let (addr, line) = listening(&mut stdout);
-    let addr = addr.expect("the server announces its address");
+    let addr = addr.unwrap_or_else(|| panic!("the server announces its address: {line}"));
+    (child, stdout, addr, line)
+}
+
+both_backends!(sigterm_stops_the_server_gracefully, |backend| async move {
+    let db = TestDb::fresh(backend).await;
+    let env = [("LOG_FORMAT", "json"), ("RUST_LOG", "info,sqlx=debug")];
+    let (mut child, mut stdout, addr, line) = serving(&db, &env);
     let health = reqwest::get(format!("http://{addr}/health"))
         .await
         .expect("GET /health");
