@@ -184,10 +184,33 @@ pub fn serving(
     (child, stdout, addr, line)
 }
 
+/// Sends SIGTERM to the server.
+pub fn terminate(child: &std::process::Child) {
+    let pid = child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill")
+        .success());
+}
+
+/// Waits for the server to exit, asserts it exited cleanly and said so; the rest of its log.
+pub fn exited_cleanly(
+    mut child: std::process::Child,
+    mut stdout: BufReader<std::process::ChildStdout>,
+) -> String {
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).expect("read the rest");
+    let status = child.wait().expect("wait");
+    assert!(status.success(), "exit status {status}");
+    assert!(rest.contains("shutdown complete"), "{rest}");
+    rest
+}
+
 both_backends!(sigterm_stops_the_server_gracefully, |backend| async move {
     let db = TestDb::fresh(backend).await;
     let env = [("LOG_FORMAT", "json"), ("RUST_LOG", "info,sqlx=debug")];
-    let (mut child, mut stdout, addr, line) = serving(&db, &env);
+    let (child, stdout, addr, line) = serving(&db, &env);
     let health = reqwest::get(format!("http://{addr}/health"))
         .await
         .expect("GET /health");
@@ -201,17 +224,8 @@ both_backends!(sigterm_stops_the_server_gracefully, |backend| async move {
         .to_owned();
     assert_eq!(page.status(), 200);
 
-    let pid = child.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .expect("kill")
-        .success());
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut stdout, &mut rest).expect("read the rest");
-    let status = child.wait().expect("wait");
-    assert!(status.success(), "exit status {status}");
-    assert!(rest.contains("shutdown complete"), "{rest}");
+    terminate(&child);
+    let rest = exited_cleanly(child, stdout);
     // JSON logs: every line parses and request lines carry the request id.
     let request_line = rest
         .lines()

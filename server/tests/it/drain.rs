@@ -2,17 +2,16 @@
 //! already in flight (here one whose body is still arriving), lets the worker finish, and
 //! exits 0 — so a rolling deploy loses no request.
 
-use crate::binary::serving;
+use crate::binary::{exited_cleanly, serving, terminate};
 use crate::both_backends;
 use crate::helpers::TestDb;
-use std::process::Command;
 use std::time::Duration;
 
 both_backends!(
     a_request_in_flight_is_answered_after_sigterm,
     |backend| async move {
         let db = TestDb::fresh(backend).await;
-        let (mut child, mut stdout, addr, _) = serving(&db, &[]);
+        let (mut child, stdout, addr, _) = serving(&db, &[]);
 
         // A sign-in whose body arrives in two halves, a second apart.
         let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(2);
@@ -32,12 +31,7 @@ both_backends!(
         });
         tokio::time::sleep(Duration::from_millis(300)).await;
 
-        let pid = child.id().to_string();
-        assert!(Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .expect("kill")
-            .success());
+        terminate(&child);
         tokio::time::sleep(Duration::from_millis(700)).await;
         // Draining: a new connection is refused, the one in flight is not.
         let refused = reqwest::Client::new()
@@ -64,11 +58,7 @@ both_backends!(
         let envelope: serde_json::Value = answer.json().await.expect("the error envelope");
         assert_eq!(envelope["status"], "error");
 
-        let mut rest = String::new();
-        std::io::Read::read_to_string(&mut stdout, &mut rest).expect("read the rest");
-        let status = child.wait().expect("wait");
-        assert!(status.success(), "exit status {status}");
-        assert!(rest.contains("shutdown complete"), "{rest}");
+        exited_cleanly(child, stdout);
     }
 );
 
