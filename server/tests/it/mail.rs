@@ -1,6 +1,7 @@
 //! Mail through the durable job queue: to a real SMTP server on loopback (Python's
 //! aiosmtpd writing to a Maildir), to the file outbox, retried after a failure and
-//! delivered after a restart.
+//! delivered after a restart; a checkout made while the SMTP server is down succeeds and
+//! its confirmation follows when the server returns.
 
 use crate::accounts_helpers::{wait_for_mail_in, PASSWORD};
 use crate::both_backends;
@@ -75,26 +76,7 @@ both_backends!(
         // Nothing listens yet: the first attempt fails.
         let app = TestApp::spawn(&db, &[("SMTP_URL", &smtp_url)]).await;
         app.register("ada@example.com", PASSWORD).await;
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let failed: Option<(i64, Option<String>)> = sqlx::query_as("select attempts, last_error from jobs where kind = 'mail.send' and attempts >= 1 and status = 'queued'")
-            .fetch_optional(app.state.db.pool())
-            .await
-            .expect("query");
-            if let Some((attempts, error)) = failed {
-                assert_eq!(attempts, 1);
-                assert!(
-                    error.is_some_and(|e| e.contains("SMTP")),
-                    "the error is recorded"
-                );
-                break;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "the first attempt did not fail as expected"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        failed_once(&app).await;
 
         let _sink = SmtpSink::start(port, &maildir.path().join("box")).await;
         let mail = wait_for_mail_in(
@@ -139,6 +121,30 @@ both_backends!(queued_mail_survives_a_restart, |backend| async move {
 /// The attempts and status of the one mail job, once the worker has finished with it: the
 /// message lands in the mailbox a moment before the worker records the job as done, so the
 /// row is read until it leaves `running` (bounded).
+/// Waits until a mail job has failed once for want of the SMTP server, with the error kept.
+async fn failed_once(app: &TestApp) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let failed: Option<(i64, Option<String>)> = sqlx::query_as("select attempts, last_error from jobs where kind = 'mail.send' and attempts >= 1 and status = 'queued'")
+        .fetch_optional(app.state.db.pool())
+        .await
+        .expect("query");
+        if let Some((attempts, error)) = failed {
+            assert_eq!(attempts, 1);
+            assert!(
+                error.is_some_and(|e| e.contains("SMTP")),
+                "the error is recorded"
+            );
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the first attempt did not fail as expected"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 async fn settled_mail_job(app: &TestApp) -> (i64, String) {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
@@ -223,5 +229,35 @@ both_backends!(
                 .await,
             0
         );
+    }
+);
+
+both_backends!(
+    a_checkout_succeeds_while_smtp_is_down_and_its_mail_follows,
+    |backend| async move {
+        let db = TestDb::fresh(backend).await;
+        let port = free_port();
+        let maildir = tempfile::tempdir().expect("maildir");
+        let smtp_url = format!("smtp://127.0.0.1:{port}");
+        // The mail server is down when the shopper pays.
+        let app = TestApp::spawn(&db, &[("SMTP_URL", &smtp_url)]).await;
+        app.rates().await;
+        let ids = app.stocked("Brass lamp", &[("LAMP", "40.00", 5)]).await;
+        let order = app.bought(&ids[0], "1", "buyer@example.com").await;
+        let paid = app
+            .count("select count(*) from orders where payment_status = 'paid'")
+            .await;
+        assert_eq!(paid, 1, "the order {order} is made and paid without mail");
+        failed_once(&app).await;
+
+        // It comes back: the confirmation goes out on a retry, nothing else is needed.
+        let _sink = SmtpSink::start(port, &maildir.path().join("box")).await;
+        let mail = wait_for_mail_in(
+            &maildir.path().join("box/new"),
+            "buyer@example.com",
+            "confirmed",
+        )
+        .await;
+        assert!(mail.contains("Subject: Order "), "{mail}");
     }
 );
