@@ -2,7 +2,7 @@
 //! `create-admin`, `create-api-key`.
 
 use crate::config::Config;
-use crate::startup::{assemble_state, connect_database, shutdown_signal, Application};
+use crate::startup::{command_state, connect_database, shutdown_signal, Application};
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -157,10 +157,7 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
                 if if_empty && products > 0 {
                     println!("The catalog has {products} products: no demo catalog made.");
                 } else {
-                    let options = leptos::config::LeptosOptions::builder()
-                        .output_name("oxcart")
-                        .build();
-                    let state = assemble_state(&config, db.clone(), None, options).await?;
+                    let state = command_state(&config, &db).await?;
                     let started = std::time::Instant::now();
                     let report = app::catalog::demo::seed(&state, count)
                         .await

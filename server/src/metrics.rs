@@ -210,8 +210,7 @@ fn read_process(state: &AppState, data_dir: &Path) {
     m.pool_max.set(i64::from(state.db.max_connections()));
     for (cache, hits, misses) in state.cache.lookups() {
         for (outcome, total) in [("hit", hits), ("miss", misses)] {
-            let counter = m.cache.with_label_values(&[cache, outcome]);
-            counter.inc_by(total.saturating_sub(counter.get()));
+            raise_to(&m.cache.with_label_values(&[cache, outcome]), total);
         }
     }
     match rustix::fs::statvfs(data_dir) {
@@ -263,17 +262,20 @@ async fn read_store(state: &AppState) -> Result<(), sqlx::Error> {
     for (currency, orders, revenue) in sales {
         // Orders are never deleted, so the stored count only grows: the counter is raised
         // to it. Revenue falls with a refund, so it is a gauge.
-        let placed = m.orders.with_label_values(&[currency.as_str()]);
-        placed.inc_by(
-            u64::try_from(orders)
-                .unwrap_or(0)
-                .saturating_sub(placed.get()),
+        raise_to(
+            &m.orders.with_label_values(&[currency.as_str()]),
+            u64::try_from(orders).unwrap_or(0),
         );
         m.revenue
             .with_label_values(&[currency.as_str()])
             .set(revenue);
     }
     Ok(())
+}
+
+/// Raises a counter to a total kept elsewhere (it never goes down).
+fn raise_to(counter: &prometheus::IntCounter, total: u64) {
+    counter.inc_by(total.saturating_sub(counter.get()));
 }
 
 /// Sets `gauges` to the `(label, count)` rows `sql` answers; a label no longer in the

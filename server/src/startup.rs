@@ -35,19 +35,30 @@ pub const SESSION_COOKIE: &str = "oxcart_session";
 /// How long an untouched session lives (the shopper's cart outlives a browser restart).
 const SESSION_IDLE: time::Duration = time::Duration::days(14);
 
-/// Opens the database named by `DATABASE_URL` and applies pending migrations. A failed
-/// migration is an error: the server never starts on a schema it does not expect.
 /// How long a shutdown waits for the requests in flight (Kubernetes' grace period in
 /// deploy/k8s is 40 s: this, the worker's current job and the pool's close fit in it).
 const DRAIN: Duration = Duration::from_secs(30);
 
+/// Opens the database named by `DATABASE_URL` and applies pending migrations. A failed
+/// migration is an error: the server never starts on a schema it does not expect.
 pub async fn connect_database(config: &Config) -> anyhow::Result<Db> {
-    let url = config.database_url.expose();
-    let db = Db::connect(url)
-        .await
-        .with_context(|| format!("cannot connect to DATABASE_URL={}", redact_url(url)))?;
+    let db = open_database(config).await?;
     db.migrate().await?;
     Ok(db)
+}
+
+/// Opens the database named by `DATABASE_URL` as it is (`restore` migrates it itself).
+pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
+    let url = config.database_url.expose();
+    Db::connect(url)
+        .await
+        .with_context(|| format!("cannot connect to DATABASE_URL={}", redact_url(url)))
+}
+
+/// The state a command (`seed`, `restore`) runs the services with: no Redis, no site.
+pub async fn command_state(config: &Config, db: &Db) -> anyhow::Result<AppState> {
+    let options = LeptosOptions::builder().output_name("oxcart").build();
+    assemble_state(config, db.clone(), None, options).await
 }
 
 /// Connects to `REDIS_URL`, failing after a few seconds rather than starting half-wired.

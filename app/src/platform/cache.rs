@@ -39,6 +39,9 @@ struct Entry {
 struct Namespace {
     entries: HashMap<String, Entry>,
     weight: usize,
+    /// Lookups since start, for `/metrics`; kept when the entries are emptied.
+    hits: u64,
+    misses: u64,
 }
 
 #[derive(Clone)]
@@ -52,8 +55,6 @@ struct Inner {
     generation: AtomicU64,
     enabled: bool,
     entries: Mutex<HashMap<&'static str, Namespace>>,
-    /// Lookups per namespace since start: (hits, misses), for `/metrics`.
-    lookups: Mutex<HashMap<&'static str, (u64, u64)>>,
     redis: Option<Redis>,
 }
 
@@ -75,7 +76,6 @@ impl ReadCache {
                 generation: AtomicU64::new(0),
                 enabled,
                 entries: Mutex::default(),
-                lookups: Mutex::default(),
                 redis,
             }),
         }
@@ -94,27 +94,29 @@ impl ReadCache {
         if !self.inner.enabled {
             return None;
         }
-        let found = {
-            let entries = self.inner.entries.lock().unwrap_or_else(|e| e.into_inner());
-            match entries.get(namespace).and_then(|ns| ns.entries.get(key)) {
-                Some(entry)
-                    if entry.generation == self.generation() && entry.at.elapsed() < TTL =>
-                {
-                    entry.value.downcast_ref::<V>().cloned()
-                }
-                _ => None,
+        let mut entries = self.inner.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let ns = entries.entry(namespace).or_default();
+        let found = match ns.entries.get(key) {
+            Some(entry) if entry.generation == self.generation() && entry.at.elapsed() < TTL => {
+                entry.value.downcast_ref::<V>().cloned()
             }
+            _ => None,
         };
-        let mut lookups = self.inner.lookups.lock().unwrap_or_else(|e| e.into_inner());
-        let (hits, misses) = lookups.entry(namespace).or_default();
-        *if found.is_some() { hits } else { misses } += 1;
+        *if found.is_some() {
+            &mut ns.hits
+        } else {
+            &mut ns.misses
+        } += 1;
         found
     }
 
     /// Hits and misses per namespace since start (a disabled cache counts nothing).
     pub fn lookups(&self) -> Vec<(&'static str, u64, u64)> {
-        let lookups = self.inner.lookups.lock().unwrap_or_else(|e| e.into_inner());
-        let mut all: Vec<_> = lookups.iter().map(|(ns, (h, m))| (*ns, *h, *m)).collect();
+        let entries = self.inner.entries.lock().unwrap_or_else(|e| e.into_inner());
+        let mut all: Vec<_> = entries
+            .iter()
+            .map(|(name, ns)| (*name, ns.hits, ns.misses))
+            .collect();
         all.sort_unstable();
         all
     }
@@ -181,11 +183,11 @@ impl ReadCache {
     /// Empties this instance's cache.
     pub fn clear_local(&self) {
         self.inner.generation.fetch_add(1, Ordering::AcqRel);
-        self.inner
-            .entries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
+        let mut entries = self.inner.entries.lock().unwrap_or_else(|e| e.into_inner());
+        for ns in entries.values_mut() {
+            ns.entries.clear();
+            ns.weight = 0;
+        }
     }
 
     /// After a write: empties this cache and tells the other instances to empty theirs.

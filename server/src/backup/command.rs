@@ -1,9 +1,7 @@
 //! The two commands' wiring: configuration in, one line of what happened out.
 
-use crate::startup::{assemble_state, connect_database, open_storage};
+use crate::startup::{command_state, connect_database, open_database, open_storage};
 use crate::Config;
-use anyhow::Context as _;
-use app::platform::db::Db;
 use std::path::Path;
 
 pub async fn backup(config: &Config, file: &Path) -> anyhow::Result<()> {
@@ -37,13 +35,7 @@ pub async fn backup(config: &Config, file: &Path) -> anyhow::Result<()> {
 
 pub async fn restore(config: &Config, file: &Path) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
-    let url = config.database_url.expose();
-    let db = Db::connect(url).await.with_context(|| {
-        format!(
-            "cannot connect to DATABASE_URL={}",
-            crate::config::redact_url(url)
-        )
-    })?;
+    let db = open_database(config).await?;
     let storage = open_storage(config)?;
     let manifest = match super::restore(&db, &storage, file).await {
         Ok(manifest) => manifest,
@@ -52,10 +44,7 @@ pub async fn restore(config: &Config, file: &Path) -> anyhow::Result<()> {
             return Err(err);
         }
     };
-    let options = leptos::config::LeptosOptions::builder()
-        .output_name("oxcart")
-        .build();
-    let state = assemble_state(config, db.clone(), None, options).await?;
+    let state = command_state(config, &db).await?;
     let indexed = app::catalog::categories::reindex_all(&state)
         .await
         .map_err(|e| anyhow::anyhow!("rebuilding the search index: {}", e.to_public().message))?;
@@ -63,7 +52,7 @@ pub async fn restore(config: &Config, file: &Path) -> anyhow::Result<()> {
     println!(
         "Restored a {} backup of {} (Oxcart {}, schema {}) into the {} database: {} tables, {} rows, {} files ({}); search index rebuilt for {indexed} products; {:.1} s.",
         manifest.engine,
-        super::taken_at(manifest.created_at),
+        app::orders::pages::when(manifest.created_at),
         manifest.oxcart_version,
         manifest.schema_version,
         db.backend(),

@@ -21,16 +21,3 @@ pub fn size(bytes: u64) -> String {
         b => format!("{b} B"),
     }
 }
-
-/// When a backup was taken, as a restore reports it (`2026-12-05 06:00 UTC`).
-pub fn taken_at(ms: i64) -> String {
-    time::OffsetDateTime::from_unix_timestamp(ms / 1000)
-        .ok()
-        .and_then(|t| {
-            t.format(time::macros::format_description!(
-                "[year]-[month]-[day] [hour]:[minute] UTC"
-            ))
-            .ok()
-        })
-        .unwrap_or_else(|| ms.to_string())
-}

@@ -11,23 +11,25 @@ use std::time::Instant;
 const SHOPPERS: usize = 200;
 
 /// `SHOPPERS` shoppers with `variant` in the cart and the checkout filled in (50 at a
-/// time), optionally with a discount code applied.
-async fn shoppers(
-    app: &Arc<TestApp>,
+/// time), optionally with a discount code applied. With several instances, shopper `i`
+/// adds on instance `i` and fills in the checkout on the next one (round the list).
+pub async fn shoppers(
+    apps: &[Arc<TestApp>],
     variant: &str,
     code: Option<&str>,
     email: fn(usize) -> String,
 ) -> Vec<reqwest::Client> {
     stream::iter(0..SHOPPERS)
         .map(|i| {
-            let (app, variant, code) = (app.clone(), variant.to_owned(), code.map(str::to_owned));
+            let (first, next) = pair(apps, i);
+            let (variant, code) = (variant.to_owned(), code.map(str::to_owned));
             async move {
-                let client = app.browser();
-                let added = app.add(&client, &variant, "1").await;
+                let client = first.browser();
+                let added = first.add(&client, &variant, "1").await;
                 assert!(added.ok(), "add: {}", added.body);
-                app.ready_to_pay(&client, &email(i)).await;
+                next.ready_to_pay(&client, &email(i)).await;
                 if let Some(code) = code {
-                    let applied = app.apply_code(&client, &code).await;
+                    let applied = next.apply_code(&client, &code).await;
                     assert!(applied.ok(), "code: {}", applied.body);
                 }
                 client
@@ -39,21 +41,32 @@ async fn shoppers(
 }
 
 /// Everyone presses "Pay" at once, then pays with the test card: (start status, pay
-/// status if started).
-async fn pay_all(app: &Arc<TestApp>, clients: &[reqwest::Client]) -> Vec<(u16, Option<u16>)> {
-    futures_util::future::join_all(clients.iter().map(|client| {
-        let app = app.clone();
+/// status if started). Shopper `i` starts on instance `i` and pays on the next one.
+pub async fn pay_all(
+    apps: &[Arc<TestApp>],
+    clients: &[reqwest::Client],
+) -> Vec<(u16, Option<u16>)> {
+    futures_util::future::join_all(clients.iter().enumerate().map(|(i, client)| {
+        let (first, next) = pair(apps, i);
         async move {
-            let start = app.start_payment(client).await;
+            let start = first.start_payment(client).await;
             if !start.ok() {
                 return (start.status, None);
             }
-            let pay = app.pay(client, "4242 4242 4242 4242").await;
+            let pay = next.pay(client, "4242 4242 4242 4242").await;
             assert!(pay.ok(), "a started payment pays: {}", pay.body);
             (start.status, Some(pay.status))
         }
     }))
     .await
+}
+
+/// Instance `i` and the next one, round the list (the same one when there is one).
+fn pair(apps: &[Arc<TestApp>], i: usize) -> (Arc<TestApp>, Arc<TestApp>) {
+    (
+        apps[i % apps.len()].clone(),
+        apps[(i + 1) % apps.len()].clone(),
+    )
 }
 
 both_backends!(
@@ -66,10 +79,13 @@ both_backends!(
             .stocked("Limited print", &[("PRINT-1", "25.00", 10)])
             .await;
         let app = Arc::new(app);
-        let clients = shoppers(&app, &ids[0], None, |i| format!("shopper{i}@example.com")).await;
+        let clients = shoppers(std::slice::from_ref(&app), &ids[0], None, |i| {
+            format!("shopper{i}@example.com")
+        })
+        .await;
 
         let started = Instant::now();
-        let outcomes = pay_all(&app, &clients).await;
+        let outcomes = pay_all(std::slice::from_ref(&app), &clients).await;
         let elapsed = started.elapsed();
 
         assert!(
@@ -128,12 +144,12 @@ both_backends!(a_code_for_one_use_is_used_once, |backend| async move {
     let ids = app.stocked("Tote", &[("TOTE", "20.00", 1_000)]).await;
     let app = Arc::new(app);
 
-    let clients = shoppers(&app, &ids[0], Some("ONCE"), |i| {
+    let clients = shoppers(std::slice::from_ref(&app), &ids[0], Some("ONCE"), |i| {
         format!("buyer{i}@example.com")
     })
     .await;
     let started = Instant::now();
-    let outcomes = pay_all(&app, &clients).await;
+    let outcomes = pay_all(std::slice::from_ref(&app), &clients).await;
     let elapsed = started.elapsed();
     assert!(
         outcomes.iter().all(|(s, _)| *s < 500),
@@ -209,7 +225,7 @@ both_backends!(a_code_for_one_use_is_used_once, |backend| async move {
         .buffer_unordered(50)
         .collect()
         .await;
-    let outcomes = pay_all(&app, &clients).await;
+    let outcomes = pay_all(std::slice::from_ref(&app), &clients).await;
     assert!(outcomes.iter().all(|(s, _)| *s < 500), "no 5xx");
     let paid = outcomes.iter().filter(|(_, p)| p.is_some()).count();
     assert_eq!(paid, 1, "once per customer");

@@ -5,9 +5,9 @@
 
 use crate::accounts_helpers::PASSWORD;
 use crate::both_backends;
-use crate::helpers::{json, service_url, TestApp, TestDb};
+use crate::helpers::{eventually, free_port, json, service_url, TestApp, TestDb};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A `redis-server` on `port`, keeping nothing on disk.
 fn redis_on(port: u16) -> Child {
@@ -26,20 +26,8 @@ fn redis_on(port: u16) -> Child {
         .expect("redis-server (Debian's redis-server package) starts")
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free port")
-        .port()
-}
-
-async fn until(what: &str, mut check: impl AsyncFnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !check().await {
-        assert!(Instant::now() < deadline, "{what}");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
+/// Redis' reconnection backs off: allow it time.
+const WITHIN: Duration = Duration::from_secs(20);
 
 both_backends!(
     the_shop_survives_redis_stopping_and_recovers_when_it_returns,
@@ -64,7 +52,7 @@ both_backends!(
             app.login_with(&app.browser(), "ada@example.com", PASSWORD)
                 .await
         };
-        until("/ready reports Redis down", async || {
+        eventually("/ready reports Redis down", WITHIN, async || {
             let ready = app.get("/ready").await;
             ready.status() == 503 && json(ready).await["error"]["details"]["redis"] == "unavailable"
         })
@@ -94,7 +82,7 @@ both_backends!(
 
         // Redis returns on the same address: Oxcart reconnects by itself.
         let mut redis = redis_on(port);
-        until("sign-in works again", async || {
+        eventually("sign-in works again", WITHIN, async || {
             sign_in().await.status().is_success()
         })
         .await;

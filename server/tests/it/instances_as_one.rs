@@ -7,20 +7,11 @@
 
 use crate::accounts_helpers::{read_mails, PASSWORD};
 use crate::both_backends;
+use crate::buying_races::{pay_all, shoppers};
 use crate::catalog_helpers::{product, v};
-use crate::helpers::{service_url, TestApp, TestDb};
-use futures_util::{stream, StreamExt as _};
+use crate::helpers::{eventually, service_url, TestApp, TestDb};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
-
-/// Until `check` holds, or five seconds pass.
-async fn eventually(what: &str, mut check: impl AsyncFnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while !check().await {
-        assert!(Instant::now() < deadline, "{what}");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
+use std::time::Duration;
 
 both_backends!(two_instances_behave_as_one, |backend| async move {
     let Some(redis) = service_url("TEST_REDIS_URL") else {
@@ -85,9 +76,11 @@ both_backends!(two_instances_behave_as_one, |backend| async move {
     app::catalog::service::save_product(&a.state, "system", Some(&id), &renamed)
         .await
         .expect("renamed on a");
-    eventually("b forgets the old name", async || {
-        b.names("q=board").await.0 == ["Walnut Board"]
-    })
+    eventually(
+        "b forgets the old name",
+        Duration::from_secs(5),
+        async || b.names("q=board").await.0 == ["Walnut Board"],
+    )
     .await;
 
     // Each queued job runs once: 12 sign-ups, alternately on each instance, are 12 mails
@@ -110,9 +103,11 @@ both_backends!(two_instances_behave_as_one, |backend| async move {
             .map(|p| mails.iter().filter(|m| m.contains(p.as_str())).count())
             .collect::<Vec<_>>()
     };
-    eventually("every sign-up's mail is sent", async || {
-        sent().iter().all(|n| *n >= 1)
-    })
+    eventually(
+        "every sign-up's mail is sent",
+        Duration::from_secs(5),
+        async || sent().iter().all(|n| *n >= 1),
+    )
     .await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(sent(), vec![1; people.len()], "one mail each, never two");
@@ -120,43 +115,12 @@ both_backends!(two_instances_behave_as_one, |backend| async move {
     assert!(workers.iter().sum::<usize>() >= people.len());
 
     // 200 shoppers, each alternating instances step by step, race for the last 10 prints.
-    let (a, b) = (Arc::new(a), Arc::new(b));
-    let shoppers: Vec<reqwest::Client> = stream::iter(0..200usize)
-        .map(|i| {
-            let (first, second, variant) = if i % 2 == 0 {
-                (a.clone(), b.clone(), ids[0].clone())
-            } else {
-                (b.clone(), a.clone(), ids[0].clone())
-            };
-            async move {
-                let client = first.browser();
-                assert!(first.add(&client, &variant, "1").await.ok());
-                second
-                    .ready_to_pay(&client, &format!("shopper{i}@example.com"))
-                    .await;
-                client
-            }
-        })
-        .buffer_unordered(50)
-        .collect()
-        .await;
-    let outcomes =
-        futures_util::future::join_all(shoppers.iter().enumerate().map(|(i, client)| {
-            let (first, second) = if i % 2 == 0 {
-                (a.clone(), b.clone())
-            } else {
-                (b.clone(), a.clone())
-            };
-            async move {
-                let start = first.start_payment(client).await;
-                if !start.ok() {
-                    return (start.status, None);
-                }
-                let pay = second.pay(client, "4242 4242 4242 4242").await;
-                (start.status, Some(pay.status))
-            }
-        }))
-        .await;
+    let instances = [Arc::new(a), Arc::new(b)];
+    let clients = shoppers(&instances, &ids[0], None, |i| {
+        format!("shopper{i}@example.com")
+    })
+    .await;
+    let outcomes = pay_all(&instances, &clients).await;
     assert!(
         outcomes
             .iter()
@@ -165,9 +129,10 @@ both_backends!(two_instances_behave_as_one, |backend| async move {
     );
     let paid = outcomes.iter().filter(|(_, p)| *p == Some(200)).count();
     assert_eq!(paid, 10, "exactly the ten units: {outcomes:?}");
-    assert_eq!(a.stock(&ids[0]).await.0, 0);
+    assert_eq!(instances[0].stock(&ids[0]).await.0, 0);
     assert_eq!(
-        a.count("select count(*) from order_lines where sku = 'PRINT-1'")
+        instances[0]
+            .count("select count(*) from order_lines where sku = 'PRINT-1'")
             .await,
         10,
         "ten orders, one unit each"

@@ -5,7 +5,7 @@
 
 use crate::accounts_helpers::{wait_for_mail_in, PASSWORD};
 use crate::both_backends;
-use crate::helpers::{TestApp, TestDb};
+use crate::helpers::{free_port, TestApp, TestDb};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -35,19 +35,39 @@ impl SmtpSink {
     }
 }
 
+/// An SMTP server that is not running yet: where Oxcart is told to send (`url`), and,
+/// once it [`starts`](LateSmtp::arrives), the mail that reaches it.
+struct LateSmtp {
+    port: u16,
+    maildir: tempfile::TempDir,
+}
+
+impl LateSmtp {
+    fn new() -> Self {
+        Self {
+            port: free_port(),
+            maildir: tempfile::tempdir().expect("maildir"),
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("smtp://127.0.0.1:{}", self.port)
+    }
+
+    /// Starts the server and waits for the mail to `to` holding `needle`; the server runs
+    /// as long as the returned sink lives.
+    async fn arrives(&self, to: &str, needle: &str) -> (SmtpSink, String) {
+        let sink = SmtpSink::start(self.port, &self.maildir.path().join("box")).await;
+        let mail = wait_for_mail_in(&self.maildir.path().join("box/new"), to, needle).await;
+        (sink, mail)
+    }
+}
+
 impl Drop for SmtpSink {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
-        .local_addr()
-        .expect("addr")
-        .port()
 }
 
 both_backends!(mail_goes_to_the_outbox_without_smtp, |backend| async move {
@@ -70,21 +90,15 @@ both_backends!(
     mail_is_delivered_to_a_real_smtp_server_and_retried_after_a_failure,
     |backend| async move {
         let db = TestDb::fresh(backend).await;
-        let port = free_port();
-        let maildir = tempfile::tempdir().expect("maildir");
-        let smtp_url = format!("smtp://127.0.0.1:{port}");
+        let smtp = LateSmtp::new();
         // Nothing listens yet: the first attempt fails.
-        let app = TestApp::spawn(&db, &[("SMTP_URL", &smtp_url)]).await;
+        let app = TestApp::spawn(&db, &[("SMTP_URL", &smtp.url())]).await;
         app.register("ada@example.com", PASSWORD).await;
         failed_once(&app).await;
 
-        let _sink = SmtpSink::start(port, &maildir.path().join("box")).await;
-        let mail = wait_for_mail_in(
-            &maildir.path().join("box/new"),
-            "ada@example.com",
-            "/account/verify?token=",
-        )
-        .await;
+        let (_sink, mail) = smtp
+            .arrives("ada@example.com", "/account/verify?token=")
+            .await;
         assert!(mail.contains("Subject: Confirm your email"), "{mail}");
         let (attempts, status) = settled_mail_job(&app).await;
         assert_eq!(
@@ -101,26 +115,17 @@ both_backends!(
 
 both_backends!(queued_mail_survives_a_restart, |backend| async move {
     let db = TestDb::fresh(backend).await;
-    let port = free_port();
-    let maildir = tempfile::tempdir().expect("maildir");
-    let smtp_url = format!("smtp://127.0.0.1:{port}");
-    let app = TestApp::spawn(&db, &[("SMTP_URL", &smtp_url)]).await;
+    let smtp = LateSmtp::new();
+    let app = TestApp::spawn(&db, &[("SMTP_URL", &smtp.url())]).await;
     app.register("ada@example.com", PASSWORD).await;
     let app = app.restart().await;
-    let _sink = SmtpSink::start(port, &maildir.path().join("box")).await;
-    wait_for_mail_in(
-        &maildir.path().join("box/new"),
-        "ada@example.com",
-        "/account/verify?token=",
-    )
-    .await;
+    let (_sink, _) = smtp
+        .arrives("ada@example.com", "/account/verify?token=")
+        .await;
     let (_, status) = settled_mail_job(&app).await;
     assert_eq!(status, "done");
 });
 
-/// The attempts and status of the one mail job, once the worker has finished with it: the
-/// message lands in the mailbox a moment before the worker records the job as done, so the
-/// row is read until it leaves `running` (bounded).
 /// Waits until a mail job has failed once for want of the SMTP server, with the error kept.
 async fn failed_once(app: &TestApp) {
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -145,6 +150,9 @@ async fn failed_once(app: &TestApp) {
     }
 }
 
+/// The attempts and status of the one mail job, once the worker has finished with it: the
+/// message lands in the mailbox a moment before the worker records the job as done, so the
+/// row is read until it leaves `running` (bounded).
 async fn settled_mail_job(app: &TestApp) -> (i64, String) {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
@@ -236,11 +244,9 @@ both_backends!(
     a_checkout_succeeds_while_smtp_is_down_and_its_mail_follows,
     |backend| async move {
         let db = TestDb::fresh(backend).await;
-        let port = free_port();
-        let maildir = tempfile::tempdir().expect("maildir");
-        let smtp_url = format!("smtp://127.0.0.1:{port}");
+        let smtp = LateSmtp::new();
         // The mail server is down when the shopper pays.
-        let app = TestApp::spawn(&db, &[("SMTP_URL", &smtp_url)]).await;
+        let app = TestApp::spawn(&db, &[("SMTP_URL", &smtp.url())]).await;
         app.rates().await;
         let ids = app.stocked("Brass lamp", &[("LAMP", "40.00", 5)]).await;
         let order = app.bought(&ids[0], "1", "buyer@example.com").await;
@@ -251,13 +257,7 @@ both_backends!(
         failed_once(&app).await;
 
         // It comes back: the confirmation goes out on a retry, nothing else is needed.
-        let _sink = SmtpSink::start(port, &maildir.path().join("box")).await;
-        let mail = wait_for_mail_in(
-            &maildir.path().join("box/new"),
-            "buyer@example.com",
-            "confirmed",
-        )
-        .await;
+        let (_sink, mail) = smtp.arrives("buyer@example.com", "confirmed").await;
         assert!(mail.contains("Subject: Order "), "{mail}");
     }
 );
