@@ -223,12 +223,15 @@ impl Jobs {
     }
 
     /// Runs jobs until `shutdown` completes: everything due, then waits for a wake-up or
-    /// the next poll (one second; a job retried later is found by polling).
+    /// the next poll (one second; a job retried later is found by polling). A shutdown lets
+    /// the job in progress finish and claims no other: the rest stay queued for the next
+    /// instance (a deploy stops a worker within one job, however long the queue).
     pub async fn run_worker<H, F>(self, handler: H, shutdown: impl Future<Output = ()>)
     where
         H: Fn(Job) -> F,
         F: Future<Output = anyhow::Result<()>>,
     {
+        use futures_util::FutureExt as _;
         tokio::pin!(shutdown);
         loop {
             loop {
@@ -237,6 +240,9 @@ impl Jobs {
                         let outcome = handler(job.clone()).await;
                         if let Err(err) = self.finish(&job, outcome).await {
                             tracing::error!(job_id = %job.id, error = %err, "could not record a job's outcome");
+                        }
+                        if (&mut shutdown).now_or_never().is_some() {
+                            return;
                         }
                     }
                     Ok(None) => break,
