@@ -35,6 +35,7 @@ struct Metrics {
     in_flight: IntGauge,
     pool: IntGaugeVec,
     pool_max: IntGauge,
+    db_away: IntCounterVec,
     cache: IntCounterVec,
     disk_size: IntGauge,
     disk_available: IntGauge,
@@ -73,6 +74,13 @@ fn build() -> prometheus::Result<Metrics> {
         pool_max: IntGauge::new(
             "oxcart_db_pool_max_connections",
             "The most connections this instance's pool opens",
+        )?,
+        db_away: counters(
+            "oxcart_db_unavailable_total",
+            "Requests answered 503 for want of the database, by reason (pool_timeout: \
+             waited 5 s for a connection; connection: none to be had or one lost; busy: \
+             SQLite's write lock held elsewhere)",
+            &["reason"],
         )?,
         cache: counters(
             "oxcart_cache_requests_total",
@@ -120,6 +128,7 @@ fn build() -> prometheus::Result<Metrics> {
     m.registry.register(Box::new(m.in_flight.clone()))?;
     m.registry.register(Box::new(m.pool.clone()))?;
     m.registry.register(Box::new(m.pool_max.clone()))?;
+    m.registry.register(Box::new(m.db_away.clone()))?;
     m.registry.register(Box::new(m.cache.clone()))?;
     m.registry.register(Box::new(m.disk_size.clone()))?;
     m.registry.register(Box::new(m.disk_available.clone()))?;
@@ -204,10 +213,14 @@ async fn scrape(
     ([(header::CONTENT_TYPE, prometheus::TEXT_FORMAT)], body).into_response()
 }
 
-/// This instance's own figures: the pool's ceiling, cache lookups, disk space.
+/// This instance's own figures: the pool's ceiling, requests the database failed, cache
+/// lookups, disk space.
 fn read_process(state: &AppState, data_dir: &Path) {
     let m = metrics();
     m.pool_max.set(i64::from(state.db.max_connections()));
+    for away in app::platform::error::Away::ALL {
+        raise_to(&m.db_away.with_label_values(&[away.as_str()]), away.count());
+    }
     for (cache, hits, misses) in state.cache.lookups() {
         for (outcome, total) in [("hit", hits), ("miss", misses)] {
             raise_to(&m.cache.with_label_values(&[cache, outcome]), total);

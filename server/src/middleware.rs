@@ -150,12 +150,58 @@ pub fn panic_response(payload: Box<dyn Any + Send + 'static>) -> Response {
 
 /// The 500 page: self-contained (no stylesheet, no app), since the app may be what broke.
 pub fn error_page(request_id: Option<&str>) -> String {
+    plain_page(
+        500,
+        "Something went wrong on our side",
+        "We have been told about it. Please try again in a moment.",
+        request_id,
+    )
+}
+
+/// A self-contained page for an error that is no page's fault.
+fn plain_page(status: u16, title: &str, text: &str, request_id: Option<&str>) -> String {
     let reference = request_id
         .map(|id| format!("<p class=\"ref\">Reference: <code>{id}</code></p>"))
         .unwrap_or_default();
     format!(
-        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Something went wrong · Oxcart</title><style>body{{font-family:system-ui,sans-serif;margin:0;min-height:100vh;display:grid;place-items:center;background:#f7f7f5;color:#1c1917}}main{{max-width:32rem;padding:2rem;text-align:center}}h1{{font-size:1.6rem}}a{{display:inline-block;margin-top:1rem;padding:.7rem 1.2rem;border-radius:.5rem;background:#14532d;color:#fff;text-decoration:none}}.ref{{color:#57534e;font-size:.9rem}}</style></head><body><main data-testid="server-error"><p>500</p><h1>Something went wrong on our side</h1><p>We have been told about it. Please try again in a moment.</p>{reference}<a href="/">Back to the home page</a></main></body></html>"#
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{title} · Oxcart</title><style>body{{font-family:system-ui,sans-serif;margin:0;min-height:100vh;display:grid;place-items:center;background:#f7f7f5;color:#1c1917}}main{{max-width:32rem;padding:2rem;text-align:center}}h1{{font-size:1.6rem}}a{{display:inline-block;margin-top:1rem;padding:.7rem 1.2rem;border-radius:.5rem;background:#14532d;color:#fff;text-decoration:none}}.ref{{color:#57534e;font-size:.9rem}}</style></head><body><main data-testid="server-error"><p>{status}</p><h1>{title}</h1><p>{text}</p>{reference}<a href="/">Back to the home page</a></main></body></html>"#
     )
+}
+
+/// tower-sessions answers a session it could not write at the end of a request with a
+/// bare 500 (no body), whatever the handler answered. When our store noted the failure
+/// (`sessions::StoreFailed`: its database or Redis is away) this answers what it is: 503
+/// with `Retry-After`, as the error envelope for the API, as the error server functions
+/// answer, and as a short page otherwise. Just outside the session layer.
+pub async fn session_store_down(req: Request<Body>, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    let response = next.run(req).await;
+    let bare = axum::body::HttpBody::size_hint(response.body()).exact() == Some(0);
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !bare
+        || app::platform::request::remembered::<app::platform::sessions::StoreFailed>().is_none()
+    {
+        return response;
+    }
+    let err = AppError::Unavailable("the session store".to_owned());
+    let mut answer = if path.starts_with("/api/v1/") {
+        err.into_response()
+    } else if path.starts_with("/api/") {
+        (err.status(), axum::Json(err.to_public())).into_response()
+    } else {
+        let id = app::platform::request::current_id();
+        let page = plain_page(
+            503,
+            "We could not keep your visit going",
+            "Part of the shop is briefly out of reach. Please try again in a moment.",
+            id.as_deref(),
+        );
+        (StatusCode::SERVICE_UNAVAILABLE, Html(page)).into_response()
+    };
+    answer
+        .headers_mut()
+        .insert(http::header::RETRY_AFTER, HeaderValue::from_static("5"));
+    answer
 }
 
 /// `/api/…` paths that match nothing: the 404 envelope instead of an HTML page.

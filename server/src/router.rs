@@ -115,6 +115,9 @@ pub fn build_router(
         crate::middleware::remember_context,
     ))
     .layer(sessions)
+    .layer(axum::middleware::from_fn(
+        crate::middleware::session_store_down,
+    ))
     .layer(axum::middleware::from_fn(server_fn_error_status))
     .layer(axum::middleware::from_fn(crate::bodies::guard_bodies))
     .layer(axum::middleware::from_fn_with_state(

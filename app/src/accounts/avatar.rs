@@ -61,11 +61,7 @@ pub async fn store(state: &AppState, user: &UserRow, bytes: Vec<u8>) -> Result<S
         .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("resizing an avatar")))?
         .map_err(|rejected| AppError::validation("avatar", rejected.to_string()))?;
     let name = format!("{}.jpg", new_id());
-    state
-        .storage
-        .put(&format!("{FOLDER}{name}"), jpeg)
-        .await
-        .map_err(|e| AppError::Internal(e.context("storing an avatar")))?;
+    state.storage.put(&format!("{FOLDER}{name}"), jpeg).await?;
     match set(state, &user.id, Some(&name)).await {
         Ok(previous) => {
             remove_file(state, previous).await;

@@ -40,18 +40,14 @@ struct Pending {
     at: i64,
 }
 
-fn session_error(err: tower_sessions::session::Error) -> AppError {
-    AppError::Internal(anyhow::Error::new(err).context("session store"))
-}
-
 /// Signs `user` in: a new session id (no fixation), then the auth record. Edges sign in
 /// through `accounts::edge::sign_in`, which also brings the guest cart along.
 pub async fn sign_in(session: &Session, user: &UserRow) -> Result<(), AppError> {
-    session.cycle_id().await.map_err(session_error)?;
+    session.cycle_id().await.map_err(AppError::from)?;
     session
         .remove_value(PENDING_2FA)
         .await
-        .map_err(session_error)?;
+        .map_err(AppError::from)?;
     let now = now_ms();
     let auth = Auth {
         user_id: user.id.clone(),
@@ -59,42 +55,42 @@ pub async fn sign_in(session: &Session, user: &UserRow) -> Result<(), AppError> 
         login_at: now,
         seen_at: now,
     };
-    session.insert(AUTH, auth).await.map_err(session_error)?;
+    session.insert(AUTH, auth).await.map_err(AppError::from)?;
     // Written now, not at the end of the response: the new id must exist before the
     // cookie naming it reaches the browser.
-    session.save().await.map_err(session_error)
+    session.save().await.map_err(AppError::from)
 }
 
 /// Keeps this session signed in after the user's epoch moved (their own password change).
 pub async fn restamp(session: &Session, epoch: i64) -> Result<(), AppError> {
-    if let Some(mut auth) = session.get::<Auth>(AUTH).await.map_err(session_error)? {
+    if let Some(mut auth) = session.get::<Auth>(AUTH).await.map_err(AppError::from)? {
         auth.epoch = epoch;
-        session.cycle_id().await.map_err(session_error)?;
-        session.insert(AUTH, auth).await.map_err(session_error)?;
+        session.cycle_id().await.map_err(AppError::from)?;
+        session.insert(AUTH, auth).await.map_err(AppError::from)?;
     }
     Ok(())
 }
 
 /// Ends the session on the server (the row is deleted) and in the browser.
 pub async fn sign_out(session: &Session) -> Result<(), AppError> {
-    session.flush().await.map_err(session_error)
+    session.flush().await.map_err(AppError::from)
 }
 
 /// The signed-in user, or `None` (never signed in, timed out, ended elsewhere, deactivated).
 pub async fn current(db: &Db, session: &Session) -> Result<Option<UserRow>, AppError> {
-    let Some(mut auth) = session.get::<Auth>(AUTH).await.map_err(session_error)? else {
+    let Some(mut auth) = session.get::<Auth>(AUTH).await.map_err(AppError::from)? else {
         return Ok(None);
     };
     let user = db::by_id(db, &auth.user_id).await?;
     let now = now_ms();
     let valid = user.as_ref().filter(|user| still_valid(user, &auth, now));
     let Some(user) = valid else {
-        session.remove_value(AUTH).await.map_err(session_error)?;
+        session.remove_value(AUTH).await.map_err(AppError::from)?;
         return Ok(None);
     };
     if now - auth.seen_at > TOUCH_MS {
         auth.seen_at = now;
-        session.insert(AUTH, auth).await.map_err(session_error)?;
+        session.insert(AUTH, auth).await.map_err(AppError::from)?;
     }
     Ok(Some(user.clone()))
 }
@@ -144,7 +140,7 @@ pub async fn require_permission(
 
 /// Remembers that `user` passed the password step and owes a TOTP code.
 pub async fn begin_two_factor(session: &Session, user: &UserRow) -> Result<(), AppError> {
-    session.cycle_id().await.map_err(session_error)?;
+    session.cycle_id().await.map_err(AppError::from)?;
     let pending = Pending {
         user_id: user.id.clone(),
         epoch: user.session_epoch,
@@ -153,7 +149,7 @@ pub async fn begin_two_factor(session: &Session, user: &UserRow) -> Result<(), A
     session
         .insert(PENDING_2FA, pending)
         .await
-        .map_err(session_error)
+        .map_err(AppError::from)
 }
 
 /// The user waiting for their second factor, if the step is still fresh.
@@ -161,7 +157,7 @@ pub async fn pending_two_factor(db: &Db, session: &Session) -> Result<Option<Use
     let Some(pending) = session
         .get::<Pending>(PENDING_2FA)
         .await
-        .map_err(session_error)?
+        .map_err(AppError::from)?
     else {
         return Ok(None);
     };
@@ -169,7 +165,7 @@ pub async fn pending_two_factor(db: &Db, session: &Session) -> Result<Option<Use
         session
             .remove_value(PENDING_2FA)
             .await
-            .map_err(session_error)?;
+            .map_err(AppError::from)?;
         return Ok(None);
     }
     Ok(db::by_id(db, &pending.user_id)

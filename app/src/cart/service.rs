@@ -13,10 +13,6 @@ use tower_sessions::Session;
 /// The session key that holds a guest's cart id.
 const CART: &str = "cart";
 
-fn session_error(err: tower_sessions::session::Error) -> AppError {
-    AppError::Internal(anyhow::Error::new(err).context("session store"))
-}
-
 /// Whose cart a request works on.
 #[derive(Debug, Clone)]
 pub enum Owner {
@@ -67,7 +63,7 @@ pub async fn cart_id(
             Ok(Some(id))
         }
         Owner::Guest => {
-            if let Some(id) = session.get::<String>(CART).await.map_err(session_error)? {
+            if let Some(id) = session.get::<String>(CART).await.map_err(AppError::from)? {
                 return Ok(Some(id));
             }
             if !create {
@@ -80,7 +76,7 @@ pub async fn cart_id(
                 .bind(now)
                 .execute(db.pool())
                 .await?;
-            session.insert(CART, &id).await.map_err(session_error)?;
+            session.insert(CART, &id).await.map_err(AppError::from)?;
             Ok(Some(id))
         }
     }
@@ -305,13 +301,13 @@ pub async fn read(db: &Db, cart_id: &str) -> Result<Cart, AppError> {
 /// capped) and forgets the guest cart. Runs after the session id was cycled; the cart id
 /// travels with the session data.
 pub async fn merge_at_sign_in(db: &Db, session: &Session, user_id: &str) -> Result<(), AppError> {
-    let Some(guest) = session.get::<String>(CART).await.map_err(session_error)? else {
+    let Some(guest) = session.get::<String>(CART).await.map_err(AppError::from)? else {
         return Ok(());
     };
     session
         .remove::<String>(CART)
         .await
-        .map_err(session_error)?;
+        .map_err(AppError::from)?;
     let owner = Owner::Customer(user_id.to_owned());
     let Some(mine) = cart_id(db, session, &owner, true).await? else {
         return Ok(());

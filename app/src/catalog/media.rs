@@ -39,7 +39,7 @@ pub async fn add(
         let name = images::file_name(&key, *width);
         if let Err(err) = state.storage.put(&name, jpeg.clone()).await {
             remove_files(state, &stored).await;
-            return Err(AppError::Internal(err));
+            return Err(err.into());
         }
         stored.push(name);
     }

@@ -3,7 +3,7 @@
 //! has its fingerprint; a changed checkout cancels it instead.
 
 use super::pending::{abandon, CHANGED};
-use super::service::{price, session_error, CHECKOUT};
+use super::service::{price, CHECKOUT};
 use crate::orders::transition;
 use crate::payments::attempts::{self, Attempt, Paid};
 use crate::payments::AttemptStatus;
@@ -19,7 +19,7 @@ async fn pending_payment(
     let Some(checkout) = session
         .get::<String>(CHECKOUT)
         .await
-        .map_err(session_error)?
+        .map_err(AppError::from)?
     else {
         return Err(AppError::Conflict(
             "There is no payment in progress.".into(),
@@ -83,7 +83,7 @@ pub async fn complete_return(
     let Some(checkout) = session
         .get::<String>(CHECKOUT)
         .await
-        .map_err(session_error)?
+        .map_err(AppError::from)?
     else {
         return Err(AppError::NotFound("payment".into()));
     };

@@ -21,10 +21,6 @@ use tower_sessions::Session;
 /// The session key that holds the checkout's id.
 pub(super) const CHECKOUT: &str = "checkout";
 
-pub(super) fn session_error(err: tower_sessions::session::Error) -> AppError {
-    AppError::Internal(anyhow::Error::new(err).context("session store"))
-}
-
 #[derive(sqlx::FromRow, Debug, Clone)]
 struct Row {
     id: String,
@@ -63,7 +59,7 @@ async fn row(state: &AppState, session: &Session, ctx: &Context) -> Result<Optio
     if let Some(id) = session
         .get::<String>(CHECKOUT)
         .await
-        .map_err(session_error)?
+        .map_err(AppError::from)?
     {
         let found: Option<Row> = sqlx::query_as(
             "select id, email, address, shipping_rate_id, discount_code from checkouts \
@@ -107,7 +103,10 @@ async fn row(state: &AppState, session: &Session, ctx: &Context) -> Result<Optio
     .bind(&visitor)
     .execute(state.db.pool())
     .await?;
-    session.insert(CHECKOUT, &id).await.map_err(session_error)?;
+    session
+        .insert(CHECKOUT, &id)
+        .await
+        .map_err(AppError::from)?;
     Ok(Some(Row {
         id,
         email,

@@ -7,7 +7,7 @@ use super::address::{address_of, json, parse_address};
 use super::discounts;
 use super::pending;
 use super::rates;
-use super::service::{context, open_id, price, session_error, CHECKOUT};
+use super::service::{context, open_id, price, CHECKOUT};
 use crate::accounts::model::AddressInput;
 use crate::cart::service::Owner;
 use crate::platform::db::now_ms;
@@ -139,7 +139,7 @@ pub async fn cart_changed(state: &AppState, session: &Session) -> Result<(), App
     let Some(id) = session
         .get::<String>(CHECKOUT)
         .await
-        .map_err(session_error)?
+        .map_err(AppError::from)?
     else {
         return Ok(());
     };

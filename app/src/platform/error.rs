@@ -112,6 +112,9 @@ impl leptos::server_fn::error::FromServerFnError for PublicError {
 }
 
 #[cfg(feature = "ssr")]
+mod away;
+
+#[cfg(feature = "ssr")]
 mod server {
     use super::{ErrorCode, PublicError};
 
@@ -152,6 +155,9 @@ mod server {
             reset_at: u64,
             limit: u32,
         },
+        /// The media store has no room left, so an upload was not kept (nothing of it).
+        #[error("there is no room left to store files, so this one was not saved: please try again later")]
+        StorageFull,
         /// A dependency (database, Redis, payment provider) is down: worth retrying.
         #[error("{0} is unavailable")]
         Unavailable(String),
@@ -178,7 +184,7 @@ mod server {
                 Self::NotFound(_) => ErrorCode::NotFound,
                 Self::Conflict(_) => ErrorCode::Conflict,
                 Self::RateLimited { .. } => ErrorCode::RateLimitExceeded,
-                Self::Unavailable(_) => ErrorCode::ServiceUnavailable,
+                Self::Unavailable(_) | Self::StorageFull => ErrorCode::ServiceUnavailable,
                 Self::Internal(_) => ErrorCode::InternalError,
             }
         }
@@ -271,17 +277,36 @@ mod server {
 
     impl From<sqlx::Error> for AppError {
         fn from(err: sqlx::Error) -> Self {
-            match err {
-                sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+            match super::away::database_away(&err) {
+                Some(reason) => {
                     tracing::error!(error = %err, "database unavailable");
+                    reason.count_one();
                     Self::Unavailable("the database".to_owned())
                 }
-                other => Self::Internal(anyhow::Error::new(other).context("database query")),
+                None => Self::Internal(anyhow::Error::new(err).context("database query")),
+            }
+        }
+    }
+
+    /// A session that could not be read or written: its store (the database or Redis)
+    /// not answering is worth a retry (503); a record that does not encode or decode is
+    /// our fault (500).
+    impl From<tower_sessions::session::Error> for AppError {
+        fn from(err: tower_sessions::session::Error) -> Self {
+            use tower_sessions::session_store::Error as Store;
+            match err {
+                tower_sessions::session::Error::Store(Store::Backend(cause)) => {
+                    tracing::error!(error = %cause, "session store unavailable");
+                    Self::Unavailable("the session store".to_owned())
+                }
+                other => Self::Internal(anyhow::Error::new(other).context("session store")),
             }
         }
     }
 }
 
+#[cfg(feature = "ssr")]
+pub use away::Away;
 #[cfg(feature = "ssr")]
 pub use server::{refused_headers, AppError};
 

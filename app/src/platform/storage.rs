@@ -87,12 +87,26 @@ impl Storage {
         }
     }
 
-    pub async fn put(&self, name: &str, bytes: Vec<u8>) -> anyhow::Result<()> {
-        self.store
+    /// Stores a file whole or not at all (a local folder writes a staging file and
+    /// renames it; a bucket's PUT is atomic).
+    pub async fn put(&self, name: &str, bytes: Vec<u8>) -> Result<(), PutError> {
+        match self
+            .store
             .put(&self.path(name), PutPayload::from(bytes))
             .await
-            .with_context(|| format!("storing {name}"))?;
-        Ok(())
+        {
+            Ok(_) => Ok(()),
+            Err(err) => {
+                let err =
+                    anyhow::Error::new(err).context(format!("storing {name} in the {self:?}"));
+                if out_of_space(&err) {
+                    tracing::error!(error = ?err, "the media store is full");
+                    Err(PutError::Full(err))
+                } else {
+                    Err(PutError::Other(err))
+                }
+            }
+        }
     }
 
     /// The file's bytes, or `None` when there is no such file.
@@ -146,4 +160,33 @@ impl Storage {
             Err(err) => Err(anyhow::Error::new(err).context(format!("deleting {name}"))),
         }
     }
+}
+
+/// Why a file was not stored.
+#[derive(Debug, thiserror::Error)]
+pub enum PutError {
+    /// The file system (or the user's quota) has no room left.
+    #[error("the media store is full")]
+    Full(#[source] anyhow::Error),
+    #[error(transparent)]
+    Other(anyhow::Error),
+}
+
+impl From<PutError> for crate::platform::error::AppError {
+    fn from(err: PutError) -> Self {
+        match err {
+            PutError::Full(_) => Self::StorageFull,
+            PutError::Other(err) => Self::Internal(err),
+        }
+    }
+}
+
+/// Whether an error comes from a disk with no room (ENOSPC) or a quota spent (EDQUOT).
+fn out_of_space(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(|io| {
+            io.kind() == std::io::ErrorKind::StorageFull
+                || io.kind() == std::io::ErrorKind::QuotaExceeded
+        })
+    })
 }

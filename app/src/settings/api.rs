@@ -19,7 +19,7 @@ pub async fn get_storefront() -> Result<Storefront, PublicError> {
     let dismissed: Option<String> = session
         .get(DISMISSED_ANNOUNCEMENT)
         .await
-        .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("reading the session")))?;
+        .map_err(AppError::from)?;
     if dismissed.is_some() && dismissed == store.announcement {
         store.announcement = None;
     }
@@ -37,9 +37,7 @@ pub async fn dismiss_announcement() -> Result<(), PublicError> {
         session
             .insert(DISMISSED_ANNOUNCEMENT, text)
             .await
-            .map_err(|e| {
-                AppError::Internal(anyhow::Error::new(e).context("writing the session"))
-            })?;
+            .map_err(AppError::from)?;
     }
     Ok(())
 }

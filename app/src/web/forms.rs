@@ -122,11 +122,10 @@ pub async fn show_once<T: Serialize>(
         return Ok(Some(value));
     }
     let session = crate::platform::sessions::current().await?;
-    session.insert(key, &value).await.map_err(|e| {
-        crate::platform::error::AppError::Internal(
-            anyhow::Error::new(e).context("writing the session"),
-        )
-    })?;
+    session
+        .insert(key, &value)
+        .await
+        .map_err(crate::platform::error::AppError::from)?;
     redirect(to);
     Ok(None)
 }

@@ -23,6 +23,23 @@ impl Answer {
     }
 }
 
+/// The checkout's contact form: Grace Hopper at an address in `country`/`region`.
+pub fn contact<'a>(
+    email: &'a str,
+    country: &'a str,
+    region: &'a str,
+) -> [(&'static str, &'a str); 7] {
+    [
+        ("email", email),
+        ("full_name", "Grace Hopper"),
+        ("line1", "1 Navy Way"),
+        ("city", "Arlington"),
+        ("region", region),
+        ("postal_code", "22201"),
+        ("country", country),
+    ]
+}
+
 impl TestApp {
     /// Posts a server function as the hydrated page does.
     pub async fn step(
@@ -126,15 +143,7 @@ impl TestApp {
             .step(
                 client,
                 SaveCheckoutContact::PATH,
-                &[
-                    ("email", email),
-                    ("full_name", "Grace Hopper"),
-                    ("line1", "1 Navy Way"),
-                    ("city", "Arlington"),
-                    ("region", region),
-                    ("postal_code", "22201"),
-                    ("country", country),
-                ],
+                &contact(email, country, region),
             )
             .await;
         assert!(a.ok(), "contact: {}", a.body);

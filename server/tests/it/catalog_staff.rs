@@ -27,7 +27,7 @@ impl TestApp {
             .expect("POST")
     }
 
-    async fn upload(
+    pub(crate) async fn upload(
         &self,
         client: &reqwest::Client,
         path: &str,

@@ -41,7 +41,7 @@ macro_rules! both_backends {
     };
 }
 
-fn services_required() -> bool {
+pub fn services_required() -> bool {
     ["CI", "OXCART_TEST_REQUIRE_SERVICES"]
         .iter()
         .any(|v| std::env::var(v).is_ok_and(|x| !x.is_empty() && x != "0" && x != "false"))
@@ -96,6 +96,16 @@ impl TestDb {
                     postgres: Some((admin, name)),
                 }
             }
+        }
+    }
+
+    /// A database a test brought up itself (a private PostgreSQL server): used as it is,
+    /// left to its owner to remove.
+    pub fn at(url: String) -> Self {
+        Self {
+            url,
+            data_dir: tempfile::tempdir().expect("temp dir"),
+            postgres: None,
         }
     }
 

@@ -35,6 +35,8 @@ mod customers;
 mod database;
 mod drain;
 mod drills;
+mod drills_database;
+mod drills_disk;
 mod errors;
 mod funnel;
 mod health;

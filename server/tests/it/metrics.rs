@@ -40,21 +40,9 @@ both_backends!(
         );
 
         assert_eq!(app.get("/metrics").await.status(), 401);
-        let wrong = app
-            .client
-            .get(app.url("/metrics"))
-            .bearer_auth("scrape-token-wrong-0000")
-            .send()
-            .await
-            .expect("GET");
+        let wrong = app.scrape("scrape-token-wrong-0000").await;
         assert_eq!(wrong.status(), 401);
-        let scrape = app
-            .client
-            .get(app.url("/metrics"))
-            .bearer_auth(TOKEN)
-            .send()
-            .await
-            .expect("GET");
+        let scrape = app.scrape(TOKEN).await;
         assert_eq!(scrape.status(), 200);
         assert!(scrape.headers()["content-type"]
             .to_str()
@@ -70,6 +58,9 @@ both_backends!(
             "oxcart_job_oldest_due_age_seconds",
             "oxcart_mails_sent",
             r#"oxcart_orders_total{currency="USD"}"#,
+            r#"oxcart_db_unavailable_total{reason="pool_timeout"}"#,
+            r#"oxcart_db_unavailable_total{reason="connection"}"#,
+            r#"oxcart_db_unavailable_total{reason="busy"}"#,
         ] {
             assert!(text.contains(expected), "{expected} missing from\n{text}");
         }
@@ -104,3 +95,15 @@ both_backends!(
         assert!(lookups(r#"outcome="miss""#) >= 1, "{text}");
     }
 );
+
+impl TestApp {
+    /// `GET /metrics` as Prometheus scrapes it, with `token`.
+    pub async fn scrape(&self, token: &str) -> reqwest::Response {
+        self.client
+            .get(self.url("/metrics"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("GET /metrics")
+    }
+}

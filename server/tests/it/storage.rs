@@ -134,7 +134,7 @@ async fn upload_avatar(app: &TestApp, client: &reqwest::Client, bytes: Vec<u8>) 
 }
 
 /// The status and the error message (if any) of an avatar upload.
-async fn upload_avatar_answer(
+pub(crate) async fn upload_avatar_answer(
     app: &TestApp,
     client: &reqwest::Client,
     bytes: Vec<u8>,

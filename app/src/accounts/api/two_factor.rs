@@ -8,11 +8,6 @@ const PENDING_TOTP: &str = "pending_totp_secret";
 #[cfg(feature = "ssr")]
 const NEW_RECOVERY_CODES: &str = "new_recovery_codes";
 
-#[cfg(feature = "ssr")]
-fn session_err(e: tower_sessions::session::Error) -> crate::platform::error::AppError {
-    crate::platform::error::AppError::Internal(anyhow::Error::new(e).context("session"))
-}
-
 /// The secret and QR code to set up an authenticator app (kept in the session until
 /// confirmed, so a reload shows the same one).
 #[server]
@@ -22,7 +17,7 @@ pub async fn two_factor_setup() -> Result<crate::accounts::model::TwoFactorSetup
     let secret = match session
         .get::<String>(PENDING_TOTP)
         .await
-        .map_err(session_err)?
+        .map_err(crate::platform::error::AppError::from)?
     {
         Some(secret) => secret,
         None => {
@@ -30,7 +25,7 @@ pub async fn two_factor_setup() -> Result<crate::accounts::model::TwoFactorSetup
             session
                 .insert(PENDING_TOTP, &secret)
                 .await
-                .map_err(session_err)?;
+                .map_err(crate::platform::error::AppError::from)?;
             secret
         }
     };
@@ -63,7 +58,7 @@ pub async fn two_factor_status() -> Result<crate::accounts::model::TwoFactorStat
     let new_recovery_codes =
         crate::platform::sessions::take::<Vec<String>>(&session, NEW_RECOVERY_CODES)
             .await
-            .map_err(session_err)?
+            .map_err(crate::platform::error::AppError::from)?
             .unwrap_or_default();
     Ok(crate::accounts::model::TwoFactorStatus {
         enabled: user.has_two_factor(),
@@ -82,7 +77,7 @@ pub async fn enable_two_factor(code: String) -> Result<(), PublicError> {
         let secret = session
             .get::<String>(PENDING_TOTP)
             .await
-            .map_err(session_err)?
+            .map_err(crate::platform::error::AppError::from)?
             .ok_or_else(|| {
                 AppError::validation(
                     "code",
@@ -93,11 +88,11 @@ pub async fn enable_two_factor(code: String) -> Result<(), PublicError> {
         session
             .remove_value(PENDING_TOTP)
             .await
-            .map_err(session_err)?;
+            .map_err(crate::platform::error::AppError::from)?;
         session
             .insert(NEW_RECOVERY_CODES, codes)
             .await
-            .map_err(session_err)
+            .map_err(crate::platform::error::AppError::from)
     }
     .await;
     done("totp-enable", result, &[], "/account/two-factor").await

@@ -72,34 +72,49 @@ async fn redis_save(pool: &Redis, record: &Record) -> Result<()> {
     Ok(())
 }
 
+/// Marks a request whose session store failed (its database or Redis away): tower-sessions
+/// answers a failed write at the end of a request with a bare 500, and this tells the
+/// server's `session_store_down` middleware to answer a 503 that says so instead.
+#[derive(Clone, Copy, Debug)]
+pub struct StoreFailed;
+
+/// `result`, with a failure logged and noted on the request ([`StoreFailed`]).
+fn noted<T>(result: Result<T>) -> Result<T> {
+    if let Err(err) = &result {
+        tracing::warn!(error = %err, "the session store failed");
+        crate::platform::request::remember(StoreFailed);
+    }
+    result
+}
+
 #[async_trait]
 impl SessionStore for SessionBackend {
     async fn create(&self, record: &mut Record) -> Result<()> {
-        match self {
+        noted(match self {
             Self::Sql(store) => store.create(record).await,
             Self::Redis(store, _) => store.create(record).await,
-        }
+        })
     }
 
     async fn save(&self, record: &Record) -> Result<()> {
-        match self {
+        noted(match self {
             Self::Sql(store) => store.save(record).await,
             Self::Redis(_, pool) => redis_save(pool, record).await,
-        }
+        })
     }
 
     async fn load(&self, id: &Id) -> Result<Option<Record>> {
-        match self {
+        noted(match self {
             Self::Sql(store) => store.load(id).await,
             Self::Redis(store, _) => store.load(id).await,
-        }
+        })
     }
 
     async fn delete(&self, id: &Id) -> Result<()> {
-        match self {
+        noted(match self {
             Self::Sql(store) => store.delete(id).await,
             Self::Redis(store, _) => store.delete(id).await,
-        }
+        })
     }
 }
 
