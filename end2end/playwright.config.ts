@@ -57,6 +57,9 @@ export default defineConfig({
         url: `${baseURL}/ready`,
         timeout: 60_000,
         reuseExistingServer: false,
+        // The server's warnings and errors (RUST_LOG=warn) go to the run's output, marked
+        // [WebServer]: a flaky failure then comes with the server's side of it.
+        stdout: "pipe",
         env: {
           OXCART_ADDR: `127.0.0.1:${port}`,
           OXCART_DATA_DIR: dataDir,

@@ -12,14 +12,18 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn OrderReturnsSection(order_id: String, token: Option<String>) -> impl IntoView {
-    let returns = Resource::new_blocking(
+    // Plain resources, not blocking ones: the order route renders whole (SsrMode::Async),
+    // so blocking adds nothing, and a blocking resource made inside the order page's
+    // Suspend belongs to a build leptos may discard — its deferred stream then never
+    // resumed and the page hung until the 30 s request timeout (1 load in 6 under load).
+    let returns = Resource::new(
         {
             let (id, token) = (order_id.clone(), token.clone());
             move || (id.clone(), token.clone())
         },
         |(id, token)| get_order_returns(id, token),
     );
-    let flash = Resource::new_blocking(|| (), |_| take_flash("return".to_owned()));
+    let flash = Resource::new(|| (), |_| take_flash("return".to_owned()));
     let sent = use_query_map().with_untracked(|q| q.get("returned").is_some());
     view! {
         <Suspense fallback=|| ()>
