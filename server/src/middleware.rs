@@ -174,7 +174,8 @@ fn plain_page(status: u16, title: &str, text: &str, request_id: Option<&str>) ->
 /// with `Retry-After`, as the error envelope for the API, as the error server functions
 /// answer, and as a short page otherwise. Just outside the session layer.
 pub async fn session_store_down(req: Request<Body>, next: Next) -> Response {
-    let path = req.uri().path().to_owned();
+    let path = req.uri().path();
+    let (api, server_fn) = (path.starts_with("/api/v1/"), path.starts_with("/api/"));
     let response = next.run(req).await;
     let bare = axum::body::HttpBody::size_hint(response.body()).exact() == Some(0);
     if response.status() != StatusCode::INTERNAL_SERVER_ERROR
@@ -184,9 +185,9 @@ pub async fn session_store_down(req: Request<Body>, next: Next) -> Response {
         return response;
     }
     let err = AppError::Unavailable("the session store".to_owned());
-    let mut answer = if path.starts_with("/api/v1/") {
+    let mut answer = if api {
         err.into_response()
-    } else if path.starts_with("/api/") {
+    } else if server_fn {
         (err.status(), axum::Json(err.to_public())).into_response()
     } else {
         let id = app::platform::request::current_id();

@@ -48,19 +48,28 @@ impl TestApp {
         path: &str,
         fields: &[(&str, &str)],
     ) -> Answer {
+        self.try_step(client, path, fields).await.expect("POST")
+    }
+
+    /// [`TestApp::step`], with a connection the server dropped as an error.
+    pub async fn try_step(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Result<Answer, reqwest::Error> {
         let response = client
             .post(self.url(path))
             .header("accept", "application/json")
             .form(fields)
             .send()
-            .await
-            .expect("POST");
+            .await?;
         let status = response.status().as_u16();
         let text = response.text().await.unwrap_or_default();
-        Answer {
+        Ok(Answer {
             status,
             body: serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        }
+        })
     }
 
     /// An active product with one variant per `(sku, stock)`; returns the variant ids.

@@ -189,21 +189,8 @@ impl Load {
         fields: &[(&str, &str)],
     ) -> Result<Value, Failed> {
         self.in_flight.fetch_add(1, Ordering::SeqCst);
-        let sent = client
-            .post(app.url(path))
-            .header("accept", "application/json")
-            .form(fields)
-            .send()
-            .await;
-        let answer = match sent {
-            Ok(response) => {
-                let status = response.status().as_u16();
-                let text = response.text().await.unwrap_or_default();
-                (
-                    status,
-                    serde_json::from_str(&text).unwrap_or(Value::String(text)),
-                )
-            }
+        let answer = match app.try_step(client, path, fields).await {
+            Ok(a) => (a.status, a.body),
             Err(err) => (0, Value::String(err.to_string())),
         };
         self.in_flight.fetch_sub(1, Ordering::SeqCst);
